@@ -1,0 +1,11 @@
+import type { Config, Data, Layout } from "plotly.js-dist";
+
+/**
+ * A Plotly figure as plain data. Plot builders return these; the kernel's
+ * display bridge and the course export decide how to draw them.
+ */
+export interface Figure {
+  data: Data[];
+  layout: Partial<Layout>;
+  config?: Partial<Config>;
+}
