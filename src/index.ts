@@ -1,1 +1,13 @@
 export type { Figure } from "./figure";
+export { Fraction } from "./fraction";
+export { type Arithmetic, floatArithmetic, fractionArithmetic, formatFloat } from "./arithmetic";
+export { type Activation, type ActivationName, activations } from "./activations";
+export { type Loss, type LossName, losses, lossByName } from "./losses";
+export { type NetworkDescription, type LayerDescription, type NeuronDescription, validateNetwork, parseNetwork, weightName, biasName } from "./network";
+export { seedNetwork, seedExample } from "./seed-network";
+export { type Model, type ModelNeuron, toModel, toDescription, parametersOf, parameterNamesByLayer, withParameters } from "./model";
+export { forward, type ForwardPass } from "./forward";
+export { backward, type BackwardPass } from "./backward";
+export { sgdUpdate } from "./sgd";
+export { traceStep, batchGradient, type Sample, type StepOptions, type TracedStep, type BatchGradient } from "./step";
+export type { StepTrace, ForwardRecord, LossRecord, NeuronGradientRecord, ParameterGradientRecord, UpdateRecord } from "./trace";

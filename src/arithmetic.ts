@@ -1,0 +1,61 @@
+import { Fraction } from "./fraction";
+
+/**
+ * The number system a traced computation runs in. The traced path is written
+ * once against this interface and runs either in ordinary floats or in exact
+ * fractions, so the same code that prints 0.995 can prove it is 199/200.
+ */
+export interface Arithmetic<T> {
+  readonly name: "float" | "fraction";
+  /** Converts a number from a network description; fractions read it as the decimal it prints as. */
+  from(value: number): T;
+  toNumber(value: T): number;
+  add(a: T, b: T): T;
+  sub(a: T, b: T): T;
+  mul(a: T, b: T): T;
+  div(a: T, b: T): T;
+  compare(a: T, b: T): number;
+  /** Transcendental functions have no exact fraction value; the fraction arithmetic refuses them by name. */
+  exp(value: T, why: string): T;
+  log(value: T, why: string): T;
+  format(value: T): string;
+}
+
+export const floatArithmetic: Arithmetic<number> = {
+  name: "float",
+  from: (value) => value,
+  toNumber: (value) => value,
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  compare: (a, b) => (a < b ? -1 : a > b ? 1 : 0),
+  exp: (value) => Math.exp(value),
+  log: (value) => Math.log(value),
+  format: (value) => formatFloat(value),
+};
+
+export const fractionArithmetic: Arithmetic<Fraction> = {
+  name: "fraction",
+  from: (value) => Fraction.fromDecimal(value),
+  toNumber: (value) => value.toNumber(),
+  add: (a, b) => a.add(b),
+  sub: (a, b) => a.sub(b),
+  mul: (a, b) => a.mul(b),
+  div: (a, b) => a.div(b),
+  compare: (a, b) => a.compare(b),
+  exp: (_value, why) => {
+    throw new Error(`${why} needs exp(), which has no exact fraction value; use the float arithmetic`);
+  },
+  log: (_value, why) => {
+    throw new Error(`${why} needs log(), which has no exact fraction value; use the float arithmetic`);
+  },
+  format: (value) => value.toDecimalString(),
+};
+
+/** Up to 12 significant digits, so 0.1 + 0.2 prints as 0.3 in equations while the stored value stays exact. */
+export function formatFloat(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return "0";
+  return String(Number(value.toPrecision(12)));
+}
