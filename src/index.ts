@@ -11,3 +11,6 @@ export { backward, type BackwardPass } from "./backward";
 export { sgdUpdate } from "./sgd";
 export { traceStep, batchGradient, type Sample, type StepOptions, type TracedStep, type BatchGradient } from "./step";
 export type { StepTrace, ForwardRecord, LossRecord, NeuronGradientRecord, ParameterGradientRecord, UpdateRecord } from "./trace";
+export { SeededRandom } from "./random";
+export { buildNetwork, initialVariance, type BuildOptions, type Initialisation } from "./init";
+export { train, TrainingDivergedError, type TrainOptions, type TrainingRun, type HistoryEntry } from "./train";
