@@ -1,0 +1,21 @@
+import { requirePositive } from "./check";
+
+/** Number formats gradients and activations travel in. */
+export type Precision = "fp32" | "bf16" | "fp16" | "fp8";
+
+const BYTES_PER_ELEMENT: Record<Precision, number> = { fp32: 4, bf16: 2, fp16: 2, fp8: 1 };
+
+export const PRECISIONS: readonly Precision[] = ["fp32", "bf16", "fp16", "fp8"];
+
+/**
+ * Bytes one element occupies on the wire. A plain number is accepted too
+ * (for example 8 for the Float64Array buffers of the simulations).
+ */
+export function bytesPerElement(precision: Precision | number): number {
+  if (typeof precision === "number") return requirePositive("bytesPerElement", precision);
+  const bytes = BYTES_PER_ELEMENT[precision];
+  if (bytes === undefined) {
+    throw new RangeError(`precision must be one of ${PRECISIONS.join(", ")}, got ${JSON.stringify(precision)}`);
+  }
+  return bytes;
+}
