@@ -1,0 +1,87 @@
+import { kernelSpec, type KernelSpec } from "./kernelspec";
+import { KernelClient, KernelGoneError, type IopubListener } from "./wire/client";
+import { KernelProcess } from "./wire/launch";
+import type { JupyterMessage } from "./wire/message";
+
+export { KernelGoneError };
+
+/** The cell ran longer than allowed; the kernel has been killed. */
+export class CellTimeoutError extends Error {}
+
+export interface KernelOptions {
+  spec?: KernelSpec;
+  /** The kernel's working folder: the notebook's own, as JupyterLab does it. */
+  cwd: string;
+  startTimeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A running kernel: its process plus a connected, ready client. */
+export class Kernel {
+  private constructor(
+    readonly process: KernelProcess,
+    readonly client: KernelClient,
+    readonly info: JupyterMessage,
+  ) {}
+
+  static async start(options: KernelOptions): Promise<Kernel> {
+    const process = await KernelProcess.start(options.spec ?? kernelSpec(), options.cwd, options.env);
+    const client = KernelClient.connect(process.connection);
+    void process.exited.then(() => client.fail(new KernelGoneError(process.describeExit())));
+    try {
+      const info = await client.waitForReady(options.startTimeoutMs ?? 60_000);
+      return new Kernel(process, client, info);
+    } catch (error) {
+      client.close();
+      await process.kill();
+      throw error;
+    }
+  }
+
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
+  /**
+   * Executes one cell. If it runs past the timeout the kernel is killed (a
+   * busy loop ignores interrupts) and CellTimeoutError is thrown; if the
+   * kernel dies meanwhile, KernelGoneError says how.
+   */
+  async execute(code: string, onOutput: IopubListener, timeoutMs: number): Promise<JupyterMessage> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new CellTimeoutError(`the cell ran longer than ${timeoutMs / 1000} s`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([this.client.execute(code, onOutput), timedOut]);
+    } catch (error) {
+      if (error instanceof CellTimeoutError) await this.kill();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  interrupt(): void {
+    this.process.interrupt();
+  }
+
+  /** Asks politely on the control channel, then kills after the grace period. */
+  async shutdown(graceMs = 2000): Promise<void> {
+    if (this.process.isAlive) {
+      const asked = this.client.request("control", "shutdown_request", { restart: false });
+      asked.catch(() => undefined);
+      const exitedInTime = await Promise.race([
+        this.process.exited.then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), graceMs)),
+      ]);
+      if (!exitedInTime) await this.process.kill(graceMs);
+    }
+    this.client.close();
+  }
+
+  async kill(): Promise<void> {
+    await this.process.kill();
+    this.client.close();
+  }
+}

@@ -1,0 +1,119 @@
+import { dirname, resolve } from "node:path";
+import { CellTimeoutError, Kernel, KernelGoneError } from "../kernel";
+import type { KernelSpec } from "../kernelspec";
+import { cellTags, joinText, type CodeCell, type Notebook, type Output } from "./nbformat";
+import { OutputCollector } from "./outputs";
+
+/** Tags understood the way nbval understands them. */
+export const TAG_SKIP = "nbval-skip";
+export const TAG_IGNORE_OUTPUT = "nbval-ignore-output";
+export const RAISES_TAGS = ["raises-exception", "nbval-raises-exception"];
+
+export type ProgressEvent =
+  | { kind: "kernel-started"; file: string; pid: number | undefined }
+  | { kind: "cell"; file: string; cellNumber: number; cellCount: number; elapsedMs: number };
+
+export interface CellFailure {
+  /** 1-based position of the cell in the notebook, markdown cells counted. */
+  cellNumber: number;
+  firstLine: string;
+  reason: "error" | "timeout" | "kernel-died" | "aborted";
+  /** The kernel's own words (tslab reports errors on stderr). */
+  message: string;
+}
+
+export interface ExecuteOptions {
+  /** Per-cell limit; the kernel is killed when a cell passes it. */
+  timeoutMs?: number;
+  /** Cells carrying one of these tags are not run (the harness passes nbval-skip). */
+  skipTags?: string[];
+  spec?: KernelSpec;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface ExecuteResult {
+  /** A new notebook with fresh outputs; the input is left as it was. */
+  notebook: Notebook;
+  failure?: CellFailure;
+}
+
+/** tslab aborts requests that arrive within 200 ms after a failed cell. */
+const TSLAB_ABORT_WINDOW_MS = 250;
+export const DEFAULT_CELL_TIMEOUT_MS = 120_000;
+
+/**
+ * Runs every code cell in order on a fresh kernel started in the notebook's
+ * folder. Stops at the first cell that fails unless it is tagged to raise.
+ */
+export async function executeNotebook(source: Notebook, file: string, options: ExecuteOptions = {}): Promise<ExecuteResult> {
+  const notebook: Notebook = structuredClone(source);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_CELL_TIMEOUT_MS;
+  const skipTags = options.skipTags ?? [];
+  const started = Date.now();
+  const codeCells = notebook.cells.filter((cell) => cell.cell_type === "code").length;
+  if (codeCells === 0) return { notebook };
+
+  const kernel = await Kernel.start({ cwd: dirname(resolve(file)), spec: options.spec });
+  options.onProgress?.({ kind: "kernel-started", file, pid: kernel.pid });
+  const collector = new OutputCollector();
+  let executionCount = 0;
+  try {
+    for (const [index, cell] of notebook.cells.entries()) {
+      if (cell.cell_type !== "code") continue;
+      const tags = cellTags(cell);
+      if (tags.some((tag) => skipTags.includes(tag))) continue;
+      const cellNumber = index + 1;
+      options.onProgress?.({ kind: "cell", file, cellNumber, cellCount: notebook.cells.length, elapsedMs: Date.now() - started });
+      cell.outputs = collector.startCell();
+      cell.execution_count = null;
+      const code = joinText(cell.source);
+      const failure = (reason: CellFailure["reason"], message: string): CellFailure => ({
+        cellNumber,
+        firstLine: firstLine(code),
+        reason,
+        message,
+      });
+      let status: string;
+      try {
+        const reply = await kernel.execute(code, (message) => collector.add(message), timeoutMs);
+        const content = reply.content as { status?: string; execution_count?: number };
+        status = content.status ?? "error";
+        cell.execution_count = content.execution_count ?? ++executionCount;
+        executionCount = cell.execution_count;
+      } catch (error) {
+        if (error instanceof CellTimeoutError) return { notebook, failure: failure("timeout", `${error.message}; the kernel was killed`) };
+        if (error instanceof KernelGoneError) return { notebook, failure: failure("kernel-died", `the kernel died: ${error.message}`) };
+        throw error;
+      }
+      if (status === "ok") continue;
+      if (status === "abort") return { notebook, failure: failure("aborted", "the kernel aborted the request") };
+      if (!tags.some((tag) => RAISES_TAGS.includes(tag))) {
+        return { notebook, failure: failure("error", errorText(cell)) };
+      }
+      await new Promise((done) => setTimeout(done, TSLAB_ABORT_WINDOW_MS));
+    }
+    return { notebook };
+  } finally {
+    await kernel.shutdown();
+  }
+}
+
+function firstLine(code: string): string {
+  return code.split("\n").find((line) => line.trim() !== "")?.trim() ?? "";
+}
+
+/** The error as the kernel told it, without stack frames that only name kernel internals. */
+export function errorText(cell: CodeCell): string {
+  const parts = cell.outputs.flatMap((output: Output) => {
+    if (output.output_type === "error") return [`${output.ename}: ${output.evalue}`];
+    if (output.output_type === "stream" && output.name === "stderr") return [joinText(output.text)];
+    return [];
+  });
+  const text = parts
+    .join("\n")
+    .split("\n")
+    .filter((line) => !/^\s+at /.test(line))
+    .join("\n")
+    .trim();
+  return text || "the cell failed without an error message";
+}

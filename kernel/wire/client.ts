@@ -1,0 +1,185 @@
+import { randomUUID } from "node:crypto";
+import { EventEmitter } from "node:events";
+import * as zmq from "zeromq";
+import { address, type ConnectionInfo } from "./connection";
+import { decodeMessage, encodeMessage, newMessage, type JupyterMessage } from "./message";
+
+/** Raised for every request still waiting when the kernel goes away. */
+export class KernelGoneError extends Error {}
+
+interface PendingRequest {
+  resolve(reply: JupyterMessage): void;
+  reject(error: Error): void;
+}
+
+export type IopubListener = (message: JupyterMessage) => void;
+
+/**
+ * A Jupyter client over ZeroMQ: DEALER sockets for shell and control, a SUB
+ * socket for iopub. Every message is signed; every received message is
+ * verified and dropped (with a "rejected" event) when its signature fails.
+ * Replies and iopub messages are matched to requests by parent_header.msg_id.
+ */
+export class KernelClient extends EventEmitter {
+  readonly session = randomUUID();
+  /** How many received messages were dropped for a bad signature. */
+  rejectedCount = 0;
+  private readonly shell = new zmq.Dealer({ linger: 0 });
+  private readonly control = new zmq.Dealer({ linger: 0 });
+  private readonly iopub = new zmq.Subscriber({ linger: 0 });
+  private readonly pending = new Map<string, PendingRequest>();
+  private readonly iopubListeners = new Map<string, IopubListener>();
+  private failure: Error | undefined;
+  private closed = false;
+
+  private constructor(private readonly info: ConnectionInfo) {
+    super();
+  }
+
+  static connect(info: ConnectionInfo): KernelClient {
+    const client = new KernelClient(info);
+    client.shell.connect(address(info, info.shell_port));
+    client.control.connect(address(info, info.control_port));
+    client.iopub.connect(address(info, info.iopub_port));
+    client.iopub.subscribe();
+    void client.receiveLoop(client.shell, (message) => client.onReply(message));
+    void client.receiveLoop(client.control, (message) => client.onReply(message));
+    void client.receiveLoop(client.iopub, (message) => client.onIopub(message));
+    return client;
+  }
+
+  private async receiveLoop(socket: zmq.Dealer | zmq.Subscriber, handle: (message: JupyterMessage) => void) {
+    try {
+      for await (const frames of socket) {
+        const decoded = decodeMessage(this.info.key, frames);
+        if (decoded.ok) handle(decoded.message);
+        else {
+          this.rejectedCount += 1;
+          this.emit("rejected", decoded.reason);
+        }
+      }
+    } catch (error) {
+      if (!this.closed) this.fail(new KernelGoneError(`socket failed: ${(error as Error).message}`));
+    }
+  }
+
+  private onReply(message: JupyterMessage) {
+    const id = message.parent_header.msg_id;
+    const request = id === undefined ? undefined : this.pending.get(id);
+    if (!request || id === undefined) return;
+    this.pending.delete(id);
+    request.resolve(message);
+  }
+
+  private onIopub(message: JupyterMessage) {
+    const id = message.parent_header.msg_id;
+    this.emit("iopub", message);
+    if (id !== undefined) this.iopubListeners.get(id)?.(message);
+  }
+
+  /** Sends a request and waits for the reply with the same parent id. */
+  async request(
+    channel: "shell" | "control",
+    msgType: string,
+    content: Record<string, unknown>,
+    onIopub?: IopubListener,
+  ): Promise<JupyterMessage> {
+    if (this.failure) throw this.failure;
+    const message = newMessage(msgType, content, this.session);
+    const id = message.header.msg_id;
+    if (onIopub) this.iopubListeners.set(id, onIopub);
+    const reply = new Promise<JupyterMessage>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    const socket = channel === "shell" ? this.shell : this.control;
+    try {
+      await socket.send(encodeMessage(this.info.key, message));
+      return await reply;
+    } finally {
+      this.pending.delete(id);
+      this.iopubListeners.delete(id);
+    }
+  }
+
+  /**
+   * Runs code and resolves once the execute_reply has arrived and the kernel
+   * has said "idle" for this request on iopub, so no output is still in flight.
+   */
+  async execute(code: string, onOutput: IopubListener): Promise<JupyterMessage> {
+    let idle!: () => void;
+    const becameIdle = new Promise<void>((resolve) => (idle = resolve));
+    const listener: IopubListener = (message) => {
+      if (message.header.msg_type === "status") {
+        if ((message.content as { execution_state?: string }).execution_state === "idle") idle();
+      } else {
+        onOutput(message);
+      }
+    };
+    const message = newMessage(
+      "execute_request",
+      { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true },
+      this.session,
+    );
+    const id = message.header.msg_id;
+    this.iopubListeners.set(id, listener);
+    const reply = new Promise<JupyterMessage>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    let onFailed!: (error: Error) => void;
+    const failed = new Promise<never>((_, reject) => (onFailed = reject));
+    failed.catch(() => undefined);
+    this.once("failed", onFailed);
+    try {
+      if (this.failure) throw this.failure;
+      await this.shell.send(encodeMessage(this.info.key, message));
+      const answer = await reply;
+      await Promise.race([becameIdle, failed]);
+      return answer;
+    } finally {
+      this.off("failed", onFailed);
+      this.pending.delete(id);
+      this.iopubListeners.delete(id);
+    }
+  }
+
+  /**
+   * Waits until the kernel answers kernel_info on shell and its iopub status
+   * reaches us: a SUB socket misses whatever is published before it joins.
+   */
+  async waitForReady(timeoutMs: number): Promise<JupyterMessage> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.failure) throw this.failure;
+      let sawStatus = false;
+      const attempt = this.request("shell", "kernel_info_request", {}, (message) => {
+        if (message.header.msg_type === "status") sawStatus = true;
+      });
+      attempt.catch(() => undefined);
+      const reply = await Promise.race([attempt, delay(500).then(() => undefined)]);
+      if (reply) {
+        if (sawStatus) return reply;
+        await delay(50);
+        if (sawStatus) return reply;
+      }
+    }
+    throw new KernelGoneError(`the kernel did not answer kernel_info within ${timeoutMs / 1000} s`);
+  }
+
+  /** Rejects everything still waiting; later requests fail at once. */
+  fail(error: Error) {
+    if (this.failure) return;
+    this.failure = error;
+    for (const request of this.pending.values()) request.reject(error);
+    this.pending.clear();
+    this.emit("failed", error);
+  }
+
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    this.fail(new KernelGoneError("the client was closed"));
+    this.shell.close();
+    this.control.close();
+    this.iopub.close();
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

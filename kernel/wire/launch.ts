@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import type { KernelSpec } from "../kernelspec";
+import { newConnectionInfo, writeConnectionFile, type ConnectionFile, type ConnectionInfo } from "./connection";
+
+/** A kernel process started from a kernelspec, and how to end it. */
+export class KernelProcess {
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private exitStatus: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  private stderrTail = "";
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly connection: ConnectionInfo,
+    private readonly connectionFile: ConnectionFile,
+  ) {
+    this.exited = new Promise((resolve) => {
+      child.once("exit", (code, signal) => {
+        this.exitStatus = { code, signal };
+        void connectionFile.remove();
+        resolve({ code, signal });
+      });
+    });
+    // The kernel's own stderr explains a crash at start-up; keep its end.
+    child.stderr?.on("data", (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString("utf8")).slice(-4000);
+    });
+    child.stdout?.resume();
+  }
+
+  static async start(spec: KernelSpec, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<KernelProcess> {
+    const connection = await newConnectionInfo();
+    const file = await writeConnectionFile(connection);
+    const [command, ...args] = spec.argv.map((arg) => arg.replaceAll("{connection_file}", file.path));
+    if (!command) throw new Error("the kernelspec's argv is empty");
+    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    await new Promise<void>((resolve, reject) => {
+      child.once("spawn", resolve);
+      child.once("error", (error) => reject(new Error(`could not start the kernel (${command}): ${error.message}`)));
+    });
+    return new KernelProcess(child, connection, file);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get isAlive(): boolean {
+    return this.exitStatus === undefined;
+  }
+
+  /** Why the process ended, in words, with the last of its stderr. */
+  describeExit(): string {
+    const status = this.exitStatus;
+    const how = !status ? "is still running" : status.signal ? `was killed by ${status.signal}` : `exited with code ${status.code}`;
+    const tail = this.stderrTail.trim();
+    return `the kernel (pid ${this.pid}) ${how}${tail ? `; its last stderr: ${tail.split("\n").slice(-3).join(" | ")}` : ""}`;
+  }
+
+  interrupt(): void {
+    if (this.isAlive) this.child.kill("SIGINT");
+  }
+
+  /**
+   * Ends the process: SIGTERM, then SIGKILL once the grace period is over.
+   * A kernel stuck in a busy loop never runs its shutdown handler.
+   */
+  async kill(graceMs = 2000): Promise<void> {
+    if (!this.isAlive) return;
+    this.child.kill("SIGTERM");
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,91 @@
+import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+
+/**
+ * One Jupyter message as the messaging protocol (version 5.3) defines it.
+ * The wire form is: [routing ids..., "<IDS|MSG>", signature, header,
+ * parent_header, metadata, content, buffers...].
+ */
+export interface JupyterMessage<C = Record<string, unknown>> {
+  header: MessageHeader;
+  parent_header: Partial<MessageHeader>;
+  metadata: Record<string, unknown>;
+  content: C;
+  buffers: Buffer[];
+}
+
+export interface MessageHeader {
+  msg_id: string;
+  msg_type: string;
+  session: string;
+  username: string;
+  date: string;
+  version: string;
+}
+
+const DELIMITER = Buffer.from("<IDS|MSG>");
+export const PROTOCOL_VERSION = "5.3";
+
+/** HMAC-SHA256 over the four JSON frames, hex encoded, as the spec asks. */
+export function sign(key: string, frames: readonly Buffer[]): string {
+  const hmac = createHmac("sha256", key);
+  for (const frame of frames) hmac.update(frame);
+  return hmac.digest("hex");
+}
+
+export function newMessage<C>(
+  msgType: string,
+  content: C,
+  session: string,
+  parent: Partial<MessageHeader> = {},
+): JupyterMessage<C> {
+  return {
+    header: {
+      msg_id: randomUUID(),
+      msg_type: msgType,
+      session,
+      username: "gradient-lab",
+      date: new Date().toISOString(),
+      version: PROTOCOL_VERSION,
+    },
+    parent_header: parent,
+    metadata: {},
+    content,
+    buffers: [],
+  };
+}
+
+export function encodeMessage(key: string, message: JupyterMessage<unknown>): Buffer[] {
+  const frames = [message.header, message.parent_header, message.metadata, message.content].map((part) =>
+    Buffer.from(JSON.stringify(part)),
+  );
+  return [DELIMITER, Buffer.from(sign(key, frames)), ...frames, ...message.buffers];
+}
+
+export type DecodeResult =
+  | { ok: true; message: JupyterMessage }
+  | { ok: false; reason: string };
+
+/**
+ * Parses wire frames and checks the signature before any JSON is trusted.
+ * A message whose signature does not match is reported, never returned.
+ */
+export function decodeMessage(key: string, frames: readonly Buffer[]): DecodeResult {
+  const delimiterAt = frames.findIndex((frame) => frame.equals(DELIMITER));
+  if (delimiterAt < 0) return { ok: false, reason: "no <IDS|MSG> delimiter" };
+  const signature = frames[delimiterAt + 1];
+  const parts = frames.slice(delimiterAt + 2);
+  if (signature === undefined || parts.length < 4) return { ok: false, reason: "too few frames" };
+  const expected = Buffer.from(sign(key, parts.slice(0, 4)));
+  if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) {
+    return { ok: false, reason: "signature does not match" };
+  }
+  try {
+    const [header, parent, metadata, content] = parts.slice(0, 4).map((frame) => JSON.parse(frame.toString("utf8")));
+    return {
+      ok: true,
+      message: { header, parent_header: parent, metadata, content, buffers: parts.slice(4) },
+    };
+  } catch (error) {
+    return { ok: false, reason: `frame is not JSON: ${(error as Error).message}` };
+  }
+}
