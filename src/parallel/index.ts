@@ -6,3 +6,6 @@ export * from "./buffers";
 export * from "./ring-all-reduce";
 export * from "./tree-all-reduce";
 export * from "./parameter-server";
+export * from "./alpha-beta";
+export * from "./nccl-bandwidth";
+export * from "./gradient-traffic";
