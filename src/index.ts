@@ -14,3 +14,5 @@ export type { StepTrace, ForwardRecord, LossRecord, NeuronGradientRecord, Parame
 export { SeededRandom } from "./random";
 export { buildNetwork, initialVariance, type BuildOptions, type Initialisation } from "./init";
 export { train, TrainingDivergedError, type TrainOptions, type TrainingRun, type HistoryEntry } from "./train";
+export { formatValue, latexName } from "./format";
+export { forwardEquations, lossEquation, backwardEquations, updateEquations, displayMath, markdownTable, forwardTable, gradientTable, updateTable } from "./render";

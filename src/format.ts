@@ -1,0 +1,18 @@
+import { formatFloat } from "./arithmetic";
+import { Fraction } from "./fraction";
+
+/** A traced value as text: exact decimals for fractions, 12 significant digits for floats. */
+export function formatValue(value: number | Fraction): string {
+  return value instanceof Fraction ? value.toDecimalString() : formatFloat(value);
+}
+
+/** LaTeX for a name in the source's style: W53 -> W_{53}, b5 -> b_{5}, X1 -> X_{1}. */
+export function latexName(name: string): string {
+  const match = /^([A-Za-z]+)(\d+(?:_\d+)?)$/.exec(name);
+  return match ? `${match[1]}_{${(match[2] ?? "").replace("_", ",")}}` : `\\mathrm{${name}}`;
+}
+
+/** The number a neuron's name ends in, for Z_3 and a_3. */
+export function neuronIndex(name: string): string {
+  return /(\d+)$/.exec(name)?.[1] ?? name;
+}

@@ -1,0 +1,118 @@
+import type { Fraction } from "./fraction";
+import { formatValue as fmt, latexName, neuronIndex } from "./format";
+import type { StepTrace } from "./trace";
+
+/**
+ * Pure renderers: a trace in, Markdown or LaTeX text out, every symbol with
+ * its number substituted, so a notebook shows the arithmetic, not just results.
+ */
+type Value = number | Fraction;
+
+const z = (neuron: string): string => `Z_{${neuronIndex(neuron)}}`;
+const a = (neuron: string): string => `a_{${neuronIndex(neuron)}}`;
+const partial = (of: string): string => `\\frac{\\partial L}{\\partial ${of}}`;
+const activationLatex: Record<string, (x: string) => string> = {
+  relu: (x) => `\\mathrm{ReLU}(${x})`,
+  identity: (x) => x,
+  sigmoid: (x) => `\\sigma(${x})`,
+  tanh: (x) => `\\tanh(${x})`,
+};
+
+/** Z_3 = (1 \cdot 0.5) + (0 \cdot 0.5) + 0 = 0.5, then a_3 = ReLU(0.5) = 0.5, for each neuron. */
+export function forwardEquations<T extends Value>(trace: StepTrace<T>): string[] {
+  return trace.forward.flatMap((r) => {
+    const symbols = [...r.terms.map((t) => `${latexName(t.source)} \\cdot ${latexName(t.weightName)}`), latexName(r.biasName)].join(" + ");
+    const numbers = [...r.terms.map((t) => `(${fmt(t.input)} \\cdot ${fmt(t.weight)})`), fmt(r.bias)].join(" + ");
+    const f = activationLatex[r.activation] ?? ((x: string) => x);
+    return [`${z(r.neuron)} = ${symbols} = ${numbers} = ${fmt(r.z)}`, `${a(r.neuron)} = ${f(z(r.neuron))} = ${f(fmt(r.z))} = ${fmt(r.a)}`];
+  });
+}
+
+/** L = (2.5 - 2)^2 = 0.25 for the source's loss; other losses show their formula and value. */
+export function lossEquation<T extends Value>(trace: StepTrace<T>): string {
+  const { loss, received, expected, value } = trace.loss;
+  const pairs = received.map((yr, i) => `(${fmt(yr)} - ${fmt(expected[i] as T)})^2`);
+  if (loss === "squared-error") return `L = (Y_r - Y_e)^2 = ${pairs.join(" + ")} = ${fmt(value)}`;
+  if (loss === "mse") return `L = \\frac{1}{${received.length}} \\sum_k (Y_{r,k} - Y_{e,k})^2 = \\frac{1}{${received.length}}\\left(${pairs.join(" + ")}\\right) = ${fmt(value)}`;
+  return `L = -\\sum_k \\left(Y_{e,k} \\log Y_{r,k} + (1 - Y_{e,k}) \\log(1 - Y_{r,k})\\right) = ${fmt(value)}`;
+}
+
+/**
+ * The chain rule, neuron by neuron from the output back: dL/da (from the loss
+ * or from the layer above through the old weights), times da/dz, gives dL/dz;
+ * then each parameter's gradient is dL/dz times the input it carries.
+ */
+export function backwardEquations<T extends Value>(trace: StepTrace<T>): string[] {
+  const lines: string[] = [];
+  trace.backward.forEach((r, k) => {
+    const fromLoss = r.upstreamTerms.length === 1 && r.upstreamTerms[0]?.from === "loss";
+    if (fromLoss) {
+      const output = trace.loss.received.length === 1 ? 0 : k;
+      lines.push(`${partial(a(r.neuron))} = ${lossDerivativeLatex(trace, output)} = ${fmt(r.upstream)}`);
+    } else {
+      const symbols = r.upstreamTerms.map((t) => `${partial(z(t.from))} \\cdot ${latexName(t.weightName ?? "")}`).join(" + ");
+      const numbers = r.upstreamTerms.map((t) => `${fmt(t.gradient)} \\cdot ${fmt(t.weight as T)}`).join(" + ");
+      lines.push(`${partial(a(r.neuron))} = ${symbols} = ${numbers} = ${fmt(r.upstream)}`);
+    }
+    const f = activationLatex[r.activation] ?? ((x: string) => x);
+    lines.push(`${partial(z(r.neuron))} = ${partial(a(r.neuron))} \\cdot ${f(z(r.neuron)).replace("(", "'(")} = ${fmt(r.upstream)} \\cdot ${fmt(r.localDerivative)} = ${fmt(r.product)}`);
+    for (const g of trace.gradients.filter((g) => g.neuron === r.neuron)) {
+      const carried = g.source === null ? "1" : latexName(g.source);
+      lines.push(`${partial(latexName(g.parameter))} = ${partial(z(r.neuron))} \\cdot ${carried} = ${fmt(g.dLdz)} \\cdot ${fmt(g.input)} = ${fmt(g.gradient)}`);
+    }
+  });
+  return lines;
+}
+
+function lossDerivativeLatex<T extends Value>(trace: StepTrace<T>, k: number): string {
+  const yr = fmt(trace.loss.received[k] as T);
+  const ye = fmt(trace.loss.expected[k] as T);
+  switch (trace.loss.loss) {
+    case "squared-error":
+      return `2(Y_r - Y_e) = 2(${yr} - ${ye})`;
+    case "mse":
+      return `\\frac{2}{${trace.loss.received.length}}(Y_r - Y_e) = \\frac{2}{${trace.loss.received.length}}(${yr} - ${ye})`;
+    default:
+      return `\\frac{Y_r - Y_e}{Y_r (1 - Y_r)} = \\frac{${yr} - ${ye}}{${yr}(1 - ${yr})}`;
+  }
+}
+
+/** W_{53}^{new} = W_{53} - \eta \cdot dL/dW_{53} = 1 - 0.01 \cdot 0.5 = 0.995, for each parameter. */
+export function updateEquations<T extends Value>(trace: StepTrace<T>): string[] {
+  return trace.updates.map((u) => {
+    const p = latexName(u.parameter);
+    return `${p}^{new} = ${p} - \\eta \\cdot ${partial(p)} = ${fmt(u.old)} - ${fmt(u.learningRate)} \\cdot ${fmt(u.gradient)} = ${fmt(u.new)}`;
+  });
+}
+
+/** Equations as a Markdown block of display math, one equation per line. */
+export function displayMath(equations: readonly string[]): string {
+  return equations.map((e) => `$$${e}$$`).join("\n\n");
+}
+
+/** A Markdown table from a header and rows of cells. */
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]): string => `| ${cells.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+export function forwardTable<T extends Value>(trace: StepTrace<T>): string {
+  return markdownTable(
+    ["neuron", "weighted sum Z", "activation", "output a"],
+    trace.forward.map((r) => [r.neuron, fmt(r.z), r.activation, fmt(r.a)]),
+  );
+}
+
+export function gradientTable<T extends Value>(trace: StepTrace<T>): string {
+  return markdownTable(
+    ["parameter", "neuron", "dL/dz (upstream x local)", "input carried", "gradient dL/dparameter"],
+    trace.gradients.map((g) => [g.parameter, g.neuron, fmt(g.dLdz), g.source === null ? "1 (bias)" : `${fmt(g.input)} (${g.source})`, fmt(g.gradient)]),
+  );
+}
+
+export function updateTable<T extends Value>(trace: StepTrace<T>): string {
+  return markdownTable(
+    ["parameter", "old", "learning rate", "gradient", "new"],
+    trace.updates.map((u) => [u.parameter, fmt(u.old), fmt(u.learningRate), fmt(u.gradient), fmt(u.new)]),
+  );
+}
