@@ -16,3 +16,5 @@ export { buildNetwork, initialVariance, type BuildOptions, type Initialisation }
 export { train, TrainingDivergedError, type TrainOptions, type TrainingRun, type HistoryEntry } from "./train";
 export { formatValue, latexName } from "./format";
 export { forwardEquations, lossEquation, backwardEquations, updateEquations, displayMath, markdownTable, forwardTable, gradientTable, updateTable } from "./render";
+export { lossExpression, symbolicGradients, symbolicLoss, type SymbolicGradient } from "./symbolic";
+export { gradientCheck, type GradientComparison } from "./gradient-check";

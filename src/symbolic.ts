@@ -1,0 +1,93 @@
+import { all, create, type MathNode } from "mathjs";
+import { Fraction } from "./fraction";
+import type { LossName } from "./losses";
+import { parametersOf, toModel } from "./model";
+import type { NetworkDescription } from "./network";
+import { fractionArithmetic } from "./arithmetic";
+import type { Sample } from "./step";
+
+/**
+ * An independent check of backprop: the loss written out as one mathjs
+ * expression of the parameters, differentiated symbolically and evaluated,
+ * so no code is shared with the chain-rule implementation.
+ */
+const floatMath = create(all, {});
+// In this instance every literal and every result is an exact fraction.
+const exactMath = create(all, { number: "Fraction" });
+
+const activationExpression: Record<string, (z: string) => string> = {
+  // max(0, z) has no symbolic derivative in mathjs; (z + |z|) / 2 is the same function and does.
+  relu: (z) => `((${z}) + abs(${z})) / 2`,
+  identity: (z) => `(${z})`,
+  sigmoid: (z) => `1 / (1 + exp(-(${z})))`,
+  tanh: (z) => `tanh(${z})`,
+};
+
+/** The loss for one sample as an expression string whose free symbols are the parameter names. */
+export function lossExpression(network: NetworkDescription, sample: Sample, loss: LossName = "squared-error"): string {
+  const model = toModel(network, fractionArithmetic);
+  const values = new Map<string, string>(model.inputs.map((name, i) => [name, decimal(sample.input[i], `input[${i}]`)]));
+  let outputs: string[] = [];
+  for (const layer of model.layers) {
+    outputs = layer.map((neuron) => {
+      const sum = [...neuron.terms.map((t) => `${t.weightName} * ${values.get(t.source)}`), neuron.biasName].join(" + ");
+      const expression = (activationExpression[neuron.activation.name] ?? activationExpression.identity)(sum);
+      values.set(neuron.name, expression);
+      return expression;
+    });
+  }
+  const targets = outputs.map((_, k) => decimal(sample.target[k], `target[${k}]`));
+  const squares = outputs.map((yr, k) => `(${yr} - ${targets[k]})^2`);
+  switch (loss) {
+    case "squared-error":
+      return squares.join(" + ");
+    case "mse":
+      return `(${squares.join(" + ")}) / ${outputs.length}`;
+    case "binary-cross-entropy":
+      return outputs.map((yr, k) => `-(${targets[k]} * log(${yr}) + (1 - ${targets[k]}) * log(1 - ${yr}))`).join(" + ");
+  }
+}
+
+export interface SymbolicGradient<T> {
+  parameter: string;
+  /** dL/dparameter as a (long, unsimplified) expression */
+  expression: string;
+  value: T;
+}
+
+/** dL/dparameter for every parameter, by mathjs `derivative`, evaluated in floats. */
+export function symbolicGradients(network: NetworkDescription, sample: Sample, options?: { loss?: LossName; exact?: false }): SymbolicGradient<number>[];
+/** The same in exact fractions (ReLU and identity networks with squared-error or MSE losses only). */
+export function symbolicGradients(network: NetworkDescription, sample: Sample, options: { loss?: LossName; exact: true }): SymbolicGradient<Fraction>[];
+export function symbolicGradients(network: NetworkDescription, sample: Sample, options: { loss?: LossName; exact?: boolean } = {}): SymbolicGradient<number | Fraction>[] {
+  const math = options.exact ? exactMath : floatMath;
+  const expression = math.parse(lossExpression(network, sample, options.loss));
+  const parameters = parametersOf(toModel(network, fractionArithmetic));
+  const scope = Object.fromEntries(
+    [...parameters].map(([name, value]) => [name, options.exact ? math.fraction(value.toString()) : value.toNumber()]),
+  );
+  return [...parameters.keys()].map((parameter) => {
+    const derivative: MathNode = math.derivative(expression, parameter, { simplify: false });
+    const result: unknown = derivative.evaluate(scope);
+    return { parameter, expression: derivative.toString(), value: options.exact ? toFraction(math.format(result, { fraction: "ratio" })) : Number(result) };
+  });
+}
+
+/** The loss itself, evaluated from the expression (floats), to compare with the forward pass. */
+export function symbolicLoss(network: NetworkDescription, sample: Sample, loss: LossName = "squared-error"): number {
+  const scope = Object.fromEntries([...parametersOf(toModel(network, fractionArithmetic))].map(([n, v]) => [n, v.toNumber()]));
+  return Number(floatMath.evaluate(lossExpression(network, sample, loss), scope));
+}
+
+function toFraction(ratio: string): Fraction {
+  const match = /^(-?\d+)(?:\/(\d+))?$/.exec(ratio.trim());
+  if (!match?.[1]) throw new Error(`symbolic check: expected an exact fraction, mathjs gave '${ratio}' (transcendental functions have no exact value)`);
+  return new Fraction(BigInt(match[1]), BigInt(match[2] ?? "1"));
+}
+
+function decimal(value: number | undefined, what: string): string {
+  if (value === undefined || !Number.isFinite(value)) throw new Error(`symbolic check: ${what} is ${value}; expected a finite number`);
+  // Written as a decimal literal so the exact instance reads 0.01 as 1/100; parenthesised for negatives.
+  return `(${Fraction.fromDecimal(value).toDecimalString()})`;
+}
+
