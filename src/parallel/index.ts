@@ -9,3 +9,5 @@ export * from "./parameter-server";
 export * from "./alpha-beta";
 export * from "./nccl-bandwidth";
 export * from "./gradient-traffic";
+export * from "./pipeline-schedule";
+export * from "./pipeline-analysis";
