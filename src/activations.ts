@@ -41,9 +41,12 @@ const sigmoid: Activation = {
 
 const tanh: Activation = {
   name: "tanh",
+  // (1 - e^(-2|z|)) / (1 + e^(-2|z|)) with the sign of z: the exponent is never positive, so it cannot overflow.
   forward: (z, A) => {
-    const e2z = A.exp(A.mul(A.from(2), z), "tanh");
-    return A.div(A.sub(e2z, A.from(1)), A.add(e2z, A.from(1)));
+    const negative = A.compare(z, A.from(0)) < 0;
+    const e = A.exp(A.mul(A.from(negative ? 2 : -2), z), "tanh");
+    const t = A.div(A.sub(A.from(1), e), A.add(A.from(1), e));
+    return negative ? A.sub(A.from(0), t) : t;
   },
   // tanh'(z) = 1 - tanh(z)^2
   derivative: (z, A) => {

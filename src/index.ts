@@ -18,3 +18,4 @@ export { formatValue, latexName } from "./format";
 export { forwardEquations, lossEquation, backwardEquations, updateEquations, displayMath, markdownTable, forwardTable, gradientTable, updateTable } from "./render";
 export { lossExpression, symbolicGradients, symbolicLoss, type SymbolicGradient } from "./symbolic";
 export { gradientCheck, type GradientComparison } from "./gradient-check";
+export { FastNetwork } from "./fast";

@@ -1,0 +1,277 @@
+import type { ActivationName } from "./activations";
+import type { LossName } from "./losses";
+import { biasName, type NetworkDescription, validateNetwork, weightName } from "./network";
+import { checkLearningRate } from "./sgd";
+
+/**
+ * The fast path: the same dense network and the same arithmetic as the
+ * traced path, in the same order (so the same numbers), but on Float64Array
+ * buffers, a whole batch at a time, with no allocation once the buffers exist.
+ * Layer l's weights are a row-major (outputs x inputs) matrix.
+ */
+export class FastNetwork {
+  readonly weights: Float64Array[];
+  readonly biases: Float64Array[];
+  readonly weightGradients: Float64Array[];
+  readonly biasGradients: Float64Array[];
+  private capacity = 0;
+  // Per layer, batch x width: pre-activations, activations (index 0 = the inputs) and dL/dz.
+  private z: Float64Array[] = [];
+  private a: Float64Array[] = [];
+  private dz: Float64Array[] = [];
+  private upstream: Float64Array[] = [];
+
+  constructor(
+    readonly sizes: readonly number[],
+    readonly activations: readonly ActivationName[],
+    readonly names?: { inputs: string[]; neurons: string[][]; name?: string },
+  ) {
+    if (sizes.length < 2 || !sizes.every((n) => Number.isInteger(n) && n > 0)) throw new Error(`FastNetwork: sizes must be at least two positive whole numbers, got [${sizes.join(", ")}]`);
+    if (activations.length !== sizes.length - 1) throw new Error(`FastNetwork: expected ${sizes.length - 1} activations (one per layer), got ${activations.length}`);
+    const layers = sizes.slice(1).map((out, l) => ({ out, in: sizes[l] as number }));
+    this.weights = layers.map((s) => new Float64Array(s.out * s.in));
+    this.biases = layers.map((s) => new Float64Array(s.out));
+    this.weightGradients = layers.map((s) => new Float64Array(s.out * s.in));
+    this.biasGradients = layers.map((s) => new Float64Array(s.out));
+  }
+
+  /** From a fully connected description with one activation per layer; anything else is an error naming the neuron. */
+  static fromDescription(description: NetworkDescription): FastNetwork {
+    const network = validateNetwork(description);
+    const activations: ActivationName[] = [];
+    let previous = network.inputs;
+    const fast = new FastNetwork(
+      [network.inputs.length, ...network.layers.map((layer) => layer.neurons.length)],
+      network.layers.map((layer, l) => {
+        const first = layer.neurons[0]?.activation ?? layer.activation;
+        for (const neuron of layer.neurons) {
+          const own = neuron.activation ?? layer.activation;
+          if (own !== first) throw new Error(`fast path: layer ${l + 1} mixes activations (${neuron.name} uses ${own}, ${layer.neurons[0]?.name} uses ${first}); it needs one activation per layer`);
+        }
+        activations.push(first as ActivationName);
+        return first as ActivationName;
+      }),
+      { inputs: [...network.inputs], neurons: network.layers.map((layer) => layer.neurons.map((n) => n.name)), ...(network.name === undefined ? {} : { name: network.name }) },
+    );
+    network.layers.forEach((layer, l) => {
+      const w = fast.weights[l] as Float64Array;
+      const b = fast.biases[l] as Float64Array;
+      layer.neurons.forEach((neuron, j) => {
+        previous.forEach((source, i) => {
+          const value = neuron.weights[source];
+          if (value === undefined) throw new Error(`fast path: ${neuron.name} has no weight from ${source} (${weightName(neuron.name, source)}); it needs fully connected layers`);
+          w[j * previous.length + i] = value;
+        });
+        b[j] = neuron.bias;
+      });
+      previous = layer.neurons.map((n) => n.name);
+    });
+    return fast;
+  }
+
+  toDescription(): NetworkDescription {
+    let number = 0;
+    const inputs = this.names?.inputs ?? Array.from({ length: this.sizes[0] as number }, () => `X${++number}`);
+    const neurons = this.names?.neurons ?? this.sizes.slice(1).map((n, l) => Array.from({ length: n }, () => `${l === this.sizes.length - 2 ? "O" : "H"}${++number}`));
+    let previous = inputs;
+    return {
+      ...(this.names?.name === undefined ? {} : { name: this.names.name }),
+      inputs: [...inputs],
+      layers: neurons.map((layer, l) => {
+        const w = this.weights[l] as Float64Array;
+        const sources = previous;
+        previous = layer;
+        return {
+          activation: this.activations[l],
+          neurons: layer.map((name, j) => ({
+            name,
+            weights: Object.fromEntries(sources.map((source, i) => [source, w[j * sources.length + i] as number])),
+            bias: (this.biases[l] as Float64Array)[j] as number,
+          })),
+        };
+      }),
+    };
+  }
+
+  /** Every parameter by the traced path's names (W31, b3, ...), for comparisons and printing. */
+  parameters(): Map<string, number> {
+    return this.named(this.weights, this.biases);
+  }
+
+  gradients(): Map<string, number> {
+    return this.named(this.weightGradients, this.biasGradients);
+  }
+
+  /** The outputs for a batch (batch x outputs), as a view into an internal buffer that the next call overwrites. */
+  forward(inputs: Float64Array, batch: number): Float64Array {
+    this.reserve(batch);
+    const width0 = this.sizes[0] as number;
+    if (inputs.length < batch * width0) throw new Error(`forward: inputs hold ${inputs.length} numbers, a batch of ${batch} needs ${batch * width0}`);
+    const a0 = this.a[0] as Float64Array;
+    for (let k = 0; k < batch * width0; k++) {
+      const x = inputs[k] as number;
+      if (!Number.isFinite(x)) throw new Error(`forward: input ${k % width0} of sample ${Math.floor(k / width0)} is ${x}`);
+      a0[k] = x;
+    }
+    for (let l = 0; l < this.weights.length; l++) {
+      const nIn = this.sizes[l] as number;
+      const nOut = this.sizes[l + 1] as number;
+      const w = this.weights[l] as Float64Array;
+      const bias = this.biases[l] as Float64Array;
+      const x = this.a[l] as Float64Array;
+      const z = this.z[l] as Float64Array;
+      const a = this.a[l + 1] as Float64Array;
+      const activation = this.activations[l];
+      for (let s = 0; s < batch; s++) {
+        for (let j = 0; j < nOut; j++) {
+          let sum = 0;
+          const row = j * nIn;
+          const column = s * nIn;
+          for (let i = 0; i < nIn; i++) sum += (x[column + i] as number) * (w[row + i] as number);
+          sum += bias[j] as number;
+          z[s * nOut + j] = sum;
+          a[s * nOut + j] = activate(activation, sum);
+        }
+      }
+    }
+    return (this.a[this.weights.length] as Float64Array).subarray(0, batch * (this.sizes[this.sizes.length - 1] as number));
+  }
+
+  /**
+   * Forward and backward over a batch: fills weightGradients and biasGradients
+   * with the gradient of the mean loss, and returns that mean loss.
+   */
+  computeGradients(inputs: Float64Array, targets: Float64Array, batch: number, loss: LossName = "squared-error"): number {
+    const outputs = this.forward(inputs, batch);
+    const L = this.weights.length;
+    const nOut = this.sizes[L] as number;
+    if (targets.length < batch * nOut) throw new Error(`computeGradients: targets hold ${targets.length} numbers, a batch of ${batch} needs ${batch * nOut}`);
+    let lossSum = 0;
+    const top = this.upstream[L] as Float64Array;
+    for (let s = 0; s < batch; s++) lossSum += lossAndDerivative(loss, outputs, targets, s * nOut, nOut, top);
+    for (let l = 0; l < L; l++) {
+      (this.weightGradients[l] as Float64Array).fill(0);
+      (this.biasGradients[l] as Float64Array).fill(0);
+    }
+    for (let l = L - 1; l >= 0; l--) {
+      const nIn = this.sizes[l] as number;
+      const width = this.sizes[l + 1] as number;
+      const w = this.weights[l] as Float64Array;
+      const gw = this.weightGradients[l] as Float64Array;
+      const gb = this.biasGradients[l] as Float64Array;
+      const x = this.a[l] as Float64Array;
+      const z = this.z[l] as Float64Array;
+      const a = this.a[l + 1] as Float64Array;
+      const up = this.upstream[l + 1] as Float64Array;
+      const dz = this.dz[l] as Float64Array;
+      const down = this.upstream[l] as Float64Array;
+      const activation = this.activations[l];
+      if (l > 0) down.fill(0, 0, batch * nIn);
+      for (let s = 0; s < batch; s++) {
+        for (let j = 0; j < width; j++) {
+          const k = s * width + j;
+          const d = (up[k] as number) * derivative(activation, z[k] as number, a[k] as number);
+          dz[k] = d;
+          const row = j * nIn;
+          const column = s * nIn;
+          for (let i = 0; i < nIn; i++) gw[row + i] = (gw[row + i] as number) + d * (x[column + i] as number);
+          gb[j] = (gb[j] as number) + d;
+          // dL/da of the layer below, summed over this layer's neurons in order, along the old weights.
+          if (l > 0) for (let i = 0; i < nIn; i++) down[column + i] = (down[column + i] as number) + d * (w[row + i] as number);
+        }
+      }
+      for (let k = 0; k < gw.length; k++) gw[k] = (gw[k] as number) / batch;
+      for (let k = 0; k < gb.length; k++) gb[k] = (gb[k] as number) / batch;
+    }
+    return lossSum / batch;
+  }
+
+  /** One SGD step on a batch; returns the mean loss before the update. */
+  trainStep(inputs: Float64Array, targets: Float64Array, batch: number, learningRate: number, loss: LossName = "squared-error"): number {
+    checkLearningRate(learningRate);
+    const value = this.computeGradients(inputs, targets, batch, loss);
+    for (let l = 0; l < this.weights.length; l++) {
+      sgd(this.weights[l] as Float64Array, this.weightGradients[l] as Float64Array, learningRate);
+      sgd(this.biases[l] as Float64Array, this.biasGradients[l] as Float64Array, learningRate);
+    }
+    return value;
+  }
+
+  private reserve(batch: number): void {
+    if (!Number.isInteger(batch) || batch < 1) throw new Error(`batch must be a positive whole number, got ${batch}`);
+    if (batch <= this.capacity) return;
+    // Grow once to the largest batch seen; steps after that allocate nothing.
+    this.capacity = batch;
+    this.a = this.sizes.map((n) => new Float64Array(batch * n));
+    this.upstream = this.sizes.map((n) => new Float64Array(batch * n));
+    this.z = this.sizes.slice(1).map((n) => new Float64Array(batch * n));
+    this.dz = this.sizes.slice(1).map((n) => new Float64Array(batch * n));
+  }
+
+  private named(weights: Float64Array[], biases: Float64Array[]): Map<string, number> {
+    const description = this.toDescription();
+    const values = new Map<string, number>();
+    let previous = description.inputs;
+    description.layers.forEach((layer, l) => {
+      layer.neurons.forEach((neuron, j) => {
+        previous.forEach((source, i) => values.set(weightName(neuron.name, source), (weights[l] as Float64Array)[j * previous.length + i] as number));
+        values.set(biasName(neuron.name), (biases[l] as Float64Array)[j] as number);
+      });
+      previous = layer.neurons.map((n) => n.name);
+    });
+    return values;
+  }
+}
+
+// The same formulas, in the same order, as src/activations.ts and src/losses.ts use in float arithmetic.
+function activate(name: ActivationName | undefined, z: number): number {
+  switch (name) {
+    case "relu":
+      return z > 0 ? z : 0;
+    case "sigmoid":
+      return 1 / (1 + Math.exp(0 - z));
+    case "tanh": {
+      const negative = z < 0;
+      const e = Math.exp((negative ? 2 : -2) * z);
+      const t = (1 - e) / (1 + e);
+      return negative ? 0 - t : t;
+    }
+    default:
+      return z;
+  }
+}
+
+function derivative(name: ActivationName | undefined, z: number, a: number): number {
+  switch (name) {
+    case "relu":
+      return z > 0 ? 1 : 0;
+    case "sigmoid":
+      return a * (1 - a);
+    case "tanh":
+      return 1 - a * a;
+    default:
+      return 1;
+  }
+}
+
+/** Adds one sample's loss, writes dL/dYr for its outputs into `into`, and returns the loss. */
+function lossAndDerivative(loss: LossName, outputs: Float64Array, targets: Float64Array, offset: number, count: number, into: Float64Array): number {
+  let value = 0;
+  for (let k = offset; k < offset + count; k++) {
+    const yr = outputs[k] as number;
+    const ye = targets[k] as number;
+    if (loss === "binary-cross-entropy") {
+      value = value - (ye * Math.log(yr) + (1 - ye) * Math.log(1 - yr));
+      into[k] = (yr - ye) / (yr * (1 - yr));
+    } else {
+      const d = yr - ye;
+      value = value + d * d;
+      into[k] = loss === "mse" ? (2 * d) / count : 2 * d;
+    }
+  }
+  return loss === "mse" ? value / count : value;
+}
+
+function sgd(parameters: Float64Array, gradients: Float64Array, learningRate: number): void {
+  for (let k = 0; k < parameters.length; k++) parameters[k] = (parameters[k] as number) - learningRate * (gradients[k] as number);
+}
