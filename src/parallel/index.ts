@@ -11,3 +11,4 @@ export * from "./nccl-bandwidth";
 export * from "./gradient-traffic";
 export * from "./pipeline-schedule";
 export * from "./pipeline-analysis";
+export * from "./pipeline-gantt";

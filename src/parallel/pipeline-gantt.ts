@@ -1,0 +1,57 @@
+import type { Data } from "plotly.js-dist";
+import type { Figure } from "../figure";
+import { idleFraction } from "./pipeline-analysis";
+import type { Pass, PipelineTimeline } from "./pipeline-schedule";
+
+const FORWARD_COLOURS = ["#4C78A8", "#72B7B2", "#54A24B", "#B279A2"];
+const BACKWARD_COLOURS = ["#F58518", "#E45756", "#EECA3B", "#9D755D"];
+
+export interface GanttOptions {
+  title?: string;
+}
+
+/**
+ * A Gantt chart of a pipeline timeline: one row per stage (stage 0 on top),
+ * one bar per task labelled with its micro-batch number, forwards and
+ * backwards in two colour families (one shade per model chunk). Gaps in a
+ * row are the pipeline bubble; the title gives its measured share.
+ */
+export function pipelineGanttFigure(timeline: PipelineTimeline, options: GanttOptions = {}): Figure {
+  const data: Data[] = [];
+  for (const pass of ["forward", "backward"] as Pass[]) {
+    for (let chunk = 0; chunk < timeline.chunks; chunk++) {
+      const tasks = timeline.tasks.filter((task) => task.pass === pass && task.chunk === chunk);
+      const palette = pass === "forward" ? FORWARD_COLOURS : BACKWARD_COLOURS;
+      data.push({
+        type: "bar",
+        orientation: "h",
+        name: timeline.chunks > 1 ? `${pass}, chunk ${chunk}` : pass,
+        y: tasks.map((task) => `stage ${task.stage}`),
+        base: tasks.map((task) => task.start),
+        x: tasks.map((task) => task.end - task.start),
+        text: tasks.map((task) => String(task.microBatch)),
+        textposition: "inside",
+        insidetextanchor: "middle",
+        marker: { color: palette[chunk % palette.length], line: { color: "white", width: 1 } },
+        customdata: tasks.map((task) => [task.microBatch, task.start, task.end]),
+        hovertemplate: `${pass} of micro-batch %{customdata[0]}<br>%{y}, from %{customdata[1]} to %{customdata[2]}<extra></extra>`,
+      });
+    }
+  }
+  const stages = Array.from({ length: timeline.stages }, (_, stage) => `stage ${stage}`);
+  const idle = (100 * idleFraction(timeline)).toFixed(1);
+  const chunks = timeline.chunks > 1 ? `, v = ${timeline.chunks}` : "";
+  return {
+    data,
+    layout: {
+      title: {
+        text: options.title ?? `${timeline.schedule}: p = ${timeline.stages}, m = ${timeline.microBatches}${chunks}; idle ${idle}%`,
+      },
+      barmode: "overlay",
+      xaxis: { title: { text: "time (one forward pass of one stage = 1)" }, range: [0, timeline.makespan] },
+      yaxis: { categoryorder: "array", categoryarray: stages, autorange: "reversed" },
+      legend: { orientation: "h" },
+      height: 120 + 40 * timeline.stages,
+    },
+  };
+}

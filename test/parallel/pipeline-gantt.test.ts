@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { pipelineGanttFigure, pipelineSchedule } from "../../src/parallel";
+
+describe("pipeline Gantt figure", () => {
+  it("draws one bar per task, placed at its start with its duration", () => {
+    const timeline = pipelineSchedule("1f1b", { stages: 4, microBatches: 4 });
+    const figure = pipelineGanttFigure(timeline);
+    expect(figure.data.map((trace) => (trace as { name?: string }).name)).toEqual(["forward", "backward"]);
+    const bars = figure.data.flatMap((trace) => {
+      const bar = trace as { y: string[]; base: number[]; x: number[]; text: string[] };
+      return bar.y.map((row, i) => `${row} mb${bar.text[i]} ${bar.base[i]}+${bar.x[i]}`);
+    });
+    expect(bars).toHaveLength(2 * 4 * 4);
+    expect(bars).toContain("stage 0 mb0 0+1");
+    expect(bars).toContain("stage 3 mb0 3+1");
+    expect(bars).toContain("stage 3 mb0 4+2");
+    expect(figure.layout.title).toEqual({ text: "1f1b: p = 4, m = 4; idle 42.9%" });
+    expect(figure.layout.xaxis?.range).toEqual([0, 21]);
+  });
+
+  it("splits interleaved chunks into their own traces and is plain JSON", () => {
+    const figure = pipelineGanttFigure(pipelineSchedule("interleaved", { stages: 2, microBatches: 4, chunks: 2 }), { title: "mine" });
+    expect(figure.data).toHaveLength(4);
+    expect(figure.layout.title).toEqual({ text: "mine" });
+    expect(JSON.parse(JSON.stringify(figure))).toEqual(figure);
+  });
+});
