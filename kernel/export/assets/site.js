@@ -1,0 +1,92 @@
+// The site's one script. It draws every figure from its JSON data island
+// (<script type="application/json"> written by the exporter, never notebook
+// code), switches the theme, and unfolds code for printing.
+(function () {
+  "use strict";
+
+  function currentTheme() {
+    var chosen = document.documentElement.getAttribute("data-theme");
+    if (chosen === "light" || chosen === "dark") return chosen;
+    return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+  }
+
+  // Figures that leave colours unset follow the page's theme; colours a
+  // figure sets itself are kept.
+  function themedLayout(layout) {
+    var style = window.getComputedStyle(document.documentElement);
+    var fg = style.getPropertyValue("--gl-fg").trim();
+    var grid = style.getPropertyValue("--gl-grid").trim();
+    var out = JSON.parse(JSON.stringify(layout || {}));
+    if (out.paper_bgcolor === undefined) out.paper_bgcolor = "rgba(0,0,0,0)";
+    if (out.plot_bgcolor === undefined) out.plot_bgcolor = "rgba(0,0,0,0)";
+    out.font = out.font || {};
+    if (out.font.color === undefined) out.font.color = fg;
+    Object.keys(out).forEach(function (key) {
+      if (/^[xy]axis\d*$/.test(key) && out[key] && out[key].gridcolor === undefined) out[key].gridcolor = grid;
+    });
+    if (out.xaxis === undefined) out.xaxis = { gridcolor: grid };
+    if (out.yaxis === undefined) out.yaxis = { gridcolor: grid };
+    return out;
+  }
+
+  var drawn = [];
+
+  function draw(figure) {
+    var island = figure.querySelector("script.gl-figure-data");
+    var box = figure.querySelector(".gl-plot");
+    if (!island || !box) return;
+    if (!window.Plotly) {
+      box.textContent = "This figure needs assets/plotly.js, which did not load.";
+      return;
+    }
+    var data;
+    try {
+      data = JSON.parse(island.textContent || "");
+    } catch (e) {
+      box.textContent = "This figure's data could not be read.";
+      return;
+    }
+    drawn.push({ box: box, figure: data });
+    window.Plotly.newPlot(box, data.data, themedLayout(data.layout), data.config || {});
+  }
+
+  function redrawAll() {
+    drawn.forEach(function (item) {
+      window.Plotly.react(item.box, item.figure.data, themedLayout(item.figure.layout), item.figure.config || {});
+    });
+  }
+
+  function setUpThemeToggle() {
+    var button = document.querySelector(".gl-theme-toggle");
+    if (!button) return;
+    button.addEventListener("click", function () {
+      var next = currentTheme() === "dark" ? "light" : "dark";
+      document.documentElement.setAttribute("data-theme", next);
+      try {
+        window.localStorage.setItem("gl-theme", next);
+      } catch (e) {
+        // Not remembered, but still switched for this page.
+      }
+      redrawAll();
+    });
+  }
+
+  // Folded code is printed open: a handout should show what the page hides.
+  function setUpPrinting() {
+    var opened = [];
+    window.addEventListener("beforeprint", function () {
+      document.querySelectorAll("details.gl-fold:not([open])").forEach(function (d) {
+        d.setAttribute("open", "");
+        opened.push(d);
+      });
+    });
+    window.addEventListener("afterprint", function () {
+      opened.forEach(function (d) { d.removeAttribute("open"); });
+      opened = [];
+    });
+  }
+
+  setUpThemeToggle();
+  setUpPrinting();
+  document.querySelectorAll("figure.gl-figure").forEach(draw);
+})();

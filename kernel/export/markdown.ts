@@ -1,0 +1,105 @@
+import MarkdownIt from "markdown-it";
+import { highlightCode } from "./highlight";
+import { MathSlots, mathPlugin } from "./math";
+import { sanitize } from "./sanitize";
+
+/** A heading found while rendering a page, for its table of contents. */
+export interface Heading {
+  level: number;
+  id: string;
+  /** Inline HTML of the heading (math rendered, sanitized unless trusted), for the TOC and the index. */
+  html: string;
+  /** Plain text (math as its TeX source), for <title> and ids. */
+  text: string;
+  /** The heading's Markdown source. */
+  source: string;
+}
+
+/** What one page's cells share while they are rendered. */
+export interface PageEnv {
+  headings: Heading[];
+  /** Ids already used on the page, so two "Example" headings get distinct anchors. */
+  ids: Set<string>;
+}
+
+export function newPageEnv(): PageEnv {
+  return { headings: [], ids: new Set() };
+}
+
+interface RenderEnv {
+  math: MathSlots;
+  page: PageEnv;
+}
+
+function slug(text: string, taken: Set<string>): string {
+  const base =
+    text
+      .toLowerCase()
+      .normalize("NFKD")
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "") || "section";
+  let id = base;
+  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+  taken.add(id);
+  return id;
+}
+
+/** Gives every heading an id and records it for the table of contents. */
+function headingIds(md: MarkdownIt): void {
+  md.core.ruler.push("gl_heading_ids", (state) => {
+    const env = state.env as RenderEnv;
+    state.tokens.forEach((token, i) => {
+      const inline = state.tokens[i + 1];
+      if (token.type !== "heading_open" || !inline) return;
+      const text = (inline.children ?? []).filter((child) => child.type !== "html_inline").map((child) => child.content).join("").trim();
+      const id = slug(text, env.page.ids);
+      token.attrSet("id", id);
+      env.page.headings.push({ level: Number(token.tag.slice(1)), id, text, source: inline.content, html: "" });
+    });
+  });
+}
+
+function createRenderer(): MarkdownIt {
+  const md = new MarkdownIt({
+    html: true, // raw HTML is kept, then sanitized unless the notebook is trusted
+    linkify: false,
+    typographer: false,
+    highlight: (code, lang) => {
+      const html = highlightCode(code, lang || "");
+      return `<pre class="gl-code"><code class="hljs">${html}</code></pre>`;
+    },
+  });
+  md.use(mathPlugin);
+  md.use(headingIds);
+  return md;
+}
+
+const md = createRenderer();
+
+/**
+ * Markdown (a cell, or a `text/markdown` output) to HTML with math rendered
+ * by KaTeX and code highlighted. Untrusted HTML is sanitized before the math
+ * is put back in (see `MathSlots`).
+ */
+export function renderMarkdown(source: string, page: PageEnv, trusted: boolean): string {
+  const env: RenderEnv = { math: new MathSlots(), page };
+  const before = page.headings.length;
+  const html = md.render(source, env);
+  const safe = trusted ? html : sanitize(html);
+  for (const heading of page.headings.slice(before)) heading.html = renderInlineMarkdown(heading.source, trusted);
+  return env.math.fill(safe);
+}
+
+/** One line of Markdown (a title or a summary) as inline HTML, always sanitized. */
+export function renderInlineMarkdown(source: string, trusted = false): string {
+  const env: RenderEnv = { math: new MathSlots(), page: newPageEnv() };
+  const html = md.renderInline(source, env);
+  return env.math.fill(trusted ? html : sanitize(html));
+}
+
+/** The first paragraph of a Markdown source (its raw text), or "" if there is none. */
+export function firstParagraph(source: string): string {
+  const tokens = md.parse(source, { math: new MathSlots(), page: newPageEnv() });
+  const open = tokens.findIndex((t) => t.type === "paragraph_open");
+  return open >= 0 ? (tokens[open + 1]?.content ?? "") : "";
+}

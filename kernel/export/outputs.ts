@@ -1,0 +1,87 @@
+import { renderLatex } from "./math";
+import { renderMarkdown, type PageEnv } from "./markdown";
+import type { MimeBundle, Output } from "./notebook";
+import { escapeHtml, sanitize } from "./sanitize";
+
+export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
+
+/** Terminal colour codes (tracebacks, coloured logs) mean nothing in a page. */
+const stripAnsi = (text: string): string => text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, "");
+
+/**
+ * JSON that is safe inside `<script type="application/json">`: escaping `<`
+ * means no string in the figure can close the script element early.
+ */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, "\\u003c");
+}
+
+/**
+ * A Plotly figure as an inert data island plus an empty box; the site's one
+ * script (assets/site.js) draws it. The notebook's own `text/html` part is
+ * never used, so an untrusted notebook cannot run code through its figures.
+ */
+function renderFigure(figure: unknown, label: string): string {
+  const f = figure as { data?: unknown; layout?: unknown; config?: unknown } | null;
+  if (typeof f !== "object" || f === null || !Array.isArray(f.data)) {
+    throw new Error(`${label}: ${PLOTLY_MIME} output has no "data" list`);
+  }
+  const island = { data: f.data, layout: f.layout ?? {}, config: f.config ?? {} };
+  return `<figure class="gl-figure"><div class="gl-plot"></div><script type="application/json" class="gl-figure-data">${jsonForScript(island)}</script></figure>`;
+}
+
+const text = (bundle: MimeBundle, mime: string): string | undefined => {
+  const value = bundle[mime];
+  return typeof value === "string" ? value : undefined;
+};
+
+function renderImage(bundle: MimeBundle, mime: string): string | undefined {
+  const data = text(bundle, mime);
+  if (data === undefined) return undefined;
+  // SVG goes in as a data URI too: scripts inside an <img>'s SVG never run.
+  const base64 = mime === "image/svg+xml" ? Buffer.from(data, "utf8").toString("base64") : data.replace(/\s/g, "");
+  if (!/^[A-Za-z0-9+/=]*$/.test(base64)) return undefined;
+  return `<img class="gl-image" alt="" src="data:${mime};base64,${base64}">`;
+}
+
+/** One rich output: the richest MIME type the site can show safely wins. */
+function renderBundle(bundle: MimeBundle, page: PageEnv, trusted: boolean, label: string): string {
+  if (PLOTLY_MIME in bundle) return renderFigure(bundle[PLOTLY_MIME], label);
+  const html = text(bundle, "text/html");
+  if (html !== undefined) return `<div class="gl-html">${trusted ? html : sanitize(html)}</div>`;
+  for (const mime of ["image/svg+xml", "image/png", "image/jpeg", "image/gif"]) {
+    const image = mime in bundle ? renderImage(bundle, mime) : undefined;
+    if (image) return image;
+  }
+  const markdown = text(bundle, "text/markdown");
+  if (markdown !== undefined) return `<div class="gl-markdown">${renderMarkdown(markdown, page, trusted)}</div>`;
+  const latex = text(bundle, "text/latex");
+  if (latex !== undefined) {
+    const tex = latex.trim().replace(/^\$\$?([\s\S]*?)\$?\$$/, "$1");
+    return `<div class="gl-math">${renderLatex(tex, true)}</div>`;
+  }
+  const plain = text(bundle, "text/plain");
+  if (plain !== undefined) return `<pre class="gl-text">${escapeHtml(stripAnsi(plain))}</pre>`;
+  return `<pre class="gl-text gl-unknown">(output of type ${escapeHtml(Object.keys(bundle).join(", "))} not shown)</pre>`;
+}
+
+/** HTML for one output; `label` names the notebook and cell in error messages. */
+export function renderOutput(output: Output, page: PageEnv, trusted: boolean, label: string): string {
+  switch (output.output_type) {
+    case "stream": {
+      const kind = output.name === "stderr" ? "gl-stderr" : "gl-stdout";
+      return `<pre class="gl-stream ${kind}">${escapeHtml(stripAnsi(output.text))}</pre>`;
+    }
+    case "error": {
+      const trace = output.traceback.length > 0 ? output.traceback.join("\n") : `${output.ename}: ${output.evalue}`;
+      return `<pre class="gl-error">${escapeHtml(stripAnsi(trace))}</pre>`;
+    }
+    default:
+      return renderBundle(output.data, page, trusted, label);
+  }
+}
+
+/** How many figures an output list displays (what the browser test counts). */
+export function countFigures(outputs: Output[]): number {
+  return outputs.filter((o) => (o.output_type === "display_data" || o.output_type === "execute_result") && PLOTLY_MIME in o.data).length;
+}

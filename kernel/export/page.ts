@@ -1,0 +1,60 @@
+import { highlightCode } from "./highlight";
+import { firstParagraph, newPageEnv, renderInlineMarkdown, renderMarkdown, type Heading } from "./markdown";
+import type { Notebook } from "./notebook";
+import { countFigures, renderOutput } from "./outputs";
+import { escapeHtml } from "./sanitize";
+
+/** How code cells appear: shown, folded behind a "Code" toggle, or left out (outputs stay). */
+export type CodeMode = "show" | "fold" | "hide";
+
+/** One notebook rendered: its page body and what the index and the report need. */
+export interface RenderedNotebook {
+  /** Plain-text title for <title>: the first heading, else the file name. */
+  title: string;
+  /** The first heading as inline HTML (math rendered, sanitized). */
+  titleHtml: string;
+  /** The first paragraph as inline HTML, always sanitized (it goes into the index). */
+  summaryHtml: string;
+  headings: Heading[];
+  /** The cells as HTML, to go inside the page's <main>. */
+  body: string;
+  figures: number;
+}
+
+function renderCodeInput(source: string, language: string, mode: CodeMode): string {
+  if (mode === "hide" || source.trim() === "") return "";
+  const pre = `<pre class="gl-input"><code class="hljs">${highlightCode(source, language)}</code></pre>`;
+  return mode === "fold" ? `<details class="gl-fold"><summary>Code</summary>${pre}</details>` : pre;
+}
+
+/** Renders every cell of a notebook; `trusted` lets its HTML through unsanitized. */
+export function renderNotebook(nb: Notebook, fallbackTitle: string, code: CodeMode, trusted: boolean): RenderedNotebook {
+  const env = newPageEnv();
+  let summarySource = "";
+  const parts = nb.cells.map((cell, i) => {
+    const label = `${nb.file}: cell ${i + 1}`;
+    switch (cell.cell_type) {
+      case "markdown":
+        if (!summarySource) summarySource = firstParagraph(cell.source);
+        return `<section class="gl-cell gl-markdown">${renderMarkdown(cell.source, env, trusted)}</section>`;
+      case "code": {
+        const input = renderCodeInput(cell.source, nb.language, code);
+        const outputs = cell.outputs.map((o, j) => renderOutput(o, env, trusted, `${label}, output ${j + 1}`)).join("\n");
+        if (!input && !outputs) return "";
+        return `<section class="gl-cell gl-code-cell">${input}${outputs ? `<div class="gl-outputs">${outputs}</div>` : ""}</section>`;
+      }
+      case "raw":
+        return ""; // raw cells are meant for other output formats (LaTeX, reST), not this site
+    }
+  });
+  const first = env.headings[0];
+  return {
+    title: first?.text || fallbackTitle,
+    // Titles go into the index and other pages' links: sanitized even for trusted notebooks.
+    titleHtml: first ? renderInlineMarkdown(first.source) : escapeHtml(fallbackTitle),
+    summaryHtml: summarySource ? renderInlineMarkdown(summarySource.replace(/\s*\n\s*/g, " ")) : "",
+    headings: env.headings,
+    body: parts.filter(Boolean).join("\n"),
+    figures: nb.cells.reduce((n, cell) => n + (cell.cell_type === "code" ? countFigures(cell.outputs) : 0), 0),
+  };
+}

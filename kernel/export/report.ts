@@ -1,0 +1,40 @@
+import { promises as fs } from "node:fs";
+import * as path from "node:path";
+
+/** Sizes of a built site, measured on disk after it is written. */
+export interface SiteMeasure {
+  totalBytes: number;
+  fileCount: number;
+  largestPage: { file: string; bytes: number };
+  /** Files (relative paths) that contain a copy of plotly.js's code. */
+  plotlyCopies: string[];
+}
+
+async function walk(dir: string, base = dir): Promise<string[]> {
+  const entries = await fs.readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries.map((e) => (e.isDirectory() ? walk(path.join(dir, e.name), base) : Promise.resolve([path.relative(base, path.join(dir, e.name))]))),
+  );
+  return nested.flat().sort();
+}
+
+/** Walks the site: total size, the largest HTML page, and every file holding `plotlySignature`. */
+export async function measureSite(site: string, plotlySignature: string): Promise<SiteMeasure> {
+  const files = await walk(site);
+  let totalBytes = 0;
+  let largestPage = { file: "", bytes: -1 };
+  const plotlyCopies: string[] = [];
+  for (const file of files) {
+    const content = await fs.readFile(path.join(site, file));
+    totalBytes += content.length;
+    if (file.endsWith(".html") && content.length > largestPage.bytes) largestPage = { file, bytes: content.length };
+    if (/\.(html|js)$/.test(file) && content.includes(plotlySignature)) plotlyCopies.push(file);
+  }
+  return { totalBytes, fileCount: files.length, largestPage, plotlyCopies };
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / (1024 * 1024)).toFixed(2)} MiB`;
+}

@@ -1,0 +1,37 @@
+import sanitizeHtml from "sanitize-html";
+
+/** Text shown as text: the five characters HTML gives meaning to. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+/** Images in sanitized HTML may only be data URIs: the site ships no other files, and no request leaves the page. */
+const isDataImage = (src: string | undefined): boolean => /^data:image\/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=\s]*$/i.test(src ?? "");
+
+const options: sanitizeHtml.IOptions = {
+  // The default list (text, tables, lists, code) plus what notebooks commonly use.
+  allowedTags: [...sanitizeHtml.defaults.allowedTags, "img", "details", "summary", "del", "ins", "sup", "sub"],
+  allowedAttributes: {
+    "*": ["class", "title", "align", "colspan", "rowspan"],
+    a: ["href", "name"],
+    img: ["src", "alt", "width", "height"],
+    // Headings keep their ids so the page's table of contents can link to them.
+    h1: ["id"], h2: ["id"], h3: ["id"], h4: ["id"], h5: ["id"], h6: ["id"],
+    ol: ["start"],
+    details: ["open"],
+  },
+  allowedSchemes: ["http", "https", "mailto"],
+  allowedSchemesByTag: { img: ["data"] },
+  allowProtocolRelative: false,
+  // Drop <script>, <style> and friends with their content, not just the tags.
+  nonTextTags: ["script", "style", "textarea", "option", "noscript", "iframe", "object", "embed", "template"],
+  exclusiveFilter: (frame) => frame.tag === "img" && !isDataImage(frame.attribs.src),
+};
+
+/**
+ * HTML from a notebook (raw HTML in Markdown, `text/html` outputs) made inert:
+ * no scripts, no event handlers, no styles, no frames, no remote images.
+ */
+export function sanitize(html: string): string {
+  return sanitizeHtml(html, options);
+}
