@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+/**
+ * The `gradient-lab` command. Each subcommand lives in kernel/commands/<name>.ts
+ * and exports `main(argv): Promise<number>` (the exit code). They are loaded
+ * only when asked for, so one missing or broken command cannot stop the rest.
+ */
+const COMMANDS: Record<string, string> = {
+  run: "execute notebooks and write their executed copies",
+  test: "re-execute notebooks and compare with their stored outputs",
+  kernel: "kernel install [--user|--prefix DIR]: register the TypeScript kernel with Jupyter",
+  export: "build the offline HTML course site",
+  step: "show one training step with the numbers substituted",
+};
+
+const USAGE = `usage: gradient-lab <command> [options]\n\n${Object.entries(COMMANDS)
+  .map(([name, what]) => `  ${name.padEnd(8)}${what}`)
+  .join("\n")}\n\nRun "gradient-lab <command> --help" for a command's options.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    console.log(USAGE);
+    return name ? 0 : 2;
+  }
+  if (!Object.hasOwn(COMMANDS, name)) {
+    console.error(`gradient-lab: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  let command: { main?: (argv: string[]) => Promise<number> };
+  try {
+    command = require(`./commands/${name}`);
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND" && String((error as Error).message).includes(`commands/${name}`);
+    console.error(missing ? `gradient-lab: the "${name}" command is not built yet (no kernel/commands/${name})` : `gradient-lab: the "${name}" command failed to load: ${(error as Error).message}`);
+    return 2;
+  }
+  if (typeof command.main !== "function") {
+    console.error(`gradient-lab: kernel/commands/${name} exports no main(argv)`);
+    return 2;
+  }
+  return command.main(rest);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(`gradient-lab: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,32 @@
+import { resolve } from "node:path";
+import { prefixDataDir, userDataDir } from "../jupyter-paths";
+import { installKernelSpec, KERNEL_NAME } from "../kernelspec";
+import { parseArgs } from "node:util";
+import { UsageError, withUsage } from "./args";
+
+const USAGE = "usage: gradient-lab kernel install [--user | --prefix DIR]";
+
+/** `gradient-lab kernel install`: writes the kernelspec with no Python needed. */
+export async function main(argv: string[]): Promise<number> {
+  return withUsage(USAGE, async () => {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        user: { type: "boolean" },
+        prefix: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    if (positionals[0] !== "install" || positionals.length > 1) throw new UsageError(`unknown kernel action "${positionals.join(" ")}"`);
+    if (values.user && values.prefix !== undefined) throw new UsageError("choose --user or --prefix, not both");
+    const dataDir = values.prefix !== undefined ? prefixDataDir(resolve(values.prefix)) : userDataDir();
+    const folder = await installKernelSpec(dataDir);
+    console.log(`installed kernelspec "${KERNEL_NAME}" in ${folder}`);
+    return 0;
+  });
+}

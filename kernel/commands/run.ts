@@ -1,0 +1,59 @@
+import { resolve } from "node:path";
+import { listNotebooks, runNotebooks, describeProblem } from "../runner";
+import { clearProgressLine, terminalProgress } from "../progress";
+import { boundJobs } from "../runner";
+import { parseArgs } from "node:util";
+import { positiveNumber, withUsage } from "./args";
+
+const USAGE = `usage: gradient-lab run [--out DIR] [--jobs N] [--timeout S] [--in-place] [notebooks...]
+  Executes notebooks (default: every notebook in notebooks/) and writes the
+  executed copies to DIR (default build/notebooks). --in-place writes the
+  outputs back into the source notebooks instead (atomically).`;
+
+export async function main(argv: string[]): Promise<number> {
+  return withUsage(USAGE, async () => {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: { type: "string" },
+        jobs: { type: "string" },
+        timeout: { type: "string" },
+        "in-place": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    const jobs = positiveNumber(values.jobs, "--jobs");
+    const timeout = positiveNumber(values.timeout, "--timeout");
+    const files = positionals.length > 0 ? positionals.map((file) => resolve(file)) : await listNotebooks(resolve("notebooks"));
+    if (files.length === 0) {
+      console.error("gradient-lab run: no notebooks to run (notebooks/ has no .ipynb files)");
+      return 1;
+    }
+    const effectiveJobs = boundJobs(jobs, files.length);
+    const outcomes = await runNotebooks(files, {
+      outDir: values.out,
+      inPlace: values["in-place"],
+      jobs: effectiveJobs,
+      timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+      onProgress: terminalProgress(process.stderr, effectiveJobs),
+    });
+    clearProgressLine();
+    let failed = 0;
+    for (const outcome of outcomes) {
+      const problem = describeProblem(outcome);
+      if (problem) {
+        failed += 1;
+        console.error(`FAIL ${problem}`);
+      } else {
+        console.log(`ok   ${outcome.file} -> ${outcome.written}`);
+      }
+    }
+    console.log(`${outcomes.length} notebooks: ${outcomes.length - failed} executed, ${failed} failed`);
+    return failed > 0 ? 1 : 0;
+  });
+}

@@ -1,0 +1,63 @@
+import { resolve } from "node:path";
+import { NotebookFormatError } from "../notebook/nbformat";
+import { clearProgressLine, terminalProgress } from "../progress";
+import { formatRegression, refreshStoredOutputs, regressNotebook, type RegressionResult } from "../regression/harness";
+import { listNotebooks } from "../runner";
+import { parseArgs } from "node:util";
+import { positiveNumber, withUsage } from "./args";
+
+const USAGE = `usage: gradient-lab test [--update] [--timeout S] [notebooks...]
+  Re-executes notebooks (default: every notebook in notebooks/) and compares
+  each cell's outputs with the stored ones. --update stores the fresh outputs
+  in the source notebooks instead (only for notebooks that ran cleanly).`;
+
+export async function main(argv: string[]): Promise<number> {
+  return withUsage(USAGE, async () => {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        update: { type: "boolean" },
+        timeout: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    const timeout = positiveNumber(values.timeout, "--timeout");
+    const files = positionals.length > 0 ? positionals.map((file) => resolve(file)) : await listNotebooks(resolve("notebooks"));
+    let passed = 0;
+    let failed = 0;
+    for (const file of files) {
+      let result: RegressionResult;
+      try {
+        result = await regressNotebook(file, {
+          timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+          onProgress: terminalProgress(process.stderr),
+        });
+      } catch (error) {
+        clearProgressLine();
+        failed += 1;
+        console.error(`FAIL ${error instanceof NotebookFormatError ? error.message : `${file}: ${(error as Error).message}`}`);
+        continue;
+      }
+      clearProgressLine();
+      if (values.update) {
+        const stored = await refreshStoredOutputs(result);
+        if (stored) console.log(`updated ${file}`);
+        else console.error(`FAIL ${formatRegression(result)}\n(not updated)`);
+        stored ? passed++ : failed++;
+      } else if (result.executionFailure || result.mismatches.length > 0) {
+        failed += 1;
+        console.error(`FAIL ${formatRegression(result)}`);
+      } else {
+        passed += 1;
+        console.log(`ok   ${file}`);
+      }
+    }
+    console.log(`${passed} passed, ${failed} failed`);
+    return failed > 0 ? 1 : 0;
+  });
+}

@@ -1,0 +1,122 @@
+import { createHash } from "node:crypto";
+import { joinText, type Output } from "../notebook/nbformat";
+import { compareText, type Tolerance } from "./numbers";
+import { sanitize, type RegressionSettings } from "./settings";
+
+export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
+
+/**
+ * One cell's outputs as comparable text lines. Each output starts with a
+ * `[kind]` line. Consecutive streams merge (kernels split them at will).
+ * A Plotly bundle is compared by its figure JSON (keys sorted); its HTML
+ * fallback, full of generated ids and inlined script, is left out.
+ * Errors compare by name and value, not by traceback.
+ */
+export function renderOutputs(outputs: readonly Output[], settings: RegressionSettings): string[] {
+  const blocks: string[] = [];
+  let previousStream: string | undefined;
+  for (const output of outputs) {
+    if (output.output_type === "stream") {
+      const text = joinText(output.text);
+      if (previousStream === output.name) blocks[blocks.length - 1] += text;
+      else blocks.push(`[${output.name}]\n${text}`);
+      previousStream = output.name;
+      continue;
+    }
+    previousStream = undefined;
+    if (output.output_type === "error") {
+      blocks.push(`[error]\n${output.ename}: ${output.evalue}`);
+      continue;
+    }
+    const mimes = Object.keys(output.data).sort();
+    for (const mime of mimes) {
+      if (mime === "text/html" && mimes.includes(PLOTLY_MIME)) continue;
+      blocks.push(`[${output.output_type} ${mime}]\n${renderMime(mime, output.data[mime])}`);
+    }
+  }
+  return blocks.flatMap((block) => sanitize(block.replace(/\n$/, ""), settings.sanitizers).split("\n"));
+}
+
+function renderMime(mime: string, value: unknown): string {
+  if (mime === PLOTLY_MIME || mime.endsWith("json")) return JSON.stringify(sortKeys(value), null, 1);
+  if (mime.startsWith("image/") && !mime.includes("svg")) {
+    return `sha256 ${createHash("sha256").update(joinText(value as string)).digest("hex")}`;
+  }
+  return typeof value === "string" || Array.isArray(value) ? joinText(value as string | string[]) : JSON.stringify(value);
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([key, inner]) => [key, sortKeys(inner)]),
+    );
+  }
+  return value;
+}
+
+/**
+ * Compares rendered lines; numbers may differ within the tolerance. Returns
+ * a readable diff ("-" expected, "+" actual, with the numbers that moved)
+ * or undefined when the outputs match.
+ */
+export function diffOutputs(expected: string[], actual: string[], tolerance: Tolerance): string | undefined {
+  const same = (a: string, b: string) => compareText(a, b, tolerance) === undefined;
+  // Longest common subsequence over lines, so an added line shows as one "+".
+  const rows = expected.length;
+  const cols = actual.length;
+  const table = Array.from({ length: rows + 1 }, () => new Uint32Array(cols + 1));
+  for (let i = rows - 1; i >= 0; i--) {
+    for (let j = cols - 1; j >= 0; j--) {
+      table[i]![j] = same(expected[i]!, actual[j]!) ? table[i + 1]![j + 1]! + 1 : Math.max(table[i + 1]![j]!, table[i]![j + 1]!);
+    }
+  }
+  if (table[0]![0] === rows && rows === cols) return undefined;
+  const lines: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < rows || j < cols) {
+    if (i < rows && j < cols && same(expected[i]!, actual[j]!)) {
+      lines.push(`  ${expected[i]}`);
+      i++;
+      j++;
+    } else if (j < cols && (i === rows || table[i]![j + 1]! >= table[i + 1]![j]!)) {
+      lines.push(`+ ${actual[j]}`);
+      j++;
+    } else {
+      lines.push(`- ${expected[i]}`);
+      const partner = actual[j];
+      const numbers = partner === undefined ? undefined : compareText(expected[i]!, partner, tolerance)?.numbers;
+      if (numbers && numbers.length > 0) {
+        lines.push(`  ^ numbers differ: ${numbers.map(({ expected: e, actual: a }) => `${e} -> ${a} (relative ${relativeChange(e, a)})`).join(", ")}`);
+      }
+      i++;
+    }
+  }
+  return collapseUnchanged(lines, 3).join("\n");
+}
+
+/** Keeps `context` unchanged lines around each change; a long figure stays readable. */
+function collapseUnchanged(lines: string[], context: number): string[] {
+  const changed = lines.map((line) => !line.startsWith("  ") || line.startsWith("  ^"));
+  const keep = lines.map((_, index) => changed.slice(Math.max(0, index - context), index + context + 1).some(Boolean));
+  const result: string[] = [];
+  let skipped = 0;
+  lines.forEach((line, index) => {
+    if (keep[index]) {
+      if (skipped > 0) result.push(`  ... ${skipped} unchanged line${skipped === 1 ? "" : "s"}`);
+      skipped = 0;
+      result.push(line);
+    } else skipped++;
+  });
+  if (skipped > 0) result.push(`  ... ${skipped} unchanged line${skipped === 1 ? "" : "s"}`);
+  return result;
+}
+
+function relativeChange(expected: string, actual: string): string {
+  const a = Number(expected);
+  const b = Number(actual);
+  return (Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b))).toExponential(2);
+}

@@ -1,0 +1,84 @@
+import { availableParallelism } from "node:os";
+import { basename, join, resolve } from "node:path";
+import { mkdir, readdir } from "node:fs/promises";
+import { executeNotebook, type CellFailure, type ExecuteOptions } from "./notebook/execute";
+import { NotebookFormatError, readNotebook, writeNotebook, type Notebook } from "./notebook/nbformat";
+
+export interface NotebookOutcome {
+  file: string;
+  /** Where the executed copy went; absent when nothing was written. */
+  written?: string;
+  /** Why the notebook could not be used, or the cell that failed. */
+  problem?: { kind: "format"; message: string } | { kind: "cell"; failure: CellFailure } | { kind: "crash"; message: string };
+  executed?: Notebook;
+}
+
+export interface RunOptions extends ExecuteOptions {
+  /** Folder for executed copies (default build/notebooks). */
+  outDir?: string;
+  /** Write the outputs back into the source notebook instead. */
+  inPlace?: boolean;
+  /** Execute only; write nothing (the regression harness). */
+  dryRun?: boolean;
+  jobs?: number;
+}
+
+/** `notebooks/*.ipynb`, sorted, so the course runs in its chapter order. */
+export async function listNotebooks(folder: string): Promise<string[]> {
+  const names = await readdir(folder).catch(() => [] as string[]);
+  return names.filter((name) => name.endsWith(".ipynb")).sort().map((name) => join(folder, name));
+}
+
+/** At least one, never more than the machine's cores or the work there is. */
+export function boundJobs(requested: number | undefined, work: number): number {
+  return Math.max(1, Math.min(requested ?? availableParallelism(), availableParallelism(), work));
+}
+
+/**
+ * Executes every notebook on its own kernel, `jobs` at a time. A failure in
+ * one notebook never stops the others; the outcomes come back in input order.
+ */
+export async function runNotebooks(files: string[], options: RunOptions = {}): Promise<NotebookOutcome[]> {
+  const outcomes: NotebookOutcome[] = new Array(files.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const index = next++;
+      outcomes[index] = await runOne(files[index]!, options);
+    }
+  };
+  await Promise.all(Array.from({ length: boundJobs(options.jobs, files.length) }, worker));
+  return outcomes;
+}
+
+async function runOne(file: string, options: RunOptions): Promise<NotebookOutcome> {
+  let source: Notebook;
+  try {
+    source = await readNotebook(file);
+  } catch (error) {
+    if (error instanceof NotebookFormatError) return { file, problem: { kind: "format", message: error.message } };
+    throw error;
+  }
+  try {
+    const { notebook, failure } = await executeNotebook(source, file, options);
+    if (failure) return { file, executed: notebook, problem: { kind: "cell", failure } };
+    if (options.dryRun) return { file, executed: notebook };
+    const target = options.inPlace ? file : join(resolve(options.outDir ?? "build/notebooks"), basename(file));
+    if (!options.inPlace) await mkdir(resolve(options.outDir ?? "build/notebooks"), { recursive: true });
+    await writeNotebook(target, notebook);
+    return { file, executed: notebook, written: target };
+  } catch (error) {
+    return { file, problem: { kind: "crash", message: (error as Error).message } };
+  }
+}
+
+/** One line (plus the kernel's error text, indented) per failed notebook. */
+export function describeProblem(outcome: NotebookOutcome): string | undefined {
+  const problem = outcome.problem;
+  if (!problem) return undefined;
+  if (problem.kind === "format") return problem.message;
+  if (problem.kind === "crash") return `${outcome.file}: ${problem.message}`;
+  const { cellNumber, firstLine, message } = problem.failure;
+  const indented = message.split("\n").map((line) => `    ${line}`).join("\n");
+  return `${outcome.file}: cell ${cellNumber} (${firstLine}) failed:\n${indented}`;
+}
