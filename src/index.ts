@@ -19,3 +19,4 @@ export { forwardEquations, lossEquation, backwardEquations, updateEquations, dis
 export { lossExpression, symbolicGradients, symbolicLoss, type SymbolicGradient } from "./symbolic";
 export { gradientCheck, type GradientComparison } from "./gradient-check";
 export { FastNetwork } from "./fast";
+export * from "./plots";

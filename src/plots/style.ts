@@ -1,0 +1,58 @@
+import type { Config, Layout } from "plotly.js-dist";
+import { formatFloat } from "../arithmetic";
+
+/**
+ * The look every figure shares, so the course reads as one piece: one font,
+ * one pair of sign colours, the same margins and no Plotly logo.
+ */
+
+/** Positive values are blue and negative ones red, in every figure that shows a sign. */
+export const POSITIVE_COLOUR = "#2166ac";
+export const NEGATIVE_COLOUR = "#b2182b";
+export const ZERO_COLOUR = "#9e9e9e";
+
+/** Red through white to blue, for heatmaps of signed values centred on zero. */
+export const SIGNED_COLOURSCALE: [number, string][] = [
+  [0, NEGATIVE_COLOUR],
+  [0.5, "#f7f7f7"],
+  [1, POSITIVE_COLOUR],
+];
+
+/** Distinct line colours for overlaid runs or layers (Plotly's own default cycle). */
+export const SERIES_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+
+export function seriesColour(index: number): string {
+  return SERIES_COLOURS[index % SERIES_COLOURS.length] as string;
+}
+
+export function signColour(value: number): string {
+  return value > 0 ? POSITIVE_COLOUR : value < 0 ? NEGATIVE_COLOUR : ZERO_COLOUR;
+}
+
+export const FIGURE_CONFIG: Partial<Config> = { responsive: true, displaylogo: false };
+
+export function baseLayout(title: string, xTitle: string, yTitle: string): Partial<Layout> {
+  return {
+    title: { text: title },
+    xaxis: { title: { text: xTitle }, zeroline: false },
+    yaxis: { title: { text: yTitle }, zeroline: false },
+    font: { family: "Helvetica, Arial, sans-serif", size: 13 },
+    margin: { l: 70, r: 30, t: 60, b: 60 },
+    height: 420,
+    plot_bgcolor: "#ffffff",
+    paper_bgcolor: "#ffffff",
+    hovermode: "closest",
+  };
+}
+
+/** The value as the equations print it (up to 12 significant digits), so hover text matches the tables. */
+export function formatValue(value: number): string {
+  return formatFloat(value);
+}
+
+/** A shorter form for labels drawn on the figure itself, where space is tight. */
+export function formatShort(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return "0";
+  return String(Number(value.toPrecision(4)));
+}
