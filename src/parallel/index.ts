@@ -12,3 +12,5 @@ export * from "./gradient-traffic";
 export * from "./pipeline-schedule";
 export * from "./pipeline-analysis";
 export * from "./pipeline-gantt";
+export * from "./model-scale";
+export * from "./go-back-n";
