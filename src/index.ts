@@ -19,4 +19,5 @@ export { forwardEquations, lossEquation, backwardEquations, updateEquations, dis
 export { lossExpression, symbolicGradients, symbolicLoss, type SymbolicGradient } from "./symbolic";
 export { gradientCheck, type GradientComparison } from "./gradient-check";
 export { FastNetwork } from "./fast";
+export { sourceErrata, type Erratum } from "./errata";
 export * from "./plots";

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { fractionArithmetic, parseNetwork, seedNetwork, traceStep, validateNetwork } from "../../src";
+
+const step = { input: [1, 0], target: [2], learningRate: 0.01 };
+
+describe("bad input gets an error naming what and where", () => {
+  it("an input vector of the wrong length", () => {
+    expect(() => traceStep(seedNetwork(), { ...step, input: [1, 0, 3] })).toThrow("input has 3 value(s) but the network has 2 (X1, X2)");
+    expect(() => traceStep(seedNetwork(), { ...step, target: [2, 1] })).toThrow("target has 2 value(s) but the network has 1 (O5)");
+  });
+
+  it("NaN or Infinity in inputs or weights", () => {
+    expect(() => traceStep(seedNetwork(), { ...step, input: [Number.NaN, 0] })).toThrow("input[0] (X1) is NaN; every value must be a finite number");
+    expect(() => traceStep(seedNetwork(), { ...step, target: [Number.POSITIVE_INFINITY] })).toThrow("target[0] (O5) is Infinity");
+    const network = seedNetwork();
+    (network.layers[1]?.neurons[0]?.weights as Record<string, number>).H4 = Number.NaN;
+    expect(() => traceStep(network, step)).toThrow("network.layers[1].neurons[0].weights.H4 (W54): expected a finite number, got NaN");
+  });
+
+  it("an unknown activation", () => {
+    const network = { ...seedNetwork(), layers: [{ ...seedNetwork().layers[0], activation: "relux" }, seedNetwork().layers[1]] };
+    expect(() => validateNetwork(network)).toThrow(`network.layers[0].activation: unknown activation "relux"; known: relu, identity, sigmoid, tanh`);
+  });
+
+  it("a non-positive learning rate", () => {
+    expect(() => traceStep(seedNetwork(), { ...step, learningRate: 0 })).toThrow("learning rate must be a positive finite number, got 0");
+    expect(() => traceStep(seedNetwork(), { ...step, learningRate: Number.NaN })).toThrow("got NaN");
+  });
+
+  it("a weight naming a neuron that does not exist", () => {
+    const network = seedNetwork();
+    (network.layers[1]?.neurons[0]?.weights as Record<string, number>).H7 = 1;
+    expect(() => validateNetwork(network, "net.json")).toThrow("net.json.layers[1].neurons[0].weights: 'H7' names no neuron of the previous layer (H3, H4), so O5 cannot take a weight from it");
+  });
+
+  it("malformed JSON, a reused neuron number, a transcendental activation in exact mode", () => {
+    expect(() => parseNetwork("{ inputs: ", "broken.json")).toThrow(/^broken\.json: not valid JSON/);
+    const twice = seedNetwork();
+    (twice.layers[0]?.neurons[1] as { name: string }).name = "H3";
+    expect(() => validateNetwork(twice)).toThrow("network.layers[0].neurons[1]: neuron 'H3' reuses number 3, already taken by H3");
+    const sigmoid = { ...seedNetwork(), layers: [{ ...seedNetwork().layers[0], activation: "sigmoid" as const }, seedNetwork().layers[1]] };
+    expect(() => traceStep(sigmoid as never, { ...step, arithmetic: fractionArithmetic })).toThrow("sigmoid needs exp(), which has no exact fraction value; use the float arithmetic");
+  });
+});
