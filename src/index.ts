@@ -21,3 +21,4 @@ export { gradientCheck, type GradientComparison } from "./gradient-check";
 export { FastNetwork } from "./fast";
 export { sourceErrata, type Erratum } from "./errata";
 export * from "./plots";
+export * from "./parallel";

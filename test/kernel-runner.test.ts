@@ -1,0 +1,117 @@
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { main as runCommand } from "../kernel/commands/run";
+import { describeProblem, runNotebooks } from "../kernel/runner";
+
+const FIXTURES = resolve(__dirname, "fixtures/notebooks");
+
+/**
+ * Works on copies inside the repository (not /tmp): the kernel starts in the
+ * notebook's folder and must find the project's node_modules above it.
+ */
+let work: string;
+beforeAll(() => {
+  work = mkdtempSync(join(FIXTURES, "..", ".runner-"));
+  cpSync(FIXTURES, work, { recursive: true });
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe("the notebook runner on the real tslab kernel", () => {
+  it("times out a cell that loops forever, reports it, kills the kernel and goes on", async () => {
+    const out = join(work, "out-loop");
+    const pids: number[] = [];
+    const outcomes = await runNotebooks([join(work, "infinite-loop.ipynb"), join(work, "arithmetic.ipynb")], {
+      outDir: out,
+      jobs: 1,
+      timeoutMs: 4000,
+      onProgress: (event) => event.kind === "kernel-started" && event.pid && pids.push(event.pid),
+    });
+    const [loop, arithmetic] = outcomes;
+    expect(loop?.problem).toMatchObject({ kind: "cell", failure: { cellNumber: 2, firstLine: "while (true) {}", reason: "timeout" } });
+    expect(describeProblem(loop!)).toContain("infinite-loop.ipynb: cell 2 (while (true) {}) failed");
+    expect(isRunning(pids[0]!)).toBe(false);
+    expect(arithmetic?.problem).toBeUndefined();
+    expect(readdirSync(out)).toEqual(["arithmetic.ipynb"]);
+  });
+
+  it("reports a kernel killed from outside while a cell runs, long before the cell timeout", async () => {
+    const started = Date.now();
+    let kernelPid: number | undefined;
+    const outcomes = await runNotebooks([join(work, "sleeper.ipynb")], {
+      dryRun: true,
+      timeoutMs: 600_000,
+      onProgress: (event) => {
+        if (event.kind === "kernel-started") kernelPid = event.pid;
+        if (event.kind === "cell" && event.cellNumber === 2) setTimeout(() => process.kill(kernelPid!, "SIGKILL"), 300);
+      },
+    });
+    expect(outcomes[0]?.problem).toMatchObject({ kind: "cell", failure: { cellNumber: 2, reason: "kernel-died" } });
+    expect(describeProblem(outcomes[0]!)).toMatch(/was killed by SIGKILL/);
+    // Not a speed assertion: the cell would have slept ten minutes.
+    expect(Date.now() - started).toBeLessThan(120_000);
+  });
+
+  it("reports a failing cell with its number, first line and the kernel's error text", async () => {
+    const [outcome] = await runNotebooks([join(work, "failing.ipynb")], { dryRun: true });
+    const report = describeProblem(outcome!)!;
+    expect(report.split("\n")[0]).toBe(`${join(work, "failing.ipynb")}: cell 2 (const missing = weights[5]!.toFixed(2);) failed:`);
+    expect(report).toContain("TypeError: Cannot read properties of undefined (reading 'toFixed')");
+    expect(report).not.toMatch(/^\s+at /m);
+  });
+
+  it("leaves the source notebook untouched unless --in-place, and then rewrites it whole", async () => {
+    const source = join(work, "arithmetic.ipynb");
+    const before = readFileSync(source, "utf8");
+    const stored = JSON.parse(before);
+    await runNotebooks([source], { outDir: join(work, "out-copy") });
+    expect(readFileSync(source, "utf8")).toBe(before);
+
+    const inPlace = join(work, "in-place.ipynb");
+    const cleared = { ...stored, cells: stored.cells.map((cell: any) => (cell.cell_type === "code" ? { ...cell, outputs: [] } : cell)) };
+    writeFileSync(inPlace, JSON.stringify(cleared));
+    const [outcome] = await runNotebooks([inPlace], { inPlace: true });
+    expect(outcome?.written).toBe(inPlace);
+    const rewritten = JSON.parse(readFileSync(inPlace, "utf8"));
+    expect(rewritten.cells[1].outputs).toEqual([{ output_type: "stream", name: "stdout", text: "step = 0.003172\n" }]);
+    expect(readdirSync(work).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+  });
+});
+
+describe("gradient-lab run with malformed notebooks", () => {
+  it("prints one line naming each file and its problem, and writes nothing", async () => {
+    const errors: string[] = [];
+    vi.spyOn(console, "error").mockImplementation((line: string) => void errors.push(line));
+    vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const out = join(work, "out-malformed");
+    const files = ["not-json", "wrong-nbformat", "missing-cells"].map((name) => join(work, "malformed", `${name}.ipynb`));
+    const before = files.map((file) => readFileSync(file, "utf8"));
+    let code: number;
+    try {
+      code = await runCommand(["--out", out, ...files]);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(code).toBe(1);
+    expect(errors).toEqual([
+      expect.stringMatching(new RegExp(`^FAIL ${escape(files[0]!)}: not JSON \\(.+\\)$`)),
+      `FAIL ${files[1]}: wrong nbformat 3, only nbformat 4 is supported`,
+      `FAIL ${files[2]}: missing "cells" (it must be an array)`,
+    ]);
+    expect(existsSync(out)).toBe(false);
+    expect(files.map((file) => readFileSync(file, "utf8"))).toEqual(before);
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
