@@ -82,10 +82,7 @@ export function diffOutputs(expected: string[], actual: string[], tolerance: Tol
       lines.push(`  ${expected[i]}`);
       i++;
       j++;
-    } else if (j < cols && (i === rows || table[i]![j + 1]! >= table[i + 1]![j]!)) {
-      lines.push(`+ ${actual[j]}`);
-      j++;
-    } else {
+    } else if (i < rows && (j === cols || table[i + 1]![j]! >= table[i]![j + 1]!)) {
       lines.push(`- ${expected[i]}`);
       const partner = actual[j];
       const numbers = partner === undefined ? undefined : compareText(expected[i]!, partner, tolerance)?.numbers;
@@ -93,6 +90,9 @@ export function diffOutputs(expected: string[], actual: string[], tolerance: Tol
         lines.push(`  ^ numbers differ: ${numbers.map(({ expected: e, actual: a }) => `${e} -> ${a} (relative ${relativeChange(e, a)})`).join(", ")}`);
       }
       i++;
+    } else {
+      lines.push(`+ ${actual[j]}`);
+      j++;
     }
   }
   return collapseUnchanged(lines, 3).join("\n");

@@ -1,0 +1,104 @@
+import { resolve } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Notebook, Output } from "../kernel/notebook/nbformat";
+import { readNotebook } from "../kernel/notebook/nbformat";
+import { compareNotebooks, formatRegression, regressNotebook, type RegressionResult } from "../kernel/regression/harness";
+
+const ARITHMETIC = resolve(__dirname, "fixtures/notebooks/arithmetic.ipynb");
+
+/** The stored notebook with the number in cell 2 ("step = 0.003172") moved by 1e-6. */
+function nudged(stored: Notebook): Notebook {
+  const copy: Notebook = structuredClone(stored);
+  const cell = copy.cells[1]!;
+  if (cell.cell_type !== "code") throw new Error("cell 2 of the fixture should be code");
+  cell.outputs = [{ output_type: "stream", name: "stdout", text: "step = 0.003173\n" }];
+  return copy;
+}
+
+describe("the regression harness on the real kernel", () => {
+  let result: RegressionResult;
+  let stored: Notebook;
+  beforeAll(async () => {
+    stored = await readNotebook(ARITHMETIC);
+    result = await regressNotebook(ARITHMETIC);
+  });
+
+  it("passes when the fresh outputs match the stored ones", () => {
+    expect(result.executionFailure).toBeUndefined();
+    expect(formatRegression(result)).toBe("");
+  });
+
+  it("fails when one stored number is changed by 1e-6, naming the cell and showing the diff", () => {
+    const mismatches = compareNotebooks(nudged(stored), result.executed);
+    expect(mismatches).toHaveLength(1);
+    expect(mismatches[0]?.cellNumber).toBe(2);
+    expect(mismatches[0]?.firstLine).toBe("const learningRate = 0.01;");
+    expect(mismatches[0]?.diff).toContain("- step = 0.003173");
+    expect(mismatches[0]?.diff).toContain("+ step = 0.003172");
+    expect(mismatches[0]?.diff).toContain("numbers differ: 0.003173 -> 0.003172");
+  });
+
+  it("passes the same change once the notebook's tolerance is widened", () => {
+    const widened = nudged(stored);
+    widened.metadata["gradient-lab"] = { tolerance: { relative: 1e-3 } };
+    expect(compareNotebooks(widened, result.executed)).toEqual([]);
+  });
+});
+
+/** A one-cell notebook whose stored outputs are `outputs`, tags and metadata as given. */
+function notebookWith(outputs: Output[], tags: string[] = [], metadata: Record<string, unknown> = {}): Notebook {
+  return {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata,
+    cells: [{ cell_type: "code", source: "figure()", metadata: { tags }, outputs, execution_count: 1 }],
+  };
+}
+
+const figure = (y: number[], divId: string): Output => ({
+  output_type: "display_data",
+  data: {
+    "application/vnd.plotly.v1+json": { data: [{ type: "scatter", y }], layout: { title: { text: "loss" } } },
+    "text/html": `<div id="${divId}"></div><script>Plotly.newPlot("${divId}")</script>`,
+    "text/plain": "Figure: loss",
+  },
+  metadata: {},
+});
+
+describe("output comparison", () => {
+  it("compares Plotly figures by their data, not their HTML", () => {
+    expect(compareNotebooks(notebookWith([figure([0.25, 0.125], "a1")]), notebookWith([figure([0.25, 0.125], "b2")]))).toEqual([]);
+    const [mismatch] = compareNotebooks(notebookWith([figure([0.25, 0.125], "a1")]), notebookWith([figure([0.25, 0.126], "a1")]));
+    expect(mismatch?.diff).toContain("numbers differ: 0.125 -> 0.126");
+  });
+
+  it("finds changed text that is not a number", () => {
+    const stdout = (text: string): Output => ({ output_type: "stream", name: "stdout", text });
+    const [mismatch] = compareNotebooks(notebookWith([stdout("loss 0.5\n")]), notebookWith([stdout("gain 0.5\n")]));
+    expect(mismatch?.diff).toBe("- loss 0.5\n+ gain 0.5".replace(/^/, "  [stdout]\n"));
+  });
+
+  it("merges stream chunks the kernel split differently", () => {
+    const stdout = (text: string): Output => ({ output_type: "stream", name: "stdout", text });
+    expect(compareNotebooks(notebookWith([stdout("a = 1\nb = 2\n")]), notebookWith([stdout("a = 1\n"), stdout("b = 2\n")]))).toEqual([]);
+  });
+
+  it("honours nbval-ignore-output and nbval-skip", () => {
+    const stdout = (text: string): Output => ({ output_type: "stream", name: "stdout", text });
+    for (const tag of ["nbval-ignore-output", "nbval-skip"]) {
+      expect(compareNotebooks(notebookWith([stdout("1\n")], [tag]), notebookWith([stdout("2\n")]))).toEqual([]);
+    }
+  });
+
+  it("applies the notebook's sanitizing patterns before comparing", () => {
+    const stdout = (text: string): Output => ({ output_type: "stream", name: "stdout", text });
+    const metadata = { "gradient-lab": { sanitize: [{ regex: "took \\d+ ms", replace: "took <t> ms" }] } };
+    expect(compareNotebooks(notebookWith([stdout("took 12 ms\n")], [], metadata), notebookWith([stdout("took 97 ms\n")]))).toEqual([]);
+    expect(compareNotebooks(notebookWith([stdout("took 12 ms\n")]), notebookWith([stdout("took 97 ms\n")]))).toHaveLength(1);
+  });
+
+  it("rejects a malformed tolerance with the place it came from", () => {
+    const stored = notebookWith([], [], { "gradient-lab": { tolerance: { relative: "big" } } });
+    expect(() => compareNotebooks(stored, stored)).toThrow('notebook metadata: tolerance.relative must be a number >= 0, got "big"');
+  });
+});
