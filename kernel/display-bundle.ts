@@ -1,0 +1,125 @@
+import { createHash } from "node:crypto";
+import type { Figure } from "../src/figure";
+
+/** One Jupyter output: every representation of the same thing, keyed by MIME type. */
+export type MimeBundle = Record<string, unknown>;
+
+export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
+
+/**
+ * Where the classic Notebook serves plotly.js from (`installPlotlyNbextension`
+ * puts it there), as a requirejs module name: the notebook page maps
+ * `nbextensions` to the server's own URL, so nothing leaves the machine.
+ */
+export const PLOTLY_NBEXTENSION_MODULE = "nbextensions/gradient-lab/plotly.min";
+
+/** How long the HTML waits for a page that loads plotly.js itself before it says it cannot draw. */
+const WAIT_FOR_PLOTLY_MS = 30_000;
+
+/**
+ * The three representations of a figure: Plotly's own JSON (JupyterLab with
+ * the plotly extension, VS Code, our course export), HTML that draws it with
+ * plotly.js (classic Notebook, nbconvert HTML) and a line of text for
+ * terminals. plotly.js itself is never copied into the output.
+ */
+export function figureBundle(figure: Figure, elementId: string): MimeBundle {
+  checkFigure(figure);
+  return {
+    [PLOTLY_MIME]: { data: figure.data, layout: figure.layout, config: figure.config ?? {} },
+    "text/html": figureHtml(figure, elementId),
+    "text/plain": `Figure: ${figureTitle(figure)}`,
+  };
+}
+
+/** The title without its HTML (a subtitle after <br> is dropped). */
+export function figureTitle(figure: Figure): string {
+  const title = figure.layout.title;
+  const text = typeof title === "string" ? title : title?.text;
+  if (!text) return "untitled";
+  return text.split(/<br\s*\/?>/i)[0]!.replace(/<[^>]*>/g, "").trim() || "untitled";
+}
+
+/** A stable element id for a figure: the same figure shown as the nth time in a session gets the same id. */
+export function figureElementId(figure: Figure, occurrence: number): string {
+  const digest = createHash("sha256").update(JSON.stringify(figure)).digest("hex").slice(0, 12);
+  return `gradient-lab-figure-${digest}-${occurrence}`;
+}
+
+/**
+ * A <div> and a script that draws the figure into it once plotly.js is
+ * there. In the classic Notebook plotly.js is missing but requirejs is not,
+ * so the script asks requirejs for the copy the notebook server serves. Any
+ * other page (nbconvert HTML, our course site) loads plotly.js itself, so
+ * the script waits for `window.Plotly`.
+ */
+export function figureHtml(figure: Figure, elementId: string): string {
+  if (!/^[A-Za-z][\w-]*$/.test(elementId)) throw new Error(`figureHtml: element id '${elementId}' must be letters, digits, '-' or '_'`);
+  const height = typeof figure.layout.height === "number" ? figure.layout.height : 450;
+  const json = scriptSafeJson({ data: figure.data, layout: figure.layout, config: figure.config ?? {} });
+  return `<div id="${elementId}" class="gradient-lab-figure" style="width: 100%; min-height: ${height}px;"></div>
+<script type="text/javascript">
+(function () {
+  var id = ${JSON.stringify(elementId)};
+  var figure = ${json};
+  function draw(Plotly) {
+    var element = document.getElementById(id);
+    if (element && !element.getAttribute("data-drawn")) {
+      element.setAttribute("data-drawn", "true");
+      Plotly.newPlot(element, figure.data, figure.layout, figure.config);
+    }
+  }
+  function say(text) {
+    var element = document.getElementById(id);
+    if (element) element.textContent = text;
+  }
+  function waitForPlotly() {
+    var waited = 0;
+    var timer = setInterval(function () {
+      if (window.Plotly) { clearInterval(timer); draw(window.Plotly); return; }
+      waited += 100;
+      if (waited >= ${WAIT_FOR_PLOTLY_MS}) { clearInterval(timer); say("This figure needs plotly.js, which this page does not load (run 'gradient-lab kernel install' for the classic Notebook)."); }
+    }, 100);
+  }
+  if (window.Plotly) { draw(window.Plotly); return; }
+  if (typeof window.require === "function" && typeof window.require.config === "function") {
+    window.require([${JSON.stringify(PLOTLY_NBEXTENSION_MODULE)}], function (Plotly) {
+      window.Plotly = window.Plotly || Plotly;
+      draw(window.Plotly);
+    }, waitForPlotly);
+    return;
+  }
+  waitForPlotly();
+})();
+</script>`;
+}
+
+/** Equations and tables: Markdown with $...$ LaTeX, which the Notebook renders with MathJax. */
+export function markdownBundle(markdown: string): MimeBundle {
+  if (typeof markdown !== "string") throw new Error(`showMarkdown: expected Markdown text, got ${typeof markdown}`);
+  return { "text/markdown": markdown, "text/plain": markdown };
+}
+
+export type TableCell = string | number | boolean | null;
+
+/** Rows as a Markdown table; the columns are the keys of the first row unless given. */
+export function tableMarkdown(rows: readonly Readonly<Record<string, TableCell>>[], columns?: readonly string[]): string {
+  const first = rows[0];
+  if (!first && !columns) throw new Error("showTable: no rows and no columns to show");
+  const names = columns ?? Object.keys(first ?? {});
+  if (names.length === 0) throw new Error("showTable: the rows have no columns");
+  const cell = (value: TableCell | undefined): string => (value === undefined || value === null ? "" : String(value).replace(/\|/g, "\\|").replace(/\r?\n/g, " "));
+  const lines = [`| ${names.map(cell).join(" | ")} |`, `| ${names.map((name) => (rows.every((row) => typeof row[name] === "number") ? "---:" : "---")).join(" | ")} |`];
+  for (const row of rows) lines.push(`| ${names.map((name) => cell(row[name])).join(" | ")} |`);
+  return lines.join("\n");
+}
+
+function checkFigure(figure: Figure): void {
+  if (typeof figure !== "object" || figure === null || !Array.isArray(figure.data) || typeof figure.layout !== "object" || figure.layout === null) {
+    throw new Error("show: expected a figure { data: [...], layout: {...} }, as the plot builders of gradient-lab return");
+  }
+}
+
+/** JSON that is safe inside a <script> element: no "</script>" or "<!--" can end or confuse it. */
+function scriptSafeJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}

@@ -1,0 +1,42 @@
+import { createRequire } from "node:module";
+import type { MimeBundle } from "./display-bundle";
+
+type WriteDisplayData = (content: { data: MimeBundle; metadata: Record<string, unknown>; transient: Record<string, unknown> }, update: boolean) => void;
+
+/**
+ * tslab (pinned at 1.0.22) has no public call that sends several MIME types
+ * in one output, but its module `dist/jupyter.js` keeps the function that
+ * writes `display_data` for the running cell in `lastWriteDisplayData`
+ * (tslab's own `display.html()` uses it). We find that module in the
+ * kernel's module cache rather than requiring tslab ourselves: a notebook may
+ * load this package from another folder than the one tslab runs from, and a
+ * second copy of tslab would have no running cell.
+ */
+function tslabWriter(): WriteDisplayData | null {
+  const cache = createRequire(__filename).cache;
+  for (const [path, module] of Object.entries(cache)) {
+    if (!/[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(path)) continue;
+    const writer = (module?.exports as { lastWriteDisplayData?: unknown } | undefined)?.lastWriteDisplayData;
+    if (typeof writer === "function") return writer as WriteDisplayData;
+  }
+  return null;
+}
+
+/** True inside a tslab kernel that is running (or has run) a cell. */
+export function insideTslab(): boolean {
+  return tslabWriter() !== null;
+}
+
+/**
+ * Sends one `display_data` message with every representation in `bundle`.
+ * Outside a kernel (a plain Node script) it prints the text/plain form, so
+ * the same code still says what it would have shown.
+ */
+export function sendDisplayData(bundle: MimeBundle): void {
+  const write = tslabWriter();
+  if (!write) {
+    process.stdout.write(`${String(bundle["text/plain"] ?? "(display output)")}\n`);
+    return;
+  }
+  write({ data: bundle, metadata: {}, transient: {} }, false);
+}

@@ -1,0 +1,74 @@
+import { createRequire } from "node:module";
+import { afterEach, describe, expect, it } from "vitest";
+import { figureBundle, figureElementId, figureHtml, figureTitle, tableMarkdown } from "../kernel/display-bundle";
+import { show, showMarkdown, showTable } from "../kernel/display";
+import { lossCurve, networkDiagram, seedNetwork } from "../src";
+
+const figure = lossCurve({ history: [{ step: 0, loss: 0.25 }, { step: 1, loss: 0.18096516 }] });
+
+describe("figureBundle", () => {
+  it("holds the Plotly JSON, HTML that draws the same figure, and a text line", () => {
+    const bundle = figureBundle(figure, "fig-1");
+    expect(Object.keys(bundle).sort()).toEqual(["application/vnd.plotly.v1+json", "text/html", "text/plain"]);
+    expect(bundle["application/vnd.plotly.v1+json"]).toEqual({ data: figure.data, layout: figure.layout, config: figure.config });
+    expect(bundle["text/plain"]).toBe("Figure: Loss during training");
+    const html = bundle["text/html"] as string;
+    expect(html).toContain('<div id="fig-1"');
+    expect(html).toContain("nbextensions/gradient-lab/plotly.min");
+    // the figure's numbers are in the script; plotly.js itself is not
+    expect(html).toContain("0.18096516");
+    expect(html.length).toBeLessThan(10_000);
+  });
+
+  it("keeps markup in the figure from closing the script", () => {
+    const hostile = { data: [], layout: { title: { text: "</script><script>alert(1)</script>" } } };
+    const html = figureHtml(hostile, "x");
+    expect(html.match(/<\/script>/g)).toHaveLength(1);
+    expect(html).toContain("\\u003c/script\\u003e");
+  });
+
+  it("derives titles and ids from the figure alone", () => {
+    expect(figureTitle(networkDiagram(seedNetwork(), { show: "weight" }))).toBe("the source's 2-2-1 network: weights");
+    expect(figureTitle({ data: [], layout: {} })).toBe("untitled");
+    expect(figureElementId(figure, 0)).toBe(figureElementId(lossCurve({ history: [{ step: 0, loss: 0.25 }, { step: 1, loss: 0.18096516 }] }), 0));
+    expect(figureElementId(figure, 0)).not.toBe(figureElementId(figure, 1));
+    expect(figureElementId(figure, 0)).not.toBe(figureElementId(lossCurve({ history: [{ step: 0, loss: 1 }] }), 0));
+    expect(() => figureBundle({ data: "x" } as never, "a")).toThrow(/expected a figure \{ data: \[\.\.\.\], layout/);
+  });
+});
+
+describe("tableMarkdown", () => {
+  it("writes a Markdown table, numbers right-aligned, pipes escaped", () => {
+    expect(tableMarkdown([{ name: "W53", value: 0.995 }, { name: "a|b", value: 1 }])).toBe("| name | value |\n| --- | ---: |\n| W53 | 0.995 |\n| a\\|b | 1 |");
+    expect(() => tableMarkdown([])).toThrow(/no rows and no columns/);
+  });
+});
+
+describe("show, with tslab's display writer stood in for", () => {
+  const cache = createRequire(__filename).cache;
+  const fakePath = "/fake/node_modules/tslab/dist/jupyter.js";
+  const sent: { data: Record<string, unknown>; update: boolean }[] = [];
+  afterEach(() => {
+    delete cache[fakePath];
+    sent.length = 0;
+  });
+  const installFake = (): void => {
+    cache[fakePath] = { exports: { lastWriteDisplayData: (content: { data: Record<string, unknown> }, update: boolean) => sent.push({ data: content.data, update }) } } as never;
+  };
+
+  it("sends one display_data per call with every MIME type, and distinct ids for a repeated figure", () => {
+    installFake();
+    show(figure);
+    show(figure);
+    showMarkdown("$L = 0.25$");
+    showTable([{ parameter: "W53", value: 0.995 }]);
+    expect(sent).toHaveLength(4);
+    expect(sent.every((s) => s.update === false)).toBe(true);
+    expect(Object.keys(sent[0]!.data).sort()).toEqual(["application/vnd.plotly.v1+json", "text/html", "text/plain"]);
+    const ids = sent.slice(0, 2).map((s) => /id="([^"]+)"/.exec(s.data["text/html"] as string)?.[1]);
+    expect(ids[0]).toMatch(/^gradient-lab-figure-[0-9a-f]{12}-\d+$/);
+    expect(ids[0]).not.toBe(ids[1]);
+    expect(sent[2]!.data).toEqual({ "text/markdown": "$L = 0.25$", "text/plain": "$L = 0.25$" });
+    expect(sent[3]!.data["text/markdown"]).toBe("| parameter | value |\n| --- | ---: |\n| W53 | 0.995 |");
+  });
+});
