@@ -1,4 +1,4 @@
-import MarkdownIt from "markdown-it";
+import MarkdownIt = require("markdown-it");
 import { highlightCode } from "./highlight";
 import { MathSlots, mathPlugin } from "./math";
 import { sanitize } from "./sanitize";
@@ -26,10 +26,7 @@ export function newPageEnv(): PageEnv {
   return { headings: [], ids: new Set() };
 }
 
-interface RenderEnv {
-  math: MathSlots;
-  page: PageEnv;
-}
+type RenderEnv = MarkdownIt.Env & { math: MathSlots; page: PageEnv };
 
 function slug(text: string, taken: Set<string>): string {
   const base =
@@ -45,7 +42,7 @@ function slug(text: string, taken: Set<string>): string {
 }
 
 /** Gives every heading an id and records it for the table of contents. */
-function headingIds(md: MarkdownIt): void {
+const headingIds = (md: MarkdownIt.MarkdownIt): void => {
   md.core.ruler.push("gl_heading_ids", (state) => {
     const env = state.env as RenderEnv;
     state.tokens.forEach((token, i) => {
@@ -57,9 +54,9 @@ function headingIds(md: MarkdownIt): void {
       env.page.headings.push({ level: Number(token.tag.slice(1)), id, text, source: inline.content, html: "" });
     });
   });
-}
+};
 
-function createRenderer(): MarkdownIt {
+function createRenderer() {
   const md = new MarkdownIt({
     html: true, // raw HTML is kept, then sanitized unless the notebook is trusted
     linkify: false,

@@ -1,5 +1,5 @@
 import katex from "katex";
-import type MarkdownIt from "markdown-it";
+import MarkdownIt = require("markdown-it");
 
 type StateBlock = MarkdownIt.StateBlock;
 type StateInline = MarkdownIt.StateInline;
@@ -99,14 +99,15 @@ function blockMath(state: StateBlock, startLine: number, endLine: number, silent
 }
 
 /** Adds `$`/`$$` math to a markdown-it instance; slots are taken from `env.math`. */
-export function mathPlugin(md: MarkdownIt): void {
+export const mathPlugin = (md: MarkdownIt.MarkdownIt): void => {
   md.inline.ruler.after("escape", "math_inline", inlineMath);
   md.block.ruler.before("fence", "math_block", blockMath, { alt: ["paragraph", "reference", "blockquote", "list"] });
-  const slots = (env: { math?: MathSlots }) => {
-    if (!env.math) throw new Error("markdown rendered without a MathSlots in env.math");
-    return env.math;
+  const slots = (env: MarkdownIt.Env | undefined): MathSlots => {
+    const math = env?.math;
+    if (!(math instanceof MathSlots)) throw new Error("markdown rendered without a MathSlots in env.math");
+    return math;
   };
   md.renderer.rules.math_inline = (tokens, i, _opts, env) => slots(env).add(tokens[i]!.content, false);
   md.renderer.rules.math_display = (tokens, i, _opts, env) => slots(env).add(tokens[i]!.content, true);
   md.renderer.rules.math_block = (tokens, i, _opts, env) => `<div class="gl-math">${slots(env).add(tokens[i]!.content, true)}</div>\n`;
-}
+};

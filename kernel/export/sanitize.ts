@@ -1,4 +1,18 @@
-import sanitizeHtml from "sanitize-html";
+// Loaded without its @types package on purpose: @types/sanitize-html uses
+// import syntax that the TypeScript inside tslab (5.0, which owns
+// node_modules/.bin/tsc) cannot parse. The few option fields used are typed here.
+interface SanitizeOptions {
+  allowedTags: string[];
+  allowedAttributes: Record<string, string[]>;
+  allowedSchemes: string[];
+  allowedSchemesByTag: Record<string, string[]>;
+  allowProtocolRelative: boolean;
+  nonTextTags: string[];
+  exclusiveFilter: (frame: { tag: string; attribs: Record<string, string | undefined> }) => boolean;
+}
+const sanitizeHtml = require("sanitize-html") as ((dirty: string, options: SanitizeOptions) => string) & {
+  defaults: { allowedTags: string[] };
+};
 
 /** Text shown as text: the five characters HTML gives meaning to. */
 export function escapeHtml(text: string): string {
@@ -8,7 +22,7 @@ export function escapeHtml(text: string): string {
 /** Images in sanitized HTML may only be data URIs: the site ships no other files, and no request leaves the page. */
 const isDataImage = (src: string | undefined): boolean => /^data:image\/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=\s]*$/i.test(src ?? "");
 
-const options: sanitizeHtml.IOptions = {
+const options: SanitizeOptions = {
   // The default list (text, tables, lists, code) plus what notebooks commonly use.
   allowedTags: [...sanitizeHtml.defaults.allowedTags, "img", "details", "summary", "del", "ins", "sup", "sub"],
   allowedAttributes: {
