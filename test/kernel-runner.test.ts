@@ -60,6 +60,16 @@ describe("the notebook runner on the real tslab kernel", () => {
     expect(report).not.toMatch(/^\s+at /m);
   });
 
+  it("goes on after a cell tagged raises-exception fails", async () => {
+    const [outcome] = await runNotebooks([join(work, "expected-error.ipynb")], { dryRun: true });
+    expect(outcome?.problem).toBeUndefined();
+    const cells = outcome!.executed!.cells;
+    expect(cells[1]?.cell_type === "code" && cells[1].outputs[0]).toMatchObject({ name: "stderr" });
+    expect(cells[2]?.cell_type === "code" && cells[2].outputs).toEqual([
+      { output_type: "stream", name: "stdout", text: "still running after the expected error\n" },
+    ]);
+  });
+
   it("leaves the source notebook untouched unless --in-place, and then rewrites it whole", async () => {
     const source = join(work, "arithmetic.ipynb");
     const before = readFileSync(source, "utf8");

@@ -1,0 +1,73 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { main as kernelCommand } from "../kernel/commands/kernel";
+import { KERNEL_NAME } from "../kernel/kernelspec";
+import { readNotebook } from "../kernel/notebook/nbformat";
+import { compareNotebooks, formatRegression } from "../kernel/regression/harness";
+import { listNotebooks } from "../kernel/runner";
+
+const run = promisify(execFile);
+
+/**
+ * The standard tools (Debian's jupyter-client and nbconvert) must run our
+ * notebooks on our kernelspec. CI installs them, so there a missing jupyter
+ * fails the test; on a developer's machine it is skipped with a message.
+ */
+const JUPYTER = ["/usr/bin/jupyter", "jupyter"].find((candidate) => candidate === "jupyter" || existsSync(candidate))!;
+const haveJupyter = await run(JUPYTER, ["nbconvert", "--version"]).then(
+  () => true,
+  () => false,
+);
+if (!haveJupyter && process.env.CI) throw new Error(`jupyter nbconvert is missing (${JUPYTER}); CI must install Debian's jupyter packages`);
+if (!haveJupyter) console.warn("skipping the Jupyter compatibility tests: jupyter nbconvert is not installed");
+
+const prefix = mkdtempSync(join(tmpdir(), "gradient-lab-jupyter-"));
+const dataDir = join(prefix, "share", "jupyter");
+afterAll(() => rmSync(prefix, { recursive: true, force: true }));
+
+/** Jupyter sees only the temporary path (plus its system folders) and prints no debugger chatter. */
+const jupyterEnv = { ...process.env, JUPYTER_PATH: dataDir, PYDEVD_DISABLE_FILE_VALIDATION: "1" };
+
+async function installIntoPrefix(): Promise<string[]> {
+  const lines: string[] = [];
+  vi.spyOn(console, "log").mockImplementation((line: string) => void lines.push(line));
+  try {
+    expect(await kernelCommand(["install", "--prefix", prefix])).toBe(0);
+  } finally {
+    vi.restoreAllMocks();
+  }
+  return lines;
+}
+
+describe.skipIf(!haveJupyter)("Jupyter's own tools on the installed kernelspec", () => {
+  it("installs into a temporary Jupyter path that `jupyter kernelspec list` then lists", async () => {
+    const lines = await installIntoPrefix();
+    expect(lines).toEqual([`installed kernelspec "${KERNEL_NAME}" in ${join(dataDir, "kernels", KERNEL_NAME)}`]);
+    const { stdout } = await run(JUPYTER, ["kernelspec", "list", "--json"], { env: jupyterEnv });
+    const specs = JSON.parse(stdout).kernelspecs as Record<string, { resource_dir: string; spec: { language: string } }>;
+    expect(specs[KERNEL_NAME]?.resource_dir).toBe(join(dataDir, "kernels", KERNEL_NAME));
+    expect(specs[KERNEL_NAME]?.spec.language).toBe("typescript");
+  });
+
+  it("executes the notebooks with `jupyter nbconvert --execute` and gets the stored outputs", async () => {
+    await installIntoPrefix();
+    const notebooks = [resolve(__dirname, "fixtures/notebooks/arithmetic.ipynb"), ...(await listNotebooks(resolve(__dirname, "../notebooks")))];
+    const outDir = join(prefix, "executed");
+    await run(
+      JUPYTER,
+      ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=300", "--output-dir", outDir, ...notebooks],
+      { env: jupyterEnv, maxBuffer: 64 * 1024 * 1024 },
+    );
+    const reports: string[] = [];
+    for (const file of notebooks) {
+      const executed = await readNotebook(join(outDir, basename(file)));
+      const mismatches = compareNotebooks(await readNotebook(file), executed);
+      if (mismatches.length > 0) reports.push(formatRegression({ file, mismatches, executed }));
+    }
+    expect(reports.join("\n\n")).toBe("");
+  });
+});

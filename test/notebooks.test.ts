@@ -1,0 +1,22 @@
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { formatRegression, regressNotebook } from "../kernel/regression/harness";
+import { listNotebooks } from "../kernel/runner";
+
+/**
+ * The course as a regression suite: every notebook in notebooks/ is executed
+ * on the real kernel and each cell's outputs must equal the stored ones
+ * (numbers within the notebook's tolerance). After an intended change,
+ * `gradient-lab test --update notebooks/NN-name.ipynb` stores the new outputs.
+ */
+const notebooks = await listNotebooks(resolve(__dirname, "../notebooks"));
+
+describe("course notebooks reproduce their stored outputs", () => {
+  if (notebooks.length === 0) it.skip("notebooks/ has no notebooks yet", () => undefined);
+  for (const file of notebooks) {
+    it(file.slice(file.lastIndexOf("/") + 1), async () => {
+      const result = await regressNotebook(file, { timeoutMs: 120_000 });
+      expect(formatRegression(result), "the notebook's report").toBe("");
+    });
+  }
+});
