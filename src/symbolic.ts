@@ -1,4 +1,5 @@
 import { all, create, type MathNode } from "mathjs";
+import type { ActivationName } from "./activations";
 import { Fraction } from "./fraction";
 import type { LossName } from "./losses";
 import { parametersOf, toModel } from "./model";
@@ -11,11 +12,13 @@ import type { Sample } from "./step";
  * expression of the parameters, differentiated symbolically and evaluated,
  * so no code is shared with the chain-rule implementation.
  */
-const floatMath = create(all, {});
+// mathjs types `all` as possibly undefined (for tree-shaken builds); the full package always has it.
+const factories = all as NonNullable<typeof all>;
+const floatMath = create(factories, {});
 // In this instance every literal and every result is an exact fraction.
-const exactMath = create(all, { number: "Fraction" });
+const exactMath = create(factories, { number: "Fraction" });
 
-const activationExpression: Record<string, (z: string) => string> = {
+const activationExpression: Record<ActivationName, (z: string) => string> = {
   // max(0, z) has no symbolic derivative in mathjs; (z + |z|) / 2 is the same function and does.
   relu: (z) => `((${z}) + abs(${z})) / 2`,
   identity: (z) => `(${z})`,
@@ -31,7 +34,7 @@ export function lossExpression(network: NetworkDescription, sample: Sample, loss
   for (const layer of model.layers) {
     outputs = layer.map((neuron) => {
       const sum = [...neuron.terms.map((t) => `${t.weightName} * ${values.get(t.source)}`), neuron.biasName].join(" + ");
-      const expression = (activationExpression[neuron.activation.name] ?? activationExpression.identity)(sum);
+      const expression = activationExpression[neuron.activation.name](sum);
       values.set(neuron.name, expression);
       return expression;
     });
