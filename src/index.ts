@@ -22,3 +22,5 @@ export { FastNetwork } from "./fast";
 export { sourceErrata, type Erratum } from "./errata";
 export * from "./plots";
 export * from "./parallel";
+export { twoSpirals, circles, splitPoints, type PointSet } from "./datasets";
+export { layerSpread, type LayerSpread } from "./spread";
