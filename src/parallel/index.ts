@@ -14,3 +14,4 @@ export * from "./pipeline-analysis";
 export * from "./pipeline-gantt";
 export * from "./model-scale";
 export * from "./go-back-n";
+export * from "./data-parallel";
