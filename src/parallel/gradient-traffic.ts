@@ -36,7 +36,8 @@ export interface GradientTraffic {
 /**
  * Data-parallel gradient traffic per iteration: the gradients' size, what
  * each rank sends in a ring all-reduce, and how long that takes on a link
- * when latency is negligible (the 2(n-1)/n n beta term of the ring model).
+ * when latency is negligible (the 2(n-1)/n n beta term of the ring model;
+ * factor from nccl-tests `doc/PERFORMANCE.md`).
  * GPT-3's 175e9 bf16 gradients are 350 GB; at 8 ranks each sends 612.5 GB,
  * 12.25 s at 50 GB/s.
  */

@@ -48,6 +48,18 @@ describe.each(collectives)("%s all-reduce", (_name, allReduce) => {
   });
 });
 
+describe("all-reduce on non-integer floats", () => {
+  it("agrees with the direct sum to rounding, and every rank of the ring ends with identical bits", () => {
+    const buffers = Array.from({ length: 5 }, (_, rank) => Float64Array.from({ length: 17 }, (_, i) => Math.sin(rank * 17 + i) / 3));
+    const expected = directSum(buffers);
+    for (const run of [ringAllReduce(buffers), treeAllReduce(buffers), parameterServerAllReduce(buffers)]) {
+      run.results.forEach((result) => result.forEach((value, i) => expect(value).toBeCloseTo(expected[i]!, 14)));
+      // All-gather and broadcast copy one summed value to everyone, so the ranks can never disagree.
+      for (const result of run.results) expect(Array.from(result)).toEqual(Array.from(run.results[0]!));
+    }
+  });
+});
+
 describe("ring chunks", () => {
   it("round like NCCL: ceil(S/n) each, the tail shorter or empty", () => {
     expect(ringChunks(5, 4)).toEqual([
