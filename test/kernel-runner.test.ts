@@ -2,6 +2,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main as runCommand } from "../kernel/commands/run";
+import { Kernel } from "../kernel/kernel";
 import { describeProblem, runNotebooks } from "../kernel/runner";
 
 const FIXTURES = resolve(__dirname, "fixtures/notebooks");
@@ -85,6 +86,26 @@ describe("the notebook runner on the real tslab kernel", () => {
     const rewritten = JSON.parse(readFileSync(inPlace, "utf8"));
     expect(rewritten.cells[1].outputs).toEqual([{ output_type: "stream", name: "stdout", text: "step = 0.003172\n" }]);
     expect(readdirSync(work).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+  });
+});
+
+describe("the Kernel", () => {
+  it("interrupts a running cell and stays usable", async () => {
+    const kernel = await Kernel.start({ cwd: FIXTURES });
+    try {
+      const outputs: string[] = [];
+      const collect = (message: { content: Record<string, unknown> }) => void outputs.push(String(message.content.text ?? ""));
+      setTimeout(() => kernel.interrupt(), 1000);
+      const interrupted = await kernel.execute("let spins = 0;\nwhile (true) { spins++; }", collect, 60_000);
+      expect(interrupted.content.status).toBe("error");
+      await new Promise((done) => setTimeout(done, 300));
+      const after = await kernel.execute("console.log(\"alive\");", collect, 60_000);
+      expect(after.content.status).toBe("ok");
+      expect(outputs.at(-1)).toBe("alive\n");
+    } finally {
+      await kernel.shutdown();
+    }
+    expect(kernel.process.isAlive).toBe(false);
   });
 });
 
