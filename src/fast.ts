@@ -1,6 +1,7 @@
 import type { ActivationName } from "./activations";
 import type { LossName } from "./losses";
 import { biasName, type NetworkDescription, validateNetwork, weightName } from "./network";
+import { orderedProduct, transpose } from "./fast-kernels";
 import { checkLearningRate } from "./sgd";
 
 /**
@@ -20,6 +21,10 @@ export class FastNetwork {
   private a: Float64Array[] = [];
   private dz: Float64Array[] = [];
   private upstream: Float64Array[] = [];
+  // Transposed copies, so that every matrix product reads both operands along contiguous rows.
+  private aT: Float64Array[] = [];
+  private dzT: Float64Array[] = [];
+  private readonly weightsT: Float64Array[];
 
   constructor(
     readonly sizes: readonly number[],
@@ -33,6 +38,7 @@ export class FastNetwork {
     this.biases = layers.map((s) => new Float64Array(s.out));
     this.weightGradients = layers.map((s) => new Float64Array(s.out * s.in));
     this.biasGradients = layers.map((s) => new Float64Array(s.out));
+    this.weightsT = layers.map((s) => new Float64Array(s.out * s.in));
   }
 
   /** From a fully connected description with one activation per layer; anything else is an error naming the neuron. */
@@ -116,23 +122,10 @@ export class FastNetwork {
     for (let l = 0; l < this.weights.length; l++) {
       const nIn = this.sizes[l] as number;
       const nOut = this.sizes[l + 1] as number;
-      const w = this.weights[l] as Float64Array;
-      const bias = this.biases[l] as Float64Array;
-      const x = this.a[l] as Float64Array;
       const z = this.z[l] as Float64Array;
-      const a = this.a[l + 1] as Float64Array;
-      const activation = this.activations[l];
-      for (let s = 0; s < batch; s++) {
-        for (let j = 0; j < nOut; j++) {
-          let sum = 0;
-          const row = j * nIn;
-          const column = s * nIn;
-          for (let i = 0; i < nIn; i++) sum += (x[column + i] as number) * (w[row + i] as number);
-          sum += bias[j] as number;
-          z[s * nOut + j] = sum;
-          a[s * nOut + j] = activate(activation, sum);
-        }
-      }
+      // z = x W^T, each sum over the inputs in order; the bias comes last, as in the traced path.
+      orderedProduct(this.a[l] as Float64Array, this.weights[l] as Float64Array, z, batch, nOut, nIn);
+      addBiasAndActivate(this.activations[l], this.biases[l] as Float64Array, z, this.a[l + 1] as Float64Array, batch, nOut);
     }
     return (this.a[this.weights.length] as Float64Array).subarray(0, batch * (this.sizes[this.sizes.length - 1] as number));
   }
@@ -149,39 +142,37 @@ export class FastNetwork {
     let lossSum = 0;
     const top = this.upstream[L] as Float64Array;
     for (let s = 0; s < batch; s++) lossSum += lossAndDerivative(loss, outputs, targets, s * nOut, nOut, top);
-    for (let l = 0; l < L; l++) {
-      (this.weightGradients[l] as Float64Array).fill(0);
-      (this.biasGradients[l] as Float64Array).fill(0);
-    }
     for (let l = L - 1; l >= 0; l--) {
       const nIn = this.sizes[l] as number;
       const width = this.sizes[l + 1] as number;
-      const w = this.weights[l] as Float64Array;
       const gw = this.weightGradients[l] as Float64Array;
       const gb = this.biasGradients[l] as Float64Array;
-      const x = this.a[l] as Float64Array;
+      const dz = this.dz[l] as Float64Array;
+      const dzT = this.dzT[l] as Float64Array;
+      const xT = this.aT[l] as Float64Array;
+      const activation = this.activations[l];
       const z = this.z[l] as Float64Array;
       const a = this.a[l + 1] as Float64Array;
       const up = this.upstream[l + 1] as Float64Array;
-      const dz = this.dz[l] as Float64Array;
-      const down = this.upstream[l] as Float64Array;
-      const activation = this.activations[l];
-      if (l > 0) down.fill(0, 0, batch * nIn);
-      for (let s = 0; s < batch; s++) {
-        for (let j = 0; j < width; j++) {
-          const k = s * width + j;
-          const d = (up[k] as number) * derivative(activation, z[k] as number, a[k] as number);
-          dz[k] = d;
-          const row = j * nIn;
-          const column = s * nIn;
-          for (let i = 0; i < nIn; i++) gw[row + i] = (gw[row + i] as number) + d * (x[column + i] as number);
-          gb[j] = (gb[j] as number) + d;
-          // dL/da of the layer below, summed over this layer's neurons in order, along the old weights.
-          if (l > 0) for (let i = 0; i < nIn; i++) down[column + i] = (down[column + i] as number) + d * (w[row + i] as number);
-        }
+      for (let k = 0; k < batch * width; k++) dz[k] = (up[k] as number) * derivative(activation, z[k] as number, a[k] as number);
+      // dL/dW[j][i] sums dz[s][j] * x[s][i] over the samples in order: with both
+      // transposed to (neuron x sample), that is rows against rows.
+      transpose(dz, batch, width, dzT);
+      transpose(this.a[l] as Float64Array, batch, nIn, xT);
+      orderedProduct(dzT, xT, gw, width, nIn, batch);
+      for (let j = 0; j < width; j++) {
+        let sum = 0;
+        for (let s = 0; s < batch; s++) sum += dzT[j * batch + s] as number;
+        gb[j] = sum;
       }
       for (let k = 0; k < gw.length; k++) gw[k] = (gw[k] as number) / batch;
       for (let k = 0; k < gb.length; k++) gb[k] = (gb[k] as number) / batch;
+      if (l > 0) {
+        // dL/da of the layer below: sum over this layer's neurons in order, along the old weights.
+        const wT = this.weightsT[l] as Float64Array;
+        transpose(this.weights[l] as Float64Array, width, nIn, wT);
+        orderedProduct(dz, wT, this.upstream[l] as Float64Array, batch, nIn, width);
+      }
     }
     return lossSum / batch;
   }
@@ -206,6 +197,8 @@ export class FastNetwork {
     this.upstream = this.sizes.map((n) => new Float64Array(batch * n));
     this.z = this.sizes.slice(1).map((n) => new Float64Array(batch * n));
     this.dz = this.sizes.slice(1).map((n) => new Float64Array(batch * n));
+    this.aT = this.sizes.slice(0, -1).map((n) => new Float64Array(batch * n));
+    this.dzT = this.sizes.slice(1).map((n) => new Float64Array(batch * n));
   }
 
   private named(weights: Float64Array[], biases: Float64Array[]): Map<string, number> {
@@ -220,6 +213,18 @@ export class FastNetwork {
       previous = layer.neurons.map((n) => n.name);
     });
     return values;
+  }
+}
+
+/** z += bias (per neuron), then a = activation(z), over a (batch x width) layer. */
+function addBiasAndActivate(name: ActivationName | undefined, bias: Float64Array, z: Float64Array, a: Float64Array, batch: number, width: number): void {
+  for (let s = 0; s < batch; s++) {
+    for (let j = 0; j < width; j++) {
+      const k = s * width + j;
+      const sum = (z[k] as number) + (bias[j] as number);
+      z[k] = sum;
+      a[k] = activate(name, sum);
+    }
   }
 }
 

@@ -1,0 +1,102 @@
+"""PyTorch side of `npm run bench`: the same training workloads, timed the same way.
+
+Reads the workloads as JSON on stdin (written by bench/pytorch.ts) and prints
+one JSON list of result rows on stdout. Uses only PyTorch and the standard
+library, so the Debian package python3-torch is enough.
+"""
+import json
+import statistics
+import sys
+import time
+
+import torch
+
+
+def build(workload, dtype):
+    sizes = workload["sizes"]
+    layers = []
+    for l, activation in enumerate(workload["activations"]):
+        linear = torch.nn.Linear(sizes[l], sizes[l + 1]).to(dtype)
+        start = workload.get("start")
+        if start is not None:
+            # The source's weights, (outputs x inputs) like torch's own layout.
+            with torch.no_grad():
+                linear.weight.copy_(torch.tensor(start["weights"][l], dtype=dtype).reshape(sizes[l + 1], sizes[l]))
+                linear.bias.copy_(torch.tensor(start["biases"][l], dtype=dtype))
+        layers.append(linear)
+        if activation == "relu":
+            layers.append(torch.nn.ReLU())
+        elif activation == "sigmoid":
+            layers.append(torch.nn.Sigmoid())
+        elif activation == "tanh":
+            layers.append(torch.nn.Tanh())
+    return torch.nn.Sequential(*layers)
+
+
+def batch(workload, dtype):
+    n_in, n_out, size = workload["sizes"][0], workload["sizes"][-1], workload["batch"]
+    generator = torch.Generator().manual_seed(7)
+    if workload["data"] == "source-sample":
+        return torch.tensor([[1.0, 0.0]], dtype=dtype), torch.tensor([[2.0]], dtype=dtype)
+    if workload["data"] == "saddle":
+        x = torch.rand(size, n_in, generator=generator, dtype=dtype) * 2 - 1
+        return x, (x[:, 0] * x[:, 1]).unsqueeze(1).expand(size, n_out).contiguous()
+    x = torch.rand(size, n_in, generator=generator, dtype=dtype)
+    y = torch.zeros(size, n_out, dtype=dtype)
+    y[torch.arange(size), torch.randint(n_out, (size,), generator=generator)] = 1
+    return x, y
+
+
+def trainer(workload, dtype):
+    """The idiomatic step: zero_grad, forward, loss, backward, optimizer.step."""
+    model = build(workload, dtype)
+    x, y = batch(workload, dtype)
+    optimizer = torch.optim.SGD(model.parameters(), lr=workload["learningRate"])
+
+    def repeat(n):
+        for _ in range(n):
+            optimizer.zero_grad()
+            # Squared error summed over outputs, mean over the batch: the engine's loss.
+            loss = ((model(x) - y) ** 2).sum(dim=1).mean()
+            loss.backward()
+            optimizer.step()
+
+    return repeat
+
+
+def median_throughput(repeat, runs, min_seconds):
+    """Same rule as bench/measure.ts: grow the count until a run lasts long enough, then take the median of timed runs."""
+    count = 1
+    while True:
+        seconds = timed(repeat, count)
+        if seconds >= min_seconds / 4 or count >= 1e9:
+            count = max(1, int(-(-count * min_seconds // max(seconds, 1e-9))))
+            break
+        count *= 10 if seconds < min_seconds / 100 else 2
+    return statistics.median(count / timed(repeat, count) for _ in range(runs))
+
+
+def timed(repeat, count):
+    start = time.perf_counter()
+    repeat(count)
+    return time.perf_counter() - start
+
+
+def main():
+    config = json.load(sys.stdin)
+    rows = []
+    for workload in config["workloads"]:
+        for dtype in ([torch.float32, torch.float64] if workload["float64"] else [torch.float32]):
+            steps = median_throughput(trainer(workload, dtype), config["runs"], config["minSeconds"])
+            rows.append({
+                "workload": workload["name"],
+                "system": "pytorch",
+                "precision": "float64" if dtype == torch.float64 else "float32",
+                "throughput": steps * workload["workPerStep"],
+                "unit": workload["unit"],
+            })
+    json.dump({"torch": torch.__version__, "threads": torch.get_num_threads(), "rows": rows}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+import { dirname } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { startingNetwork } from "./engine";
+import type { Repeat } from "./measure";
+import { type TrainingWorkload, workloadBatch } from "./workloads";
+
+export type TfjsSystem = "tfjs-cpu" | "tfjs-wasm";
+
+/**
+ * Switches TensorFlow.js to the pure-JS cpu backend or the WebAssembly one.
+ * The .wasm binaries ship inside the npm package: point the loader at that
+ * folder so nothing is fetched from the network.
+ */
+export async function useTfjsBackend(system: TfjsSystem): Promise<void> {
+  const backend = system === "tfjs-cpu" ? "cpu" : "wasm";
+  if (backend === "wasm") setWasmPaths(`${dirname(require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm"))}/`);
+  if (!(await tf.setBackend(backend))) throw new Error(`TensorFlow.js could not start its ${backend} backend`);
+  await tf.ready();
+}
+
+export interface TfjsTrainer {
+  repeat: Repeat;
+  /** The current loss, for checking that training happens. */
+  loss(): number;
+  dispose(): void;
+}
+
+/**
+ * The idiomatic TensorFlow.js training step: variables, a loss closure and
+ * `optimizer.minimize`, starting from the same weights as the engine (cast
+ * to float32, the only precision tfjs offers).
+ */
+export function tfjsTrainer(workload: TrainingWorkload): TfjsTrainer {
+  const start = startingNetwork(workload);
+  const weights = start.weights.map((w, l) => {
+    const nIn = workload.sizes[l] as number;
+    const nOut = workload.sizes[l + 1] as number;
+    // The engine stores (outputs x inputs); tf.matMul(x, W) wants (inputs x outputs).
+    return tf.variable(tf.tensor2d(Float32Array.from(w), [nOut, nIn]).transpose());
+  });
+  const biases = start.biases.map((b) => tf.variable(tf.tensor1d(Float32Array.from(b))));
+  const { inputs, targets } = workloadBatch(workload);
+  const x = tf.tensor2d(Float32Array.from(inputs), [workload.batch, workload.sizes[0] as number]);
+  const y = tf.tensor2d(Float32Array.from(targets), [workload.batch, workload.sizes[workload.sizes.length - 1] as number]);
+  const optimizer = tf.train.sgd(workload.learningRate);
+
+  const lossOf = (): tf.Scalar => {
+    let a: tf.Tensor2D = x;
+    workload.activations.forEach((activation, l) => {
+      const z = tf.add(tf.matMul(a, weights[l] as tf.Variable), biases[l] as tf.Variable) as tf.Tensor2D;
+      a = activation === "relu" ? tf.relu(z) : activation === "sigmoid" ? tf.sigmoid(z) : activation === "tanh" ? tf.tanh(z) : z;
+    });
+    // Squared error summed over the outputs, averaged over the batch: the engine's loss.
+    return tf.mean(tf.sum(tf.square(tf.sub(a, y)), 1));
+  };
+
+  return {
+    repeat: (n) => {
+      for (let k = 0; k < n; k++) {
+        tf.tidy(() => {
+          optimizer.minimize(lossOf);
+        });
+      }
+    },
+    loss: () => tf.tidy(() => lossOf().dataSync()[0] as number),
+    dispose: () => {
+      tf.dispose([...weights, ...biases, x, y]);
+      optimizer.dispose();
+    },
+  };
+}
