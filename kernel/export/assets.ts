@@ -31,7 +31,15 @@ export function plotlySourcePath(): string {
  * down to about 5 MB, in about 2 s), else the unminified file unchanged.
  * esbuild comes with vitest; it is not a dependency of ours, hence optional.
  */
-async function plotlyForSite(): Promise<{ code: string; minified: boolean }> {
+let plotlyOnce: Promise<{ code: string; minified: boolean }> | undefined;
+
+/** Minifying takes seconds; a process that exports several sites (the tests) does it once. */
+function plotlyForSite(): Promise<{ code: string; minified: boolean }> {
+  plotlyOnce ??= buildPlotlyForSite();
+  return plotlyOnce;
+}
+
+async function buildPlotlyForSite(): Promise<{ code: string; minified: boolean }> {
   const source = await fs.readFile(plotlySourcePath(), "utf8");
   const version = (require("plotly.js-dist/package.json") as { version: string }).version;
   let esbuild: typeof import("esbuild") | undefined;

@@ -41,6 +41,21 @@ function slug(text: string, taken: Set<string>): string {
   return id;
 }
 
+/** A heading's text without markup; what sits inside <script> or <style> is not text. */
+function plainText(children: MarkdownIt.Token[]): string {
+  let insideCode = 0;
+  let text = "";
+  for (const child of children) {
+    if (child.type === "html_inline") {
+      if (/^<(script|style)\b/i.test(child.content)) insideCode++;
+      else if (/^<\/(script|style)\b/i.test(child.content)) insideCode = Math.max(0, insideCode - 1);
+    } else if (insideCode === 0) {
+      text += child.content;
+    }
+  }
+  return text.replace(/\s+/g, " ").trim();
+}
+
 /** Gives every heading an id and records it for the table of contents. */
 const headingIds = (md: MarkdownIt.MarkdownIt): void => {
   md.core.ruler.push("gl_heading_ids", (state) => {
@@ -48,7 +63,7 @@ const headingIds = (md: MarkdownIt.MarkdownIt): void => {
     state.tokens.forEach((token, i) => {
       const inline = state.tokens[i + 1];
       if (token.type !== "heading_open" || !inline) return;
-      const text = (inline.children ?? []).filter((child) => child.type !== "html_inline").map((child) => child.content).join("").trim();
+      const text = plainText(inline.children ?? []);
       const id = slug(text, env.page.ids);
       token.attrSet("id", id);
       env.page.headings.push({ level: Number(token.tag.slice(1)), id, text, source: inline.content, html: "" });
