@@ -88,7 +88,7 @@ describe.skipIf(missing.length > 0)("show() in a real notebook", () => {
       await page.route("**/*", (route) => {
         const url = new URL(route.request().url());
         if (url.href === "http://localhost/plotly.js") return route.fulfill({ path: PLOTLY, contentType: "text/javascript" });
-        if (url.href === "http://localhost/page.html") return route.fulfill({ body: pageHtml, contentType: "text/html" });
+        if (url.href === "http://localhost/page.html") return route.fulfill({ body: pageHtml, contentType: "text/html; charset=utf-8" });
         outside.push(url.href);
         return route.abort();
       });

@@ -68,8 +68,11 @@ export function decisionBoundary(predict: (x: number, y: number) => number, poin
     };
   });
   const layout = baseLayout(options.title ?? "Decision boundary", "x", "y");
-  layout.yaxis = { ...layout.yaxis, scaleanchor: "x", scaleratio: 1 };
-  layout.height = 520;
+  // Equal scales so a circle looks like one; the plot area shrinks rather than showing empty axis beyond the grid.
+  layout.xaxis = { ...layout.xaxis, constrain: "domain" };
+  layout.yaxis = { ...layout.yaxis, scaleanchor: "x", scaleratio: 1, constrain: "domain" };
+  layout.legend = { orientation: "h", x: 0, y: -0.15 };
+  layout.height = 560;
   return { data: [surface, ...scatter], layout, config: FIGURE_CONFIG };
 }
 

@@ -1,4 +1,4 @@
-import type { ScatterData } from "plotly.js-dist";
+import type { Annotation, ScatterData } from "plotly.js-dist";
 import type { Figure } from "../figure";
 import type { HistoryEntry } from "../train";
 import { baseLayout, FIGURE_CONFIG, formatValue, seriesColour } from "./style";
@@ -63,7 +63,41 @@ export function lossCurve(runs: LossCurveRun | readonly LossCurveRun[], options:
   });
   const layout = baseLayout(options.title ?? (list.length === 1 ? "Loss during training" : "Loss during training, runs compared"), "step", "loss");
   if (options.logScale) layout.yaxis = { ...layout.yaxis, type: "log", exponentformat: "power" };
+  const range = rangeOfSettledRuns(list, options.logScale ?? false);
+  if (range) {
+    layout.yaxis = { ...layout.yaxis, range };
+    layout.annotations = list.filter((run) => run.diverged).map((run) => divergenceNote(run, list.indexOf(run)));
+  }
   return { data, layout, config: FIGURE_CONFIG };
+}
+
+/**
+ * A diverged run climbs to 1e200 and would flatten every other curve, so
+ * when some runs settled the y axis fits those; the diverged ones leave
+ * through the top, with a note saying where they stopped.
+ */
+function rangeOfSettledRuns(runs: readonly LossCurveRun[], logScale: boolean): [number, number] | null {
+  if (!runs.some((run) => run.diverged)) return null;
+  const losses = runs.filter((run) => !run.diverged).flatMap((run) => run.history.map((entry) => entry.loss)).filter((loss) => Number.isFinite(loss) && (!logScale || loss > 0));
+  if (losses.length === 0) return null;
+  const low = Math.min(...losses);
+  const high = Math.max(...losses);
+  // Plotly gives a log axis's range in powers of ten; leave room above for the diverged runs to be seen rising.
+  if (logScale) return [Math.log10(low) - 0.5, Math.log10(high) + 1.5];
+  return [Math.min(0, low), high * 2 || 1];
+}
+
+function divergenceNote(run: LossCurveRun, index: number): Partial<Annotation> {
+  const last = run.history[run.history.length - 1];
+  return {
+    x: last?.step ?? 0,
+    y: 1,
+    yref: "paper",
+    yanchor: "bottom",
+    text: `${run.label ?? `run ${index + 1}`} diverged after step ${last?.step ?? 0}`,
+    showarrow: false,
+    font: { size: 11, color: seriesColour(index) },
+  };
 }
 
 function isRunList(runs: LossCurveRun | readonly LossCurveRun[]): runs is readonly LossCurveRun[] {

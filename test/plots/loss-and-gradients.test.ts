@@ -50,6 +50,10 @@ describe("lossCurve", () => {
     expect(cross?.y).toEqual([history[history.length - 1]?.loss]);
     expect(new Set([a, b, c].map((t) => t?.line?.color)).size).toBe(3);
     expect(figure.layout.yaxis?.type).toBe("log");
+    // the axis fits the runs that settled; the diverged one leaves through the top, with a note
+    const settled = [...run.history, ...slow.history].map((h) => h.loss);
+    expect(figure.layout.yaxis?.range).toEqual([Math.log10(Math.min(...settled)) - 0.5, Math.log10(Math.max(...settled)) + 1.5]);
+    expect(figure.layout.annotations?.map((a) => a.text)).toEqual([`η = 1 diverged after step ${history[history.length - 1]?.step}`]);
   });
 
   it("names the run whose history is broken", () => {
