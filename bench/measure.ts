@@ -28,6 +28,8 @@ export async function medianThroughput(repeat: Repeat, options: MeasureOptions =
     }
     count *= seconds < options.minSeconds / 100 ? 10 : 2;
   }
+  // One untimed run at full length: some peers (tfjs) keep speeding up for thousands of steps as their JIT settles.
+  await timed(repeat, count);
   const throughputs: number[] = [];
   for (let r = 0; r < options.runs; r++) throughputs.push(count / (await timed(repeat, count)));
   return median(throughputs);
