@@ -24,3 +24,4 @@ export * from "./plots";
 export * from "./parallel";
 export { twoSpirals, circles, splitPoints, type PointSet } from "./datasets";
 export { layerSpread, type LayerSpread } from "./spread";
+export { fit, type FitEntry, type FitOptions, type LabelledBuffers } from "./fit";

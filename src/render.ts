@@ -38,13 +38,14 @@ export function lossEquation<T extends Value>(trace: StepTrace<T>): string {
 }
 
 /**
- * The chain rule, neuron by neuron from the output back: dL/da (from the loss
+ * The chain rule, neuron by neuron from the output back (or only for the named neurons): dL/da (from the loss
  * or from the layer above through the old weights), times da/dz, gives dL/dz;
  * then each parameter's gradient is dL/dz times the input it carries.
  */
-export function backwardEquations<T extends Value>(trace: StepTrace<T>): string[] {
+export function backwardEquations<T extends Value>(trace: StepTrace<T>, neurons?: readonly string[]): string[] {
   const lines: string[] = [];
   trace.backward.forEach((r, k) => {
+    if (neurons && !neurons.includes(r.neuron)) return;
     const fromLoss = r.upstreamTerms.length === 1 && r.upstreamTerms[0]?.from === "loss";
     if (fromLoss) {
       const output = trace.loss.received.length === 1 ? 0 : k;
@@ -77,9 +78,9 @@ function lossDerivativeLatex<T extends Value>(trace: StepTrace<T>, k: number): s
   }
 }
 
-/** W_{53}^{new} = W_{53} - \eta \cdot dL/dW_{53} = 1 - 0.01 \cdot 0.5 = 0.995, for each parameter. */
-export function updateEquations<T extends Value>(trace: StepTrace<T>): string[] {
-  return trace.updates.map((u) => {
+/** W_{53}^{new} = W_{53} - \eta \cdot dL/dW_{53} = 1 - 0.01 \cdot 0.5 = 0.995, for each (or each named) parameter. */
+export function updateEquations<T extends Value>(trace: StepTrace<T>, parameters?: readonly string[]): string[] {
+  return trace.updates.filter((u) => !parameters || parameters.includes(u.parameter)).map((u) => {
     const p = latexName(u.parameter);
     return `${p}^{new} = ${p} - \\eta \\cdot ${partial(p)} = ${fmt(u.old)} - ${fmt(u.learningRate)} \\cdot ${fmt(u.gradient)} = ${fmt(u.new)}`;
   });

@@ -6,3 +6,4 @@ export { networkDiagram } from "./network-diagram";
 export { networkGeometry, type DiagramOptions, type DiagramQuantity, type DiagramState, type NetworkGeometry, type NeuronGlyph, type EdgeGlyph } from "./network-geometry";
 export { lossVersusOutput, type LossVersusOutputOptions } from "./loss-versus-output";
 export { decisionBoundary, type LabelledPoint, type DecisionGrid, type DecisionBoundaryOptions } from "./decision-boundary";
+export { layerSpreadFigure } from "./layer-spread";

@@ -21,6 +21,8 @@ describe("renderers", () => {
     expect(back).toContain("\\frac{\\partial L}{\\partial W_{53}} = \\frac{\\partial L}{\\partial Z_{5}} \\cdot H_{3} = 1 \\cdot 0.5 = 0.5");
     expect(back).toContain("\\frac{\\partial L}{\\partial a_{3}} = \\frac{\\partial L}{\\partial Z_{5}} \\cdot W_{53} = 1 \\cdot 1 = 1");
     expect(back).toContain("\\frac{\\partial L}{\\partial W_{31}} = \\frac{\\partial L}{\\partial Z_{3}} \\cdot X_{1} = 1 \\cdot 1 = 1");
+    expect(backwardEquations(step, ["O5"])).toHaveLength(5);
+    expect(updateEquations(step, ["W53", "b5"])).toHaveLength(2);
     expect(updateEquations(step)).toContain("W_{53}^{new} = W_{53} - \\eta \\cdot \\frac{\\partial L}{\\partial W_{53}} = 1 - 0.01 \\cdot 0.5 = 0.995");
   });
 
