@@ -6,6 +6,7 @@ import { main } from "../kernel/commands/export";
 import { newPageEnv, renderMarkdown } from "../kernel/export/markdown";
 import { parseNotebook } from "../kernel/export/notebook";
 import { jsonForScript, renderOutput } from "../kernel/export/outputs";
+import { firstSentence } from "../kernel/export/page";
 import { sanitize } from "../kernel/export/sanitize";
 import { describeSite, exportSite, type SiteReport } from "../kernel/export/site";
 
@@ -96,6 +97,14 @@ describe("outputs", () => {
   });
 });
 
+describe("index summaries", () => {
+  it("take the first sentence of the first paragraph", () => {
+    expect(firstSentence("Weights start at **W53 = 1.0** and\nmove by 0.5. Then more. And more.")).toBe("Weights start at **W53 = 1.0** and move by 0.5.");
+    expect(firstSentence("No full stop here")).toBe("No full stop here");
+    expect(firstSentence("Version 2.5 is used. e.g. lower case stays.")).toBe("Version 2.5 is used. e.g. lower case stays.");
+  });
+});
+
 describe("reading notebooks", () => {
   it("names the file and the cell in errors", () => {
     expect(() => parseNotebook("{", "a.ipynb")).toThrow(/^a\.ipynb: not valid JSON/);
@@ -154,6 +163,7 @@ describe("exportSite on the fixtures", () => {
     expect(hrefs).toEqual(["01-the-loss.html", "02-gradients.html", "03-hostile.html"]);
     expect(index).toContain("<h1>Test course</h1>");
     expect(index).toContain("How far the output");
+    expect(index).not.toContain("More text that is not the summary");
     // The hostile summary's markup is gone; its javascript: link is left as plain text.
     expect(index).not.toMatch(/<script>|onerror|href="javascript:/);
     expect(index).toContain("A summary with  an image and [a link](javascript:");

@@ -27,6 +27,16 @@ function renderCodeInput(source: string, language: string, mode: CodeMode): stri
   return mode === "fold" ? `<details class="gl-fold"><summary>Code</summary>${pre}</details>` : pre;
 }
 
+/**
+ * The index shows one line per notebook: the first sentence of its first
+ * paragraph (a sentence ends at . ! or ? followed by a capital letter).
+ */
+export function firstSentence(paragraph: string): string {
+  const flat = paragraph.replace(/\s*\n\s*/g, " ").trim();
+  const end = /[.!?](?=\s+[A-Z])/.exec(flat);
+  return end ? flat.slice(0, end.index + 1) : flat;
+}
+
 /** Renders every cell of a notebook; `trusted` lets its HTML through unsanitized. */
 export function renderNotebook(nb: Notebook, fallbackTitle: string, code: CodeMode, trusted: boolean): RenderedNotebook {
   const env = newPageEnv();
@@ -52,7 +62,7 @@ export function renderNotebook(nb: Notebook, fallbackTitle: string, code: CodeMo
     title: first?.text || fallbackTitle,
     // Titles go into the index and other pages' links: sanitized even for trusted notebooks.
     titleHtml: first ? renderInlineMarkdown(first.source) : escapeHtml(fallbackTitle),
-    summaryHtml: summarySource ? renderInlineMarkdown(summarySource.replace(/\s*\n\s*/g, " ")) : "",
+    summaryHtml: summarySource ? renderInlineMarkdown(firstSentence(summarySource)) : "",
     headings: env.headings,
     body: parts.filter(Boolean).join("\n"),
     figures: nb.cells.reduce((n, cell) => n + (cell.cell_type === "code" ? countFigures(cell.outputs) : 0), 0),

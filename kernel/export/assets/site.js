@@ -10,15 +10,17 @@
     return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
   }
 
-  // Figures that leave colours unset follow the page's theme; colours a
-  // figure sets itself are kept.
+  // A figure that chooses its own background (or template) is drawn exactly
+  // as authored, a light card on a dark page if need be. One that leaves them
+  // unset gets a transparent background and the theme's text and grid colours.
   function themedLayout(layout) {
+    var out = JSON.parse(JSON.stringify(layout || {}));
+    if (out.paper_bgcolor !== undefined || out.plot_bgcolor !== undefined || out.template !== undefined) return out;
     var style = window.getComputedStyle(document.documentElement);
     var fg = style.getPropertyValue("--gl-fg").trim();
     var grid = style.getPropertyValue("--gl-grid").trim();
-    var out = JSON.parse(JSON.stringify(layout || {}));
-    if (out.paper_bgcolor === undefined) out.paper_bgcolor = "rgba(0,0,0,0)";
-    if (out.plot_bgcolor === undefined) out.plot_bgcolor = "rgba(0,0,0,0)";
+    out.paper_bgcolor = "rgba(0,0,0,0)";
+    out.plot_bgcolor = "rgba(0,0,0,0)";
     out.font = out.font || {};
     if (out.font.color === undefined) out.font.color = fg;
     Object.keys(out).forEach(function (key) {
