@@ -1,7 +1,11 @@
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { figureBundle, figureElementId, figureHtml, figureTitle, tableMarkdown } from "../kernel/display-bundle";
 import { show, showMarkdown, showTable } from "../kernel/display";
+import { installPlotlyNbextension } from "../kernel/nbextension";
 import { lossCurve, networkDiagram, seedNetwork } from "../src";
 
 const figure = lossCurve({ history: [{ step: 0, loss: 0.25 }, { step: 1, loss: 0.18096516 }] });
@@ -70,5 +74,20 @@ describe("show, with tslab's display writer stood in for", () => {
     expect(ids[0]).not.toBe(ids[1]);
     expect(sent[2]!.data).toEqual({ "text/markdown": "$L = 0.25$", "text/plain": "$L = 0.25$" });
     expect(sent[3]!.data["text/markdown"]).toBe("| parameter | value |\n| --- | ---: |\n| W53 | 0.995 |");
+  });
+});
+
+describe("installPlotlyNbextension", () => {
+  it("copies plotly.js whole to <dataDir>/nbextensions/gradient-lab/plotly.min.js", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "gradient-lab-nbextension-"));
+    try {
+      const target = await installPlotlyNbextension(dataDir);
+      expect(target).toBe(join(dataDir, "nbextensions", "gradient-lab", "plotly.min.js"));
+      const source = createRequire(__filename).resolve("plotly.js-dist/plotly.js");
+      expect(statSync(target).size).toBe(statSync(source).size);
+      expect(readdirSync(dirname(target))).toEqual(["plotly.min.js"]);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -7,3 +7,5 @@ export { networkGeometry, type DiagramOptions, type DiagramQuantity, type Diagra
 export { lossVersusOutput, type LossVersusOutputOptions } from "./loss-versus-output";
 export { decisionBoundary, type LabelledPoint, type DecisionGrid, type DecisionBoundaryOptions } from "./decision-boundary";
 export { layerSpreadFigure } from "./layer-spread";
+export { tracedStepState } from "./traced-step-state";
+export { thinHistory } from "./thin-history";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildNetwork, forward, floatArithmetic, networkDiagram, networkGeometry, seedExample, seedNetwork, toModel, train } from "../../src";
+import { buildNetwork, forward, floatArithmetic, fractionArithmetic, networkDiagram, networkGeometry, seedExample, seedNetwork, toModel, traceStep, tracedStepState, train } from "../../src";
 
 const sample = { input: seedExample.input, target: seedExample.target };
 const run = train(seedNetwork(), { samples: [sample], learningRate: 0.01, maxSteps: 1 });
@@ -98,6 +98,15 @@ describe("networkDiagram", () => {
     const neurons = traces(figure).find((t) => t.name === "neurons");
     expect(neurons?.text).toEqual(["X1", "X2", "H3", "H4", "O5"]);
     expect(neurons?.hovertext?.[4]).toBe("O5<br>output a = 2.5<br>∂L/∂b5 = 1");
+  });
+
+  it("draws a traced step, in exact fractions too", () => {
+    const step = traceStep(seedNetwork(), { ...sample, learningRate: 0.01, arithmetic: fractionArithmetic });
+    const state = tracedStepState(step);
+    expect(state.entry.gradients).toEqual({ W31: 1, W32: 0, b3: 1, W41: 1, W42: 0, b4: 1, W53: 0.5, W54: 1.5, b5: 1 });
+    expect([...state.activations]).toEqual([["X1", 1], ["X2", 0], ["H3", 0.5], ["H4", 1.5], ["O5", 2.5]]);
+    const figure = networkDiagram(seedNetwork(), { show: "update", learningRate: 0.01, ...state });
+    expect((figure.layout.annotations ?? []).map((a) => a.text)).toContain("ΔW54 = -0.015");
   });
 
   it("refuses networks too large to read", () => {

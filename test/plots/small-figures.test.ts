@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decisionBoundary, heatmapFigure, lossVersusOutput } from "../../src";
+import { decisionBoundary, heatmapFigure, lossVersusOutput, thinHistory } from "../../src";
 
 type Trace = { type?: string; name?: string; x?: number[]; y?: (number | null)[]; z?: number[][]; hovertext?: string[] };
 const traces = (figure: { data: unknown[] }): Trace[] => figure.data as Trace[];
@@ -53,5 +53,15 @@ describe("decisionBoundary", () => {
 describe("heatmapFigure", () => {
   it("checks that z matches the labels", () => {
     expect(() => heatmapFigure({ z: [[1, 2]], x: [0], y: ["a"], title: "t", xTitle: "x", yTitle: "y" })).toThrow(/z\[0\] has 2 values but x has 1 labels/);
+  });
+});
+
+describe("thinHistory", () => {
+  it("keeps the first and last entries and spaces the rest evenly", () => {
+    const history = Array.from({ length: 11 }, (_, step) => ({ step, loss: 1 / (step + 1) }));
+    expect(thinHistory(history, 3).map((h) => h.step)).toEqual([0, 5, 10]);
+    expect(thinHistory(history, 6).map((h) => h.step)).toEqual([0, 2, 4, 6, 8, 10]);
+    expect(thinHistory(history, 50)).toEqual(history);
+    expect(() => thinHistory(history, 1)).toThrow(/at least 2, got 1/);
   });
 });
