@@ -78,6 +78,13 @@ describe("outputs", () => {
     expect(JSON.parse(island).data[0].name).toBe("</script><script>alert(1)</script>");
   });
 
+  it("accepts a figure stored as JSON text, and keeps animation frames", () => {
+    const figure = { data: [{ y: [1, 2] }], layout: { title: { text: "t" } }, frames: [{ name: "f1", data: [{ y: [2, 1] }] }] };
+    const html = render({ output_type: "display_data", data: { "application/vnd.plotly.v1+json": JSON.stringify(figure) } });
+    const island = html.slice(html.indexOf(">", html.indexOf("gl-figure-data")) + 1, html.lastIndexOf("</script>"));
+    expect(JSON.parse(island)).toEqual({ ...figure, config: {} });
+  });
+
   it("escapes < in embedded JSON", () => {
     expect(jsonForScript({ a: "</script>" })).toBe('{"a":"\\u003c/script>"}');
   });

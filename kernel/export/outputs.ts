@@ -22,11 +22,19 @@ export function jsonForScript(value: unknown): string {
  * never used, so an untrusted notebook cannot run code through its figures.
  */
 function renderFigure(figure: unknown, label: string): string {
-  const f = figure as { data?: unknown; layout?: unknown; config?: unknown } | null;
+  let f = figure as { data?: unknown; layout?: unknown; config?: unknown; frames?: unknown } | null;
+  if (typeof figure === "string") {
+    // Some writers store JSON MIME types as text; nbformat says object, but both mean the same figure.
+    try {
+      f = JSON.parse(figure);
+    } catch {
+      throw new Error(`${label}: ${PLOTLY_MIME} output is a string that is not JSON`);
+    }
+  }
   if (typeof f !== "object" || f === null || !Array.isArray(f.data)) {
     throw new Error(`${label}: ${PLOTLY_MIME} output has no "data" list`);
   }
-  const island = { data: f.data, layout: f.layout ?? {}, config: f.config ?? {} };
+  const island = { data: f.data, layout: f.layout ?? {}, config: f.config ?? {}, ...(Array.isArray(f.frames) ? { frames: f.frames } : {}) };
   return `<figure class="gl-figure"><div class="gl-plot"></div><script type="application/json" class="gl-figure-data">${jsonForScript(island)}</script></figure>`;
 }
 

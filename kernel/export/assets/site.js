@@ -31,6 +31,12 @@
     return out;
   }
 
+  function figureFor(island) {
+    var figure = { data: island.data, layout: themedLayout(island.layout), config: island.config || {} };
+    if (island.frames) figure.frames = island.frames;
+    return figure;
+  }
+
   var drawn = [];
 
   function draw(figure) {
@@ -49,12 +55,12 @@
       return;
     }
     drawn.push({ box: box, figure: data });
-    window.Plotly.newPlot(box, data.data, themedLayout(data.layout), data.config || {});
+    window.Plotly.newPlot(box, figureFor(data));
   }
 
   function redrawAll() {
     drawn.forEach(function (item) {
-      window.Plotly.react(item.box, item.figure.data, themedLayout(item.figure.layout), item.figure.config || {});
+      window.Plotly.react(item.box, figureFor(item.figure));
     });
   }
 
