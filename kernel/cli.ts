@@ -42,6 +42,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // Exit through process.exit so the kernels started by this run are killed
+  // (a kernel treats the terminal's Ctrl-C as an interrupt, not as the end).
+  for (const [signal, number] of [["SIGINT", 2], ["SIGTERM", 15]] as const) {
+    process.once(signal, () => process.exit(128 + number));
+  }
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

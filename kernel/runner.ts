@@ -31,7 +31,7 @@ export async function listNotebooks(folder: string): Promise<string[]> {
 
 /** At least one, never more than the machine's cores or the work there is. */
 export function boundJobs(requested: number | undefined, work: number): number {
-  return Math.max(1, Math.min(requested ?? availableParallelism(), availableParallelism(), work));
+  return Math.max(1, Math.floor(Math.min(requested ?? availableParallelism(), availableParallelism(), work)));
 }
 
 /**

@@ -8,9 +8,11 @@ import { main as kernelCommand } from "../kernel/commands/kernel";
 import { KERNEL_NAME } from "../kernel/kernelspec";
 import { readNotebook } from "../kernel/notebook/nbformat";
 import { compareNotebooks, formatRegression } from "../kernel/regression/harness";
-import { listNotebooks } from "../kernel/runner";
+import { listNotebooks, runNotebooks } from "../kernel/runner";
 
 const run = promisify(execFile);
+/** A whole notebook on a loaded 2-core machine: room, not a speed goal. */
+const NOTEBOOK_TEST_TIMEOUT_MS = 600_000;
 
 /**
  * The standard tools (Debian's jupyter-client and nbconvert) must run our
@@ -24,6 +26,8 @@ const haveJupyter = await run(JUPYTER, ["nbconvert", "--version"]).then(
 );
 if (!haveJupyter && process.env.CI) throw new Error(`jupyter nbconvert is missing (${JUPYTER}); CI must install Debian's jupyter packages`);
 if (!haveJupyter) console.warn("skipping the Jupyter compatibility tests: jupyter nbconvert is not installed");
+
+const notebooks = [resolve(__dirname, "fixtures/notebooks/arithmetic.ipynb"), ...(await listNotebooks(resolve(__dirname, "../notebooks")))];
 
 const prefix = mkdtempSync(join(tmpdir(), "gradient-lab-jupyter-"));
 const dataDir = join(prefix, "share", "jupyter");
@@ -43,6 +47,12 @@ async function installIntoPrefix(): Promise<string[]> {
   return lines;
 }
 
+/** nbclient's own words (the failing cell) without the Python traceback above them. */
+function nbclientError(stderr: string): string {
+  const at = stderr.indexOf("CellExecutionError:");
+  return (at >= 0 ? stderr.slice(at) : stderr.split("\n").slice(-15).join("\n")).trim();
+}
+
 describe.skipIf(!haveJupyter)("Jupyter's own tools on the installed kernelspec", () => {
   it("installs into a temporary Jupyter path that `jupyter kernelspec list` then lists", async () => {
     const lines = await installIntoPrefix();
@@ -53,21 +63,26 @@ describe.skipIf(!haveJupyter)("Jupyter's own tools on the installed kernelspec",
     expect(specs[KERNEL_NAME]?.spec.language).toBe("typescript");
   });
 
-  it("executes the notebooks with `jupyter nbconvert --execute` and gets the stored outputs", async () => {
+  it.each(notebooks.map((file) => [basename(file), file]))("`jupyter nbconvert --execute` runs %s and gets its stored outputs", async (_, file) => {
     await installIntoPrefix();
-    const notebooks = [resolve(__dirname, "fixtures/notebooks/arithmetic.ipynb"), ...(await listNotebooks(resolve(__dirname, "../notebooks")))];
     const outDir = join(prefix, "executed");
-    await run(
-      JUPYTER,
-      ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=300", "--output-dir", outDir, ...notebooks],
-      { env: jupyterEnv, maxBuffer: 64 * 1024 * 1024 },
+    const args = ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=300", "--output-dir", outDir, file];
+    const failure = await run(JUPYTER, args, { env: jupyterEnv, maxBuffer: 64 * 1024 * 1024 }).then(
+      () => undefined,
+      (error: { stderr?: string }) => nbclientError(error.stderr ?? String(error)),
     );
-    const reports: string[] = [];
-    for (const file of notebooks) {
-      const executed = await readNotebook(join(outDir, basename(file)));
-      const mismatches = compareNotebooks(await readNotebook(file), executed);
-      if (mismatches.length > 0) reports.push(formatRegression({ file, mismatches, executed }));
-    }
-    expect(reports.join("\n\n")).toBe("");
+    expect(failure, "nbconvert's error").toBeUndefined();
+    const executed = await readNotebook(join(outDir, basename(file)));
+    const mismatches = compareNotebooks(await readNotebook(file), executed);
+    expect(formatRegression({ file, mismatches, executed }), "outputs that differ from the stored ones").toBe("");
+  }, NOTEBOOK_TEST_TIMEOUT_MS);
+
+  it("writes executed copies that Jupyter's nbformat validates as version 4.5", async () => {
+    const outDir = join(prefix, "ours");
+    const [outcome] = await runNotebooks([resolve(__dirname, "fixtures/notebooks/arithmetic.ipynb")], { outDir });
+    expect(outcome?.problem).toBeUndefined();
+    const check = "import sys, nbformat; nb = nbformat.read(sys.argv[1], as_version=4); nbformat.validate(nb); print(nb.nbformat, nb.nbformat_minor)";
+    const { stdout } = await run("/usr/bin/python3", ["-c", check, outcome!.written!], { env: jupyterEnv });
+    expect(stdout.trim()).toBe("4 5");
   });
 });

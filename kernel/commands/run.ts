@@ -1,9 +1,8 @@
-import { resolve } from "node:path";
-import { listNotebooks, runNotebooks, describeProblem } from "../runner";
+import { basename, resolve } from "node:path";
 import { clearProgressLine, terminalProgress } from "../progress";
-import { boundJobs } from "../runner";
+import { boundJobs, describeProblem, listNotebooks, runNotebooks } from "../runner";
 import { parseArgs } from "node:util";
-import { positiveNumber, withUsage } from "./args";
+import { positiveNumber, UsageError, withUsage } from "./args";
 
 const USAGE = `usage: gradient-lab run [--out DIR] [--jobs N] [--timeout S] [--in-place] [notebooks...]
   Executes notebooks (default: every notebook in notebooks/) and writes the
@@ -33,6 +32,14 @@ export async function main(argv: string[]): Promise<number> {
     if (files.length === 0) {
       console.error("gradient-lab run: no notebooks to run (notebooks/ has no .ipynb files)");
       return 1;
+    }
+    if (!values["in-place"]) {
+      const seen = new Map<string, string>();
+      for (const file of files) {
+        const name = basename(file);
+        if (seen.has(name)) throw new UsageError(`${seen.get(name)} and ${file} would both be written to ${name} in the output folder`);
+        seen.set(name, file);
+      }
     }
     const effectiveJobs = boundJobs(jobs, files.length);
     const outcomes = await runNotebooks(files, {

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -60,6 +61,8 @@ export async function newConnectionInfo(kernelName?: string): Promise<Connection
 export interface ConnectionFile {
   path: string;
   remove(): Promise<void>;
+  /** For process exit, when nothing asynchronous runs any more. */
+  removeNow(): void;
 }
 
 /**
@@ -70,7 +73,11 @@ export async function writeConnectionFile(info: ConnectionInfo): Promise<Connect
   const folder = await mkdtemp(join(tmpdir(), "gradient-lab-kernel-"));
   const path = join(folder, "connection.json");
   await writeFile(path, JSON.stringify(info, null, 2), { mode: 0o600, flag: "wx" });
-  return { path, remove: () => rm(folder, { recursive: true, force: true }) };
+  return {
+    path,
+    remove: () => rm(folder, { recursive: true, force: true }),
+    removeNow: () => rmSync(folder, { recursive: true, force: true }),
+  };
 }
 
 export function address(info: ConnectionInfo, port: number): string {

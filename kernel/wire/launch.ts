@@ -2,6 +2,15 @@ import { spawn, type ChildProcess } from "node:child_process";
 import type { KernelSpec } from "../kernelspec";
 import { newConnectionInfo, writeConnectionFile, type ConnectionFile, type ConnectionInfo } from "./connection";
 
+/** Kernels still running; none may outlive this process, whatever ends it. */
+const running = new Map<ChildProcess, ConnectionFile>();
+process.once("exit", () => {
+  for (const [child, file] of running) {
+    child.kill("SIGKILL");
+    file.removeNow();
+  }
+});
+
 /** A kernel process started from a kernelspec, and how to end it. */
 export class KernelProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -13,8 +22,10 @@ export class KernelProcess {
     readonly connection: ConnectionInfo,
     private readonly connectionFile: ConnectionFile,
   ) {
+    running.set(child, connectionFile);
     this.exited = new Promise((resolve) => {
       child.once("exit", (code, signal) => {
+        running.delete(child);
         this.exitStatus = { code, signal };
         void connectionFile.remove();
         resolve({ code, signal });
