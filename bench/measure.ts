@@ -1,12 +1,12 @@
 /**
- * Timing: a workload runner does `count` units of work (steps or samples)
- * and the harness turns that into a throughput. The count is first grown
- * until one run lasts long enough for the clock to be meaningful, then
- * several runs are timed and the median is kept, because other processes on
- * a shared machine make single runs noisy in one direction (slower).
+ * Timing. A contender's `repeat(n)` does n steps of its workload; the
+ * harness first grows n until one run lasts long enough for the clock to be
+ * meaningful, then times runs in rounds: every contender runs once per
+ * round, so a burst of load from other processes on a shared machine slows
+ * them all alike instead of one of them. The median of the rounds is kept.
  */
 export interface MeasureOptions {
-  /** Timed runs; the median is reported. */
+  /** Rounds of timed runs; the median is reported. */
   runs: number;
   /** Seconds one run should last at least. */
   minSeconds: number;
@@ -14,25 +14,52 @@ export interface MeasureOptions {
 
 export const defaultMeasure: MeasureOptions = { runs: 5, minSeconds: 0.4 };
 
-/** Runs `repeat(n)` n times the workload's unit of work (awaiting it if it is async). */
+/** Runs n steps of the workload (awaiting it if it is async). */
 export type Repeat = (n: number) => void | Promise<void>;
 
-export async function medianThroughput(repeat: Repeat, options: MeasureOptions = defaultMeasure): Promise<number> {
-  // Calibrate (this also warms up the JIT and any backend caches).
+export interface Contender {
+  repeat: Repeat;
+  /** Called before each of its runs, e.g. to switch TensorFlow.js to this contender's backend. */
+  prepare?: () => Promise<void>;
+}
+
+/** Steps per run such that one run lasts about `minSeconds`; ends with one untimed full-length run as a warm-up. */
+export async function calibrate(repeat: Repeat, minSeconds: number): Promise<number> {
   let count = 1;
   for (;;) {
     const seconds = await timed(repeat, count);
-    if (seconds >= options.minSeconds / 4 || count >= 1e9) {
-      count = Math.max(1, Math.ceil((count * options.minSeconds) / Math.max(seconds, 1e-9)));
+    if (seconds >= minSeconds / 4 || count >= 1e9) {
+      count = Math.max(1, Math.ceil((count * minSeconds) / Math.max(seconds, 1e-9)));
       break;
     }
-    count *= seconds < options.minSeconds / 100 ? 10 : 2;
+    count *= seconds < minSeconds / 100 ? 10 : 2;
   }
-  // One untimed run at full length: some peers (tfjs) keep speeding up for thousands of steps as their JIT settles.
+  // Some peers (tfjs) keep speeding up for thousands of steps as their JIT settles.
   await timed(repeat, count);
-  const throughputs: number[] = [];
-  for (let r = 0; r < options.runs; r++) throughputs.push(count / (await timed(repeat, count)));
-  return median(throughputs);
+  return count;
+}
+
+/**
+ * Steps per second of each contender: the median over `runs` rounds.
+ * `afterRound` runs at the end of each round: a place for contenders timed
+ * in another process (PyTorch) to take their turn.
+ */
+export async function interleavedThroughputs(contenders: readonly Contender[], options: MeasureOptions = defaultMeasure, afterRound?: () => Promise<void> | void): Promise<number[]> {
+  const counts: number[] = [];
+  for (const contender of contenders) {
+    await contender.prepare?.();
+    counts.push(await calibrate(contender.repeat, options.minSeconds));
+  }
+  const rounds: number[][] = contenders.map(() => []);
+  for (let r = 0; r < options.runs; r++) {
+    for (const [c, contender] of contenders.entries()) {
+      await contender.prepare?.();
+      const count = counts[c] as number;
+      rounds[c]?.push(count / (await timed(contender.repeat, count)));
+    }
+    await afterRound?.();
+  }
+  return rounds.map(median);
 }
 
 export function median(values: readonly number[]): number {

@@ -65,7 +65,7 @@ def trainer(workload, dtype):
 
 
 def median_throughput(repeat, runs, min_seconds):
-    """Same rule as bench/measure.ts: grow the count until a run lasts long enough, then take the median of timed runs."""
+    """Same rule as bench/measure.ts: grow the count until a run lasts long enough, warm up, then take the median of timed runs."""
     count = 1
     while True:
         seconds = timed(repeat, count)
@@ -73,6 +73,7 @@ def median_throughput(repeat, runs, min_seconds):
             count = max(1, int(-(-count * min_seconds // max(seconds, 1e-9))))
             break
         count *= 10 if seconds < min_seconds / 100 else 2
+    timed(repeat, count)  # warm-up at full length, as bench/measure.ts does
     return statistics.median(count / timed(repeat, count) for _ in range(runs))
 
 

@@ -3,10 +3,10 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { courseUnavailable, defaultCoursePaths, jupyterUnavailable, timeCourseRunner, timeNbconvert } from "./course";
 import { engineTrainer } from "./engine";
-import { defaultMeasure, type MeasureOptions, medianThroughput } from "./measure";
+import { type Contender, defaultMeasure, interleavedThroughputs, type MeasureOptions, median } from "./measure";
 import { pytorchUnavailable, runPytorch } from "./pytorch";
 import { formatTable, type ResultRow, writeResults } from "./results";
-import { tfjsTrainer, type TfjsSystem, useTfjsBackend } from "./tfjs";
+import { type TfjsSystem, type TfjsTrainer, tfjsTrainer, useTfjsBackend } from "./tfjs";
 import { courseWorkloadName, type TrainingWorkload, trainingWorkloads, workPerStep } from "./workloads";
 
 const USAGE = `usage: node dist/bench/run.js [--workloads 1,2,3,4] [--runs N] [--seconds S] [--course-runs N] [--out FILE]
@@ -16,26 +16,54 @@ const USAGE = `usage: node dist/bench/run.js [--workloads 1,2,3,4] [--runs N] [-
 
 export type Log = (line: string) => void;
 
-/** gradient-lab, tfjs-cpu and tfjs-wasm on one training workload, in this process. */
-export async function benchInProcess(workload: TrainingWorkload, measure: MeasureOptions, systems: readonly ("gradient-lab" | TfjsSystem)[] = ["gradient-lab", "tfjs-cpu", "tfjs-wasm"]): Promise<ResultRow[]> {
-  const rows: ResultRow[] = [];
-  const scale = workPerStep(workload);
-  for (const system of systems) {
-    if (system === "gradient-lab") {
-      const steps = await medianThroughput(engineTrainer(workload).repeat, measure);
-      rows.push({ workload: workload.name, system, precision: "float64", throughput: steps * scale, unit: workload.unit });
-    } else {
-      await useTfjsBackend(system);
-      const trainer = tfjsTrainer(workload);
-      try {
-        const steps = await medianThroughput(trainer.repeat, measure);
-        rows.push({ workload: workload.name, system, precision: "float32", throughput: steps * scale, unit: workload.unit });
-      } finally {
-        trainer.dispose();
-      }
-    }
+type InProcessSystem = "gradient-lab" | TfjsSystem;
+
+interface Entry {
+  row: Omit<ResultRow, "throughput">;
+  contender: Contender;
+  stepsToUnits: number;
+  dispose(): void;
+}
+
+/** A workload on gradient-lab or TensorFlow.js, ready to be timed in this process. */
+function inProcessEntry(workload: TrainingWorkload, system: InProcessSystem): Entry {
+  const base = { workload: workload.name, system, unit: workload.unit, precision: system === "gradient-lab" ? "float64" : "float32" } as const;
+  if (system === "gradient-lab") return { row: base, contender: { repeat: engineTrainer(workload).repeat }, stepsToUnits: workPerStep(workload), dispose: () => {} };
+  let trainer: TfjsTrainer | undefined;
+  const prepare = async () => {
+    await useTfjsBackend(system);
+    // Variables live on the backend that made them: the first steps after a switch move them over, so keep those out of the timing.
+    trainer ??= tfjsTrainer(workload);
+    trainer.repeat(3);
+  };
+  return {
+    row: base,
+    contender: { prepare, repeat: (n) => (trainer as TfjsTrainer).repeat(n) },
+    stepsToUnits: workPerStep(workload),
+    dispose: () => trainer?.dispose(),
+  };
+}
+
+/** Times in-process systems on workloads in interleaved rounds (see measure.ts); `afterRound` lets PyTorch take its turn. */
+async function timeEntries(entries: readonly Entry[], measure: MeasureOptions, afterRound?: () => void): Promise<ResultRow[]> {
+  try {
+    const steps = await interleavedThroughputs(
+      entries.map((e) => e.contender),
+      measure,
+      afterRound,
+    );
+    return entries.map((e, k) => ({ ...e.row, throughput: (steps[k] as number) * e.stepsToUnits }));
+  } finally {
+    for (const e of entries) e.dispose();
   }
-  return rows;
+}
+
+/** gradient-lab, tfjs-cpu and tfjs-wasm on one training workload, in this process. */
+export async function benchInProcess(workload: TrainingWorkload, measure: MeasureOptions, systems: readonly InProcessSystem[] = ["gradient-lab", "tfjs-cpu", "tfjs-wasm"]): Promise<ResultRow[]> {
+  return timeEntries(
+    systems.map((system) => inProcessEntry(workload, system)),
+    measure,
+  );
 }
 
 export interface BenchOptions {
@@ -50,19 +78,23 @@ export interface BenchOptions {
 export async function runBench(options: BenchOptions): Promise<ResultRow[]> {
   const { log, measure } = options;
   const rows: ResultRow[] = [];
-  for (const workload of options.workloads) {
-    log(`${workload.name}: ${workload.title}`);
-    rows.push(...(await benchInProcess(workload, measure)));
-  }
+  for (const workload of options.workloads) log(`${workload.name}: ${workload.title}`);
   if (options.workloads.length > 0) {
     const missing = pytorchUnavailable();
-    if (missing) {
-      log(`PyTorch skipped: ${missing}`);
-    } else {
-      log("PyTorch: running bench/pytorch_workloads.py");
-      const torch = runPytorch(options.workloads, measure);
-      log(`PyTorch ${torch.version}, ${torch.threads} threads`);
-      rows.push(...torch.rows);
+    if (missing) log(`PyTorch skipped: ${missing}`);
+    // PyTorch runs in its own process: one round of it (runs = 1) after each round of the in-process systems.
+    const torchRounds: ResultRow[][] = [];
+    const torchRound = missing
+      ? undefined
+      : () => {
+          const torch = runPytorch(options.workloads, { ...measure, runs: 1 });
+          if (torchRounds.length === 0) log(`PyTorch ${torch.version}, ${torch.threads} thread(s)`);
+          torchRounds.push(torch.rows);
+        };
+    const entries = options.workloads.flatMap((w) => (["gradient-lab", "tfjs-cpu", "tfjs-wasm"] as const).map((system) => inProcessEntry(w, system)));
+    rows.push(...(await timeEntries(entries, measure, torchRound)));
+    for (const [k, first] of (torchRounds[0] ?? []).entries()) {
+      rows.push({ ...first, throughput: median(torchRounds.map((round) => (round[k] as ResultRow).throughput)) });
     }
   }
   if (options.course) {
@@ -78,7 +110,8 @@ export async function runBench(options: BenchOptions): Promise<ResultRow[]> {
     }
   }
   // Group by workload, in workload order, so the table reads top to bottom.
-  return rows.sort((a, b) => a.workload.localeCompare(b.workload, "en", { numeric: true }));
+  const order = ["gradient-lab", "tfjs-cpu", "tfjs-wasm", "pytorch", "nbconvert"];
+  return rows.sort((a, b) => a.workload.localeCompare(b.workload, "en", { numeric: true }) || order.indexOf(a.system) - order.indexOf(b.system));
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -88,7 +121,7 @@ async function main(argv: string[]): Promise<number> {
       workloads: { type: "string", default: "1,2,3,4" },
       runs: { type: "string", default: String(defaultMeasure.runs) },
       seconds: { type: "string", default: String(defaultMeasure.minSeconds) },
-      "course-runs": { type: "string", default: "3" },
+      "course-runs": { type: "string", default: "1" },
       out: { type: "string", default: join(__dirname, "..", "..", "bench", "results", "latest.json") },
       help: { type: "boolean", short: "h" },
     },

@@ -174,11 +174,8 @@ export function simdProduct(a: Float64Array, b: Float64Array, c: Float64Array, m
   const aAt = 0;
   const bAt = aAt + mPad * k;
   const cAt = bAt + nPad * k;
-  const bytes = (cAt + mPad * nPad) * 8;
-  if (wasm.memory.buffer.byteLength < bytes) wasm.memory.grow(Math.ceil((bytes - wasm.memory.buffer.byteLength) / 65536));
-  // A view on every call: growing the memory replaces its buffer.
-  const heap = new Float64Array(wasm.memory.buffer);
-  heap.set(a.subarray(0, m * k), aAt);
+  const heap = heapFor(wasm, (cAt + mPad * nPad) * 8);
+  for (let q = 0; q < m * k; q++) heap[aAt + q] = a[q] as number;
   heap.fill(0, aAt + m * k, bAt);
   for (let j = 0; j < nPad; j += 4) {
     const block = bAt + j * k;
@@ -192,5 +189,19 @@ export function simdProduct(a: Float64Array, b: Float64Array, c: Float64Array, m
     }
   }
   wasm.product(aAt * 8, bAt * 8, cAt * 8, mPad, nPad, k);
-  for (let i = 0; i < m; i++) c.set(heap.subarray(cAt + i * nPad, cAt + i * nPad + n), i * n);
+  // Plain loops rather than subarray(): a view per row would be garbage for the collector on every step.
+  for (let i = 0; i < m; i++) {
+    const from = cAt + i * nPad;
+    for (let j = 0; j < n; j++) c[i * n + j] = heap[from + j] as number;
+  }
+}
+
+let heapView: Float64Array | null = null;
+
+/** A Float64Array on the kernel's memory, at least `bytes` long; growing the memory replaces its buffer, and then the view. */
+function heapFor(wasm: Kernel, bytes: number): Float64Array {
+  const have = wasm.memory.buffer.byteLength;
+  if (have < bytes) wasm.memory.grow(Math.ceil((bytes - have) / 65536));
+  if (heapView === null || heapView.buffer !== wasm.memory.buffer) heapView = new Float64Array(wasm.memory.buffer);
+  return heapView;
 }
