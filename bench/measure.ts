@@ -23,8 +23,13 @@ export interface Contender {
   prepare?: () => Promise<void>;
 }
 
-/** Steps per run such that one run lasts about `minSeconds`; ends with one untimed full-length run as a warm-up. */
-export async function calibrate(repeat: Repeat, minSeconds: number): Promise<number> {
+/** Seconds of untimed steps before calibrating: the JIT compilers (V8's, WebAssembly's tier-up) work in background threads, which a busy machine starves. */
+export const warmUpSeconds = 1;
+
+/** Steps per run such that one run lasts about `minSeconds`, after a warm-up; ends with one untimed full-length run. */
+export async function calibrate(repeat: Repeat, minSeconds: number, warmUp = Math.min(warmUpSeconds, 2.5 * minSeconds)): Promise<number> {
+  const start = process.hrtime.bigint();
+  for (let chunk = 1; Number(process.hrtime.bigint() - start) / 1e9 < warmUp; chunk = Math.min(2 * chunk, 1e6)) await repeat(chunk);
   let count = 1;
   for (;;) {
     const seconds = await timed(repeat, count);

@@ -161,12 +161,20 @@ export function simdAvailable(): boolean {
 const roundUp4 = (x: number) => (x + 3) & ~3;
 
 /**
- * Same contract as orderedProduct: c[i*n + j] = sum over p in order of
- * a[i*k + p] * b[j*k + p]. Copies a in, packs b, pads both to whole 4-row
- * blocks with zeros (their sums are computed and thrown away) and copies c
- * out: linear work beside the product's m * n * k.
+ * How an operand is stored: "rows" is orderedProduct's layout (a is m x k,
+ * b is n x k); "columns" means the transposed matrix is given (a as k x m,
+ * b as k x n). The copy into the kernel's memory reads either, which saves
+ * the backward pass a transpose of its own before each product.
  */
-export function simdProduct(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number): void {
+export type Layout = "rows" | "columns";
+
+/**
+ * Same contract as orderedProduct: c[i*n + j] = sum over p in order of
+ * a[i][p] * b[j][p]. Copies a in, packs b, pads both to whole 4-row blocks
+ * with zeros (their sums are computed and thrown away) and copies c out:
+ * linear work beside the product's m * n * k.
+ */
+export function simdProduct(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number, aLayout: Layout = "rows", bLayout: Layout = "rows"): void {
   const wasm = loadKernel();
   if (wasm === null) throw new Error("simdProduct: this runtime has no WebAssembly SIMD");
   const mPad = roundUp4(m);
@@ -175,17 +183,19 @@ export function simdProduct(a: Float64Array, b: Float64Array, c: Float64Array, m
   const bAt = aAt + mPad * k;
   const cAt = bAt + nPad * k;
   const heap = heapFor(wasm, (cAt + mPad * nPad) * 8);
-  for (let q = 0; q < m * k; q++) heap[aAt + q] = a[q] as number;
+  if (aLayout === "rows") {
+    for (let q = 0; q < m * k; q++) heap[aAt + q] = a[q] as number;
+  } else {
+    for (let p = 0; p < k; p++) for (let i = 0; i < m; i++) heap[aAt + i * k + p] = a[p * m + i] as number;
+  }
   heap.fill(0, aAt + m * k, bAt);
+  // Block j holds b rows j..j+3 interleaved: heap[block + 4p + t] = b[j + t][p].
   for (let j = 0; j < nPad; j += 4) {
     const block = bAt + j * k;
     for (let t = 0; t < 4; t++) {
-      if (j + t < n) {
-        const row = (j + t) * k;
-        for (let p = 0; p < k; p++) heap[block + 4 * p + t] = b[row + p] as number;
-      } else {
-        for (let p = 0; p < k; p++) heap[block + 4 * p + t] = 0;
-      }
+      if (j + t >= n) for (let p = 0; p < k; p++) heap[block + 4 * p + t] = 0;
+      else if (bLayout === "rows") for (let p = 0; p < k; p++) heap[block + 4 * p + t] = b[(j + t) * k + p] as number;
+      else for (let p = 0; p < k; p++) heap[block + 4 * p + t] = b[p * n + j + t] as number;
     }
   }
   wasm.product(aAt * 8, bAt * 8, cAt * 8, mPad, nPad, k);

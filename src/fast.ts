@@ -2,7 +2,7 @@ import type { ActivationName } from "./activations";
 import type { LossName } from "./losses";
 import { biasName, type NetworkDescription, validateNetwork, weightName } from "./network";
 import { orderedProduct, transpose } from "./fast-kernels";
-import { simdAvailable, simdProduct } from "./fast-wasm";
+import { type Layout, simdAvailable, simdProduct } from "./fast-wasm";
 import { checkLearningRate } from "./sgd";
 
 /**
@@ -22,7 +22,7 @@ export class FastNetwork {
   private a: Float64Array[] = [];
   private dz: Float64Array[] = [];
   private upstream: Float64Array[] = [];
-  // Transposed copies, so that every matrix product reads both operands along contiguous rows.
+  // Room for transposed operands, for products small enough to run on the JavaScript kernel (see product()).
   private aT: Float64Array[] = [];
   private dzT: Float64Array[] = [];
   private readonly weightsT: Float64Array[];
@@ -125,7 +125,7 @@ export class FastNetwork {
       const nOut = this.sizes[l + 1] as number;
       const z = this.z[l] as Float64Array;
       // z = x W^T, each sum over the inputs in order; the bias comes last, as in the traced path.
-      product(this.a[l] as Float64Array, this.weights[l] as Float64Array, z, batch, nOut, nIn);
+      product(this.a[l] as Float64Array, this.weights[l] as Float64Array, z, batch, nOut, nIn, "rows", "rows", null, null);
       addBiasAndActivate(this.activations[l], this.biases[l] as Float64Array, z, this.a[l + 1] as Float64Array, batch, nOut);
     }
     return (this.a[this.weights.length] as Float64Array).subarray(0, batch * (this.sizes[this.sizes.length - 1] as number));
@@ -150,29 +150,23 @@ export class FastNetwork {
       const gb = this.biasGradients[l] as Float64Array;
       const dz = this.dz[l] as Float64Array;
       const dzT = this.dzT[l] as Float64Array;
+      const x = this.a[l] as Float64Array;
       const xT = this.aT[l] as Float64Array;
       const activation = this.activations[l];
       const z = this.z[l] as Float64Array;
       const a = this.a[l + 1] as Float64Array;
       const up = this.upstream[l + 1] as Float64Array;
       for (let k = 0; k < batch * width; k++) dz[k] = (up[k] as number) * derivative(activation, z[k] as number, a[k] as number);
-      // dL/dW[j][i] sums dz[s][j] * x[s][i] over the samples in order: with both
-      // transposed to (neuron x sample), that is rows against rows.
-      transpose(dz, batch, width, dzT);
-      transpose(this.a[l] as Float64Array, batch, nIn, xT);
-      product(dzT, xT, gw, width, nIn, batch);
-      for (let j = 0; j < width; j++) {
-        let sum = 0;
-        for (let s = 0; s < batch; s++) sum += dzT[j * batch + s] as number;
-        gb[j] = sum;
-      }
+      // dL/dW[j][i] sums dz[s][j] * x[s][i] over the samples in order: rows of dz
+      // and x transposed to (neuron x sample) against each other.
+      product(dz, x, gw, width, nIn, batch, "columns", "columns", dzT, xT);
+      gb.fill(0);
+      for (let s = 0; s < batch; s++) for (let j = 0; j < width; j++) gb[j] = (gb[j] as number) + (dz[s * width + j] as number);
       for (let k = 0; k < gw.length; k++) gw[k] = (gw[k] as number) / batch;
       for (let k = 0; k < gb.length; k++) gb[k] = (gb[k] as number) / batch;
       if (l > 0) {
         // dL/da of the layer below: sum over this layer's neurons in order, along the old weights.
-        const wT = this.weightsT[l] as Float64Array;
-        transpose(this.weights[l] as Float64Array, width, nIn, wT);
-        product(dz, wT, this.upstream[l] as Float64Array, batch, nIn, width);
+        product(dz, this.weights[l] as Float64Array, this.upstream[l] as Float64Array, batch, nIn, width, "rows", "columns", null, this.weightsT[l] as Float64Array);
       }
     }
     return lossSum / batch;
@@ -224,11 +218,19 @@ export class FastNetwork {
  */
 const SIMD_MIN_WORK = 8192;
 
-/** orderedProduct's contract, on whichever kernel is faster for the shape; both give the same bits. */
-function product(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number): void {
+/**
+ * orderedProduct's contract, on whichever kernel is faster for the shape; both
+ * give the same bits. An operand in "columns" layout is given transposed; the
+ * JavaScript kernel needs it in rows and transposes it into `scratch` first.
+ */
+function product(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number, aLayout: Layout, bLayout: Layout, aScratch: Float64Array | null, bScratch: Float64Array | null): void {
   // Fewer than 4 rows of b would leave most of each 4-wide SIMD block padding.
-  if (n >= 4 && m * n * k >= SIMD_MIN_WORK && simdAvailable()) simdProduct(a, b, c, m, n, k);
-  else orderedProduct(a, b, c, m, n, k);
+  if (n >= 4 && m * n * k >= SIMD_MIN_WORK && simdAvailable()) return simdProduct(a, b, c, m, n, k, aLayout, bLayout);
+  let aRows = a;
+  let bRows = b;
+  if (aLayout === "columns") transpose(a, k, m, (aRows = aScratch as Float64Array));
+  if (bLayout === "columns") transpose(b, k, n, (bRows = bScratch as Float64Array));
+  orderedProduct(aRows, bRows, c, m, n, k);
 }
 
 /** z += bias (per neuron), then a = activation(z), over a (batch x width) layer. */

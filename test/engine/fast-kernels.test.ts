@@ -43,6 +43,14 @@ describe("ordered products", () => {
       const simd = new Float64Array(m * n).fill(Number.NaN);
       simdProduct(a, b, simd, m, n, k);
       expect(simd).toEqual(expected);
+      // The same operands handed over transposed ("columns").
+      const aColumns = new Float64Array(m * k);
+      const bColumns = new Float64Array(n * k);
+      transpose(a, m, k, aColumns);
+      transpose(b, n, k, bColumns);
+      const fromColumns = new Float64Array(m * n);
+      simdProduct(aColumns, bColumns, fromColumns, m, n, k, "columns", "columns");
+      expect(fromColumns).toEqual(expected);
     });
   }
 
