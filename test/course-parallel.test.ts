@@ -1,0 +1,65 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { joinText, parseNotebook, type Notebook } from "../kernel/notebook/nbformat";
+
+/**
+ * The parallel-training notebooks (issue 6) hold in their stored outputs the
+ * worked values the issue asks for. (That the outputs are still what the
+ * engine computes is notebooks.test.ts's job; the format checks are
+ * course.test.ts's.)
+ */
+const folder = join(__dirname, "../notebooks");
+const load = (file: string): Notebook => parseNotebook(readFileSync(join(folder, file), "utf8"), file);
+
+/** Every text a notebook's code cells printed or displayed, except figures. */
+function outputText(notebook: Notebook): string {
+  return notebook.cells
+    .flatMap((cell) => (cell.cell_type === "code" ? cell.outputs : []))
+    .map((output) => {
+      if (output.output_type === "stream") return joinText(output.text);
+      if (output.output_type === "display_data") {
+        const data = output.data as Record<string, unknown>;
+        return joinText((data["text/markdown"] ?? data["text/plain"] ?? "") as string | string[]);
+      }
+      return "";
+    })
+    .join("\n");
+}
+
+/** Plotly figures a notebook displayed, by title. */
+function figureTitles(notebook: Notebook): string[] {
+  return notebook.cells
+    .flatMap((cell) => (cell.cell_type === "code" ? cell.outputs : []))
+    .flatMap((output) => {
+      if (output.output_type !== "display_data") return [];
+      const figure = (output.data as Record<string, unknown>)["application/vnd.plotly.v1+json"] as { layout?: { title?: { text?: string } } } | undefined;
+      return figure ? [figure.layout?.title?.text ?? ""] : [];
+    });
+}
+
+describe("the parallel-training notebooks show the issue's worked values in their stored outputs", () => {
+  const expectations: [string, RegExp[], number][] = [
+    [
+      "09-data-parallel.ipynb",
+      [
+        /2 GPUs: averaged gradient == full-batch gradient exactly: true/,
+        /4 GPUs: averaged gradient == full-batch gradient exactly: true/,
+        /dL\/dW31 = 11\/4\n/,
+        /\| W31 \| 1\/2 \| 5 \| 11\/4 \| 11\/4 \|/,
+        /weighted average == full batch: true/,
+        /plain mean of the three == full batch: false/,
+        /losses identical for 1, 2 and 4 workers \(exact fractions\): true/,
+      ],
+      1,
+    ],
+  ];
+  for (const [file, patterns, figures] of expectations) {
+    it(file, () => {
+      const notebook = load(file);
+      const text = outputText(notebook);
+      for (const pattern of patterns) expect(text).toMatch(pattern);
+      expect(figureTitles(notebook)).toHaveLength(figures);
+    });
+  }
+});
