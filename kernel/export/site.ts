@@ -51,13 +51,6 @@ function pageFileName(notebook: string): string {
   return `${path.basename(notebook, ".ipynb").replace(/[^A-Za-z0-9._-]+/g, "-")}.html`;
 }
 
-/** Writes `content` via a temporary file and a rename, so no reader sees half a page. */
-async function writeFileAtomic(file: string, content: string): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(temp, content);
-  await fs.rename(temp, file);
-}
-
 /** Moves the finished site into place; only a folder an earlier export made (or an empty one) is replaced. */
 async function replaceSite(built: string, out: string): Promise<void> {
   const existing = await fs.readdir(out).catch((err: NodeJS.ErrnoException) => {
@@ -93,7 +86,8 @@ export async function exportSite(options: ExportOptions): Promise<SiteReport> {
 
   const out = path.resolve(options.out);
   await fs.mkdir(path.dirname(out), { recursive: true });
-  // Built beside the target and moved in at the end: a failed export leaves the old site intact.
+  // Built in a folder beside the target and moved in whole at the end: no
+  // reader sees half a site, and a failed export leaves the old one intact.
   const building = await fs.mkdtemp(`${out}.building-`);
   try {
     const assets = await writeAssets(building);
@@ -108,10 +102,10 @@ export async function exportSite(options: ExportOptions): Promise<SiteReport> {
         prev: links[i - 1],
         next: links[i + 1],
       });
-      await writeFileAtomic(path.join(building, r.file), html);
+      await fs.writeFile(path.join(building, r.file), html);
     }
     const entries = rendered.map((r, i) => ({ ...links[i]!, summaryHtml: r.page.summaryHtml }));
-    await writeFileAtomic(path.join(building, "index.html"), indexPage(courseTitle, entries));
+    await fs.writeFile(path.join(building, "index.html"), indexPage(courseTitle, entries));
     await fs.writeFile(path.join(building, SITE_MARKER), "Made by `gradient-lab export --html`; the next export replaces this folder.\n");
 
     const measure = await measureSite(building, assets.plotlySignature);
