@@ -111,6 +111,12 @@ export class FastNetwork {
 
   /** The outputs for a batch (batch x outputs), as a view into an internal buffer that the next call overwrites. */
   forward(inputs: Float64Array, batch: number): Float64Array {
+    this.run(inputs, batch);
+    return (this.a[this.weights.length] as Float64Array).subarray(0, batch * (this.sizes[this.sizes.length - 1] as number));
+  }
+
+  /** The forward pass into the internal buffers; training reads them directly, so a step creates no view (no garbage). */
+  private run(inputs: Float64Array, batch: number): void {
     this.reserve(batch);
     const width0 = this.sizes[0] as number;
     if (inputs.length < batch * width0) throw new Error(`forward: inputs hold ${inputs.length} numbers, a batch of ${batch} needs ${batch * width0}`);
@@ -128,7 +134,6 @@ export class FastNetwork {
       product(this.a[l] as Float64Array, this.weights[l] as Float64Array, z, batch, nOut, nIn, "rows", "rows", null, null);
       addBiasAndActivate(this.activations[l], this.biases[l] as Float64Array, z, this.a[l + 1] as Float64Array, batch, nOut);
     }
-    return (this.a[this.weights.length] as Float64Array).subarray(0, batch * (this.sizes[this.sizes.length - 1] as number));
   }
 
   /**
@@ -136,8 +141,9 @@ export class FastNetwork {
    * with the gradient of the mean loss, and returns that mean loss.
    */
   computeGradients(inputs: Float64Array, targets: Float64Array, batch: number, loss: LossName = "squared-error"): number {
-    const outputs = this.forward(inputs, batch);
+    this.run(inputs, batch);
     const L = this.weights.length;
+    const outputs = this.a[L] as Float64Array;
     const nOut = this.sizes[L] as number;
     if (targets.length < batch * nOut) throw new Error(`computeGradients: targets hold ${targets.length} numbers, a batch of ${batch} needs ${batch * nOut}`);
     let lossSum = 0;
