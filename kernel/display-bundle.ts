@@ -41,6 +41,7 @@ export function figureTitle(figure: Figure): string {
 
 /** A stable element id for a figure: the same figure shown as the nth time in a session gets the same id. */
 export function figureElementId(figure: Figure, occurrence: number): string {
+  checkFigure(figure);
   const digest = createHash("sha256").update(JSON.stringify(figure)).digest("hex").slice(0, 12);
   return `gradient-lab-figure-${digest}-${occurrence}`;
 }

@@ -74,6 +74,8 @@ describe("show, with tslab's display writer stood in for", () => {
     expect(ids[0]).not.toBe(ids[1]);
     expect(sent[2]!.data).toEqual({ "text/markdown": "$L = 0.25$", "text/plain": "$L = 0.25$" });
     expect(sent[3]!.data["text/markdown"]).toBe("| parameter | value |\n| --- | ---: |\n| W53 | 0.995 |");
+    expect(() => show(undefined as never)).toThrow(/show: expected a figure/);
+    expect(sent).toHaveLength(4);
   });
 });
 
