@@ -53,6 +53,20 @@ describe("the parallel-training notebooks show the issue's worked values in thei
       ],
       1,
     ],
+    [
+      "10-ring-all-reduce.ipynb",
+      [
+        /rank 3: \[1111, 2222, 3333, 4444, 5555, 6666, 7777, 8888\] equal to the direct sum: true/,
+        /each rank sent 48, 48, 48, 48 B; 2\(n-1\)\/n x S = 48 B/,
+        /\| 8 \| 29 \| 4, 4, 4, 4, 4, 4, 4, 1 \| 200-212 \| 203\.000 \| 203\.000 \| true \|/,
+        /\| 3 \| 10 \| 4, 4, 2 \| 48-56 \| 53\.333 \| 53\.333 \| true \|/,
+        /all-reduce busbw factor at 8 ranks: 1\.75\n/,
+        /chunk lengths: 1, 1, 1, 0, 0, 0, 0, 0/,
+        /rank 5 holds \[28, 280, 2800\], direct sum \[28, 280, 2800\]/,
+        /ranks \(number of buffers\) must be greater than 0, got 0/,
+      ],
+      0,
+    ],
   ];
   for (const [file, patterns, figures] of expectations) {
     it(file, () => {
