@@ -67,6 +67,19 @@ describe("the parallel-training notebooks show the issue's worked values in thei
       ],
       0,
     ],
+    [
+      "11-pipelines.ipynb",
+      [
+        /GPipe \(p, m\) = \(4, 4\): idle 3\/7 of the time measured; formula \(p-1\)\/\(m\+p-1\) = 0\.428571; valid: true/,
+        /GPipe \(p, m\) = \(8, 32\): idle 7\/39 of the time measured; formula \(p-1\)\/\(m\+p-1\) = 0\.179487; valid: true/,
+        /gpipe: idle 3\/11, peak micro-batches held per stage \[8, 8, 8, 8\], valid: true/,
+        /1f1b: idle 3\/11, peak micro-batches held per stage \[4, 3, 2, 1\], valid: true/,
+        /interleaved v = 2: idle 3\/19 measured; formula 0\.157895/,
+        /microBatches must be a multiple of stages for the interleaved schedule/,
+        /25165824 values = 48 MiB per micro-batch per boundary/,
+      ],
+      4,
+    ],
   ];
   for (const [file, patterns, figures] of expectations) {
     it(file, () => {
