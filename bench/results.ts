@@ -39,6 +39,23 @@ export function formatTable(rows: readonly ResultRow[]): string {
   return lines.join("\n");
 }
 
+/** The same rows as one line per workload and one column per system (for the README): "throughput (engine/peer)". */
+export function formatSummary(rows: readonly ResultRow[]): string {
+  const workloads = [...new Set(rows.map((r) => r.workload))];
+  const columns = [...new Set(rows.map(label))];
+  const lines = [`| workload | unit | ${columns.join(" | ")} |`, `| --- | --- |${columns.map(() => " ---: |").join("")}`];
+  for (const workload of workloads) {
+    const engine = rows.find((r) => r.workload === workload && r.system === "gradient-lab");
+    const cells = columns.map((column) => {
+      const row = rows.find((r) => r.workload === workload && label(r) === column);
+      if (!row) return "";
+      return engine && row !== engine ? `${formatThroughput(row.throughput)} (${formatRatio(engine.throughput / row.throughput)})` : formatThroughput(row.throughput);
+    });
+    lines.push(`| ${workload} | ${rows.find((r) => r.workload === workload)?.unit ?? ""} | ${cells.join(" | ")} |`);
+  }
+  return lines.join("\n");
+}
+
 export function formatThroughput(value: number): string {
   const digits = value >= 100 ? 0 : value >= 1 ? 2 : 3;
   return value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
