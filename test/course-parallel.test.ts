@@ -80,6 +80,17 @@ describe("the parallel-training notebooks show the issue's worked values in thei
       ],
       4,
     ],
+    [
+      "12-toy-to-gpt3.ipynb",
+      [
+        /toy: 9 parameters, 36 B of fp32 gradients, 63 B sent per rank at 8 ranks/,
+        /GPT-3 parameters: 1\.7462e\+11 \(174\.6e9\)/,
+        /175e9 bf16 gradients: 350 GB; busbw factor 1\.75; sent per rank 612\.5 GB; 12\.25 s/,
+        /\| 8 \| 1\.75 \| 612\.5 GB \| 12\.25 s \|/,
+        /training time: 2\.9233e\+6 s = 33\.83 days, about 34 days/,
+      ],
+      0,
+    ],
   ];
   for (const [file, patterns, figures] of expectations) {
     it(file, () => {
