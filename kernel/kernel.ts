@@ -29,7 +29,7 @@ export class Kernel {
     const client = KernelClient.connect(process.connection);
     void process.exited.then(() => client.fail(new KernelGoneError(process.describeExit())));
     try {
-      const info = await client.waitForReady(options.startTimeoutMs ?? 60_000);
+      const info = await client.waitForReady(options.startTimeoutMs ?? 180_000);
       return new Kernel(process, client, info);
     } catch (error) {
       client.close();

@@ -61,7 +61,7 @@ describe.skipIf(!haveJupyter)("Jupyter's own tools on the installed kernelspec",
     const specs = JSON.parse(stdout).kernelspecs as Record<string, { resource_dir: string; spec: { language: string } }>;
     expect(specs[KERNEL_NAME]?.resource_dir).toBe(join(dataDir, "kernels", KERNEL_NAME));
     expect(specs[KERNEL_NAME]?.spec.language).toBe("typescript");
-  });
+  }, NOTEBOOK_TEST_TIMEOUT_MS);
 
   it.each(notebooks.map((file) => [basename(file), file]))("`jupyter nbconvert --execute` runs %s and gets its stored outputs", async (_, file) => {
     await installIntoPrefix();
@@ -84,5 +84,5 @@ describe.skipIf(!haveJupyter)("Jupyter's own tools on the installed kernelspec",
     const check = "import sys, nbformat; nb = nbformat.read(sys.argv[1], as_version=4); nbformat.validate(nb); print(nb.nbformat, nb.nbformat_minor)";
     const { stdout } = await run("/usr/bin/python3", ["-c", check, outcome!.written!], { env: jupyterEnv });
     expect(stdout.trim()).toBe("4 5");
-  });
+  }, NOTEBOOK_TEST_TIMEOUT_MS);
 });

@@ -21,7 +21,7 @@ describe("the regression harness on the real kernel", () => {
   beforeAll(async () => {
     stored = await readNotebook(ARITHMETIC);
     result = await regressNotebook(ARITHMETIC);
-  });
+  }, 600_000); // a real kernel on a shared 2-core machine: room, not a speed goal
 
   it("passes when the fresh outputs match the stored ones", () => {
     expect(result.executionFailure).toBeUndefined();

@@ -75,7 +75,7 @@ export async function executeNotebook(source: Notebook, file: string, options: E
       });
       let status: string;
       try {
-        const reply = await kernel.execute(code, (message) => collector.add(message), timeoutMs);
+        const reply = await kernel.execute(code, (message) => collector.add(message), cellTimeoutMs(cell, cellNumber) ?? timeoutMs);
         const content = reply.content as { status?: string; execution_count?: number };
         status = content.status ?? "error";
         cell.execution_count = content.execution_count ?? ++executionCount;
@@ -96,6 +96,17 @@ export async function executeNotebook(source: Notebook, file: string, options: E
   } finally {
     await kernel.shutdown();
   }
+}
+
+/**
+ * A cell may set its own limit, `metadata["gradient-lab"].timeout` in seconds,
+ * for work known to be long (or, in tests, a loop meant to be cut short).
+ */
+function cellTimeoutMs(cell: CodeCell, cellNumber: number): number | undefined {
+  const own = (cell.metadata["gradient-lab"] as { timeout?: unknown } | undefined)?.timeout;
+  if (own === undefined) return undefined;
+  if (typeof own !== "number" || !(own > 0)) throw new Error(`cell ${cellNumber}: metadata "gradient-lab".timeout must be a positive number of seconds, got ${JSON.stringify(own)}`);
+  return own * 1000;
 }
 
 function firstLine(code: string): string {
