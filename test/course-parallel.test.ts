@@ -91,6 +91,16 @@ describe("the parallel-training notebooks show the issue's worked values in thei
       ],
       0,
     ],
+    [
+      "13-lossless-fabric.ipynb",
+      [
+        /RTT 10 µs \(a few hops\): 122\.1 packets of 4096 B in flight at 400 Gbit\/s/,
+        /m = 122: efficiency 0\.9988 at loss 1e-5, 0\.8912 at 1e-3; half the link lost at loss rate 8\.13e-3 \(check: 0\.500\)/,
+        /\| 0 \(lossless\) \| 1\.0000 \| 12\.25 s \| 0\.00 s \|/,
+        /lossless: 12\.25 s; at loss 1e-3: 13\.75 s/,
+      ],
+      1,
+    ],
   ];
   for (const [file, patterns, figures] of expectations) {
     it(file, () => {
