@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -46,8 +46,10 @@ describe.skipIf(missing.length > 0)("figures in Debian's classic Notebook", () =
     // The course notebooks ask for the kernel `gradient-lab kernel install` writes; this data dir comes first on JUPYTER_PATH.
     await installKernelSpec(data);
     await installPlotlyNbextension(data);
-    // Inside the repository, so the kernel (started in the notebook's folder) finds node_modules/gradient-lab.
-    notebooks = mkdtempSync(join(ROOT, "test/fixtures/display", ".classic-"));
+    // The kernel starts in the notebook's folder and must find node_modules/gradient-lab above it; a link does that without copying into the repository.
+    notebooks = join(jupyterHome, "notebooks");
+    mkdirSync(notebooks);
+    symlinkSync(join(ROOT, "node_modules"), join(jupyterHome, "node_modules"));
     cpSync(FIXTURE, join(notebooks, "show-figure.ipynb"));
     if (existsSync(COURSE)) cpSync(COURSE, join(notebooks, "course"), { recursive: true, filter: (path) => !path.includes(".ipynb_checkpoints") });
     const port = await freePort();
@@ -79,9 +81,12 @@ describe.skipIf(missing.length > 0)("figures in Debian's classic Notebook", () =
       } catch {
         // the server is already gone
       }
+      const exited = server.exitCode === null ? new Promise((done) => server?.once("exit", done)) : Promise.resolve();
       server.kill("SIGTERM");
+      const stubborn = setTimeout(() => server?.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(stubborn);
     }
-    rmSync(notebooks, { recursive: true, force: true });
     rmSync(jupyterHome, { recursive: true, force: true });
   });
 
