@@ -122,7 +122,7 @@ describe("reading notebooks", () => {
 
   it("joins line lists and reads the trust marker", () => {
     const nb = parseNotebook(
-      JSON.stringify({ nbformat: 4, metadata: { gradient_lab: { trusted: true } }, cells: [{ cell_type: "markdown", source: ["# A\n", "b"] }] }),
+      JSON.stringify({ nbformat: 4, metadata: { "gradient-lab": { trusted: true } }, cells: [{ cell_type: "markdown", source: ["# A\n", "b"] }] }),
       "d.ipynb",
     );
     expect(nb.cells[0]).toEqual({ cell_type: "markdown", source: "# A\nb" });

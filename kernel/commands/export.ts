@@ -5,7 +5,7 @@ const USAGE = `usage: gradient-lab export --html [--out site/] [--from build/not
        gradient-lab export --nbconvert NOTEBOOK.ipynb [--out DIR] [--classic]
 
 --html          a static course site from the executed notebooks (works from file://)
---trust-marked  do not sanitize notebooks whose metadata has "gradient_lab": {"trusted": true}
+--trust-marked  do not sanitize notebooks whose metadata has "gradient-lab": {"trusted": true}
 --nbconvert     jupyter nbconvert --to html with plotly.js inlined once, so the plots work offline`;
 
 interface Parsed {

@@ -28,12 +28,13 @@ export interface Notebook {
 }
 
 /**
- * The trust marker: notebook metadata `"gradient_lab": {"trusted": true}`.
+ * The trust marker: notebook metadata `"gradient-lab": {"trusted": true}` (the same
+ * object that holds the regression harness's settings).
  * It only has an effect when whoever runs the export also opts in (the
  * `trustMarked` option), because anyone can write the marker into a file.
  */
 export function isMarkedTrusted(metadata: unknown): boolean {
-  const lab = (metadata as { gradient_lab?: { trusted?: unknown } } | undefined)?.gradient_lab;
+  const lab = (metadata as { "gradient-lab"?: { trusted?: unknown } } | undefined)?.["gradient-lab"];
   return lab?.trusted === true;
 }
 

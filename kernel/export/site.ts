@@ -18,7 +18,7 @@ export interface ExportOptions {
   /** Course title on the index page and in the top bar. */
   title?: string;
   /**
-   * Honour the trust marker (`metadata.gradient_lab.trusted: true`) and skip
+   * Honour the trust marker (`metadata["gradient-lab"].trusted: true`) and skip
    * sanitizing those notebooks. Off by default: anyone can write the marker,
    * so only the person exporting the lab's own notebooks should say yes.
    */
