@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { median } from "./measure";
-import type { ResultRow } from "./results";
+import type { ResultRow, System } from "./results";
 import { courseWorkloadName } from "./workloads";
 
 /**
@@ -45,57 +45,67 @@ export function jupyterUnavailable(paths: CoursePaths): string | null {
   return null;
 }
 
-/** Median notebooks/s of `runs` full runs of the course by the project's runner, copies written to a temporary folder. */
-export function timeCourseRunner(paths: CoursePaths, runs: number): ResultRow {
+/**
+ * The course on the project's runner and, where `withNbconvert`, on nbconvert,
+ * taking turns for `runs` rounds (as the training workloads do), so load from
+ * other processes falls on both alike. Notebooks/s is the median over the
+ * rounds. A system whose run fails is dropped, with the reason in `problems`.
+ */
+export function timeCourse(paths: CoursePaths, runs: number, withNbconvert: boolean): { rows: ResultRow[]; problems: string[] } {
   const notebooks = courseNotebooks(paths.root);
-  const seconds: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const out = mkdtempSync(join(tmpdir(), "gradient-lab-bench-run-"));
-    try {
-      seconds.push(timedCommand(process.execPath, [join(paths.root, "dist", "kernel", "cli.js"), "run", "--out", out], paths.root));
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
-  }
-  return { workload: courseWorkloadName, system: "gradient-lab", throughput: notebooks.length / median(seconds), unit: "notebooks/s" };
-}
-
-/** The same notebooks through nbconvert, one process per notebook as a shell loop would, with the kernelspec in a temporary JUPYTER_PATH. */
-export function timeNbconvert(paths: CoursePaths, runs: number): ResultRow {
-  const notebooks = courseNotebooks(paths.root);
-  const prefix = mkdtempSync(join(tmpdir(), "gradient-lab-bench-jupyter-"));
+  const cli = join(paths.root, "dist", "kernel", "cli.js");
+  const scratch = mkdtempSync(join(tmpdir(), "gradient-lab-bench-course-"));
+  const problems: string[] = [];
   try {
-    runCommand(process.execPath, [join(paths.root, "dist", "kernel", "cli.js"), "kernel", "install", "--prefix", prefix], paths.root);
-    const data = join(prefix, "share", "jupyter");
-    const kernels = existsSync(join(data, "kernels")) ? readdirSync(join(data, "kernels")) : [];
-    const kernel = kernels[0];
-    if (kernel === undefined) throw new Error(`course bench: "kernel install --prefix ${prefix}" wrote no kernelspec under ${data}/kernels`);
-    const env = { ...process.env, JUPYTER_PATH: data };
-    const seconds: number[] = [];
-    for (let r = 0; r < runs; r++) {
-      const out = join(prefix, `run-${r}`);
-      const start = process.hrtime.bigint();
-      for (const notebook of notebooks) {
-        runCommand(paths.jupyter, ["nbconvert", "--to", "notebook", "--execute", `--ExecutePreprocessor.kernel_name=${kernel}`, "--ExecutePreprocessor.timeout=600", "--output-dir", out, notebook], paths.root, env);
-      }
-      seconds.push(Number(process.hrtime.bigint() - start) / 1e9);
+    const systems: { system: System; run: (out: string) => void; seconds: number[] }[] = [
+      { system: "gradient-lab", run: (out) => runCommand(process.execPath, [cli, "run", "--out", out], paths.root), seconds: [] },
+    ];
+    if (withNbconvert) {
+      // The kernelspec goes into a temporary JUPYTER_PATH, so nothing is installed for the user.
+      runCommand(process.execPath, [cli, "kernel", "install", "--prefix", scratch], paths.root);
+      const data = join(scratch, "share", "jupyter");
+      const kernel = existsSync(join(data, "kernels")) ? readdirSync(join(data, "kernels"))[0] : undefined;
+      if (kernel === undefined) throw new Error(`course bench: "kernel install --prefix ${scratch}" wrote no kernelspec under ${data}/kernels`);
+      const env = { ...process.env, JUPYTER_PATH: data };
+      systems.push({
+        system: "nbconvert",
+        // One process per notebook, one after another, as a shell loop over the course would run them.
+        run: (out) => {
+          for (const notebook of notebooks) {
+            runCommand(paths.jupyter, ["nbconvert", "--to", "notebook", "--execute", `--ExecutePreprocessor.kernel_name=${kernel}`, "--ExecutePreprocessor.timeout=600", "--output-dir", out, notebook], paths.root, env);
+          }
+        },
+        seconds: [],
+      });
     }
-    return { workload: courseWorkloadName, system: "nbconvert", throughput: notebooks.length / median(seconds), unit: "notebooks/s" };
+    for (let r = 0; r < runs; r++) {
+      for (const entry of systems) {
+        if (entry.seconds.length < r) continue; // it failed in an earlier round
+        const out = join(scratch, `${entry.system}-${r}`);
+        const start = process.hrtime.bigint();
+        try {
+          entry.run(out);
+          entry.seconds.push(Number(process.hrtime.bigint() - start) / 1e9);
+        } catch (error) {
+          problems.push(`${entry.system}: ${error instanceof Error ? error.message : String(error)}`);
+        } finally {
+          rmSync(out, { recursive: true, force: true });
+        }
+      }
+    }
+    const rows = systems
+      .filter((entry) => entry.seconds.length === runs)
+      .map((entry): ResultRow => ({ workload: courseWorkloadName, system: entry.system, throughput: notebooks.length / median(entry.seconds), unit: "notebooks/s" }));
+    return { rows, problems };
   } finally {
-    rmSync(prefix, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
   }
-}
-
-function timedCommand(command: string, args: string[], cwd: string): number {
-  const start = process.hrtime.bigint();
-  runCommand(command, args, cwd);
-  return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
 function runCommand(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): void {
   const run = spawnSync(command, args, { cwd, env, encoding: "utf8", maxBuffer: 1 << 26 });
   if (run.error) throw new Error(`course bench: could not start ${command}: ${run.error.message}`);
   if (run.status !== 0) {
-    throw new Error(`course bench: "${[command, ...args].join(" ")}" exited with ${run.status ?? run.signal}:\n${(run.stderr || run.stdout).slice(-2000)}`);
+    throw new Error(`course bench: "${[command, ...args].join(" ")}" exited with ${run.status ?? run.signal}:\n${(run.stderr || run.stdout).slice(-1500)}`);
   }
 }

@@ -1,7 +1,7 @@
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { courseUnavailable, defaultCoursePaths, jupyterUnavailable, timeCourseRunner, timeNbconvert } from "./course";
+import { courseUnavailable, defaultCoursePaths, jupyterUnavailable, timeCourse } from "./course";
 import { engineTrainer } from "./engine";
 import { type Contender, defaultMeasure, interleavedThroughputs, type MeasureOptions, median } from "./measure";
 import { pytorchUnavailable, runPytorch } from "./pytorch";
@@ -103,18 +103,16 @@ export async function runBench(options: BenchOptions): Promise<ResultRow[]> {
     if (missing) {
       log(`${courseWorkloadName} skipped: ${missing}`);
     } else {
-      // A failed run measures nothing: say why and keep the other workloads' figures.
-      const attempt = (what: string, measureIt: () => ResultRow) => {
-        try {
-          rows.push(measureIt());
-        } catch (error) {
-          log(`${courseWorkloadName} on ${what} skipped: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      };
-      attempt("gradient-lab", () => timeCourseRunner(defaultCoursePaths, options.courseRuns));
       const noJupyter = jupyterUnavailable(defaultCoursePaths);
       if (noJupyter) log(`nbconvert skipped: ${noJupyter}`);
-      else attempt("nbconvert", () => timeNbconvert(defaultCoursePaths, options.courseRuns));
+      // A failed run measures nothing: say why, and keep the other figures.
+      try {
+        const course = timeCourse(defaultCoursePaths, options.courseRuns, noJupyter === null);
+        rows.push(...course.rows);
+        for (const problem of course.problems) log(`${courseWorkloadName} skipped on ${problem}`);
+      } catch (error) {
+        log(`${courseWorkloadName} skipped: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
   }
   // Group by workload, in workload order, so the table reads top to bottom.
