@@ -1,12 +1,13 @@
 import { resolve } from "node:path";
 import { prefixDataDir, userDataDir } from "../jupyter-paths";
 import { installKernelSpec, KERNEL_NAME } from "../kernelspec";
+import { installPlotlyNbextension } from "../nbextension";
 import { parseArgs } from "node:util";
 import { UsageError, withUsage } from "./args";
 
 const USAGE = "usage: gradient-lab kernel install [--user | --prefix DIR]";
 
-/** `gradient-lab kernel install`: writes the kernelspec with no Python needed. */
+/** `gradient-lab kernel install`: writes the kernelspec (and plotly.js for the classic Notebook) with no Python needed. */
 export async function main(argv: string[]): Promise<number> {
   return withUsage(USAGE, async () => {
     const { values, positionals } = parseArgs({
@@ -27,6 +28,9 @@ export async function main(argv: string[]): Promise<number> {
     const dataDir = values.prefix !== undefined ? prefixDataDir(resolve(values.prefix)) : userDataDir();
     const folder = await installKernelSpec(dataDir);
     console.log(`installed kernelspec "${KERNEL_NAME}" in ${folder}`);
+    // The classic Notebook draws figures with the plotly.js it serves from here, so nothing is fetched from the network.
+    const plotly = await installPlotlyNbextension(dataDir);
+    console.log(`installed plotly.js for the classic Notebook in ${plotly}`);
     return 0;
   });
 }
