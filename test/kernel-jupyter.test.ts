@@ -56,7 +56,10 @@ function nbclientError(stderr: string): string {
 describe.skipIf(!haveJupyter)("Jupyter's own tools on the installed kernelspec", () => {
   it("installs into a temporary Jupyter path that `jupyter kernelspec list` then lists", async () => {
     const lines = await installIntoPrefix();
-    expect(lines).toEqual([`installed kernelspec "${KERNEL_NAME}" in ${join(dataDir, "kernels", KERNEL_NAME)}`]);
+    expect(lines).toEqual([
+      `installed kernelspec "${KERNEL_NAME}" in ${join(dataDir, "kernels", KERNEL_NAME)}`,
+      `installed plotly.js for the classic Notebook in ${join(dataDir, "nbextensions", "gradient-lab", "plotly.min.js")}`,
+    ]);
     const { stdout } = await run(JUPYTER, ["kernelspec", "list", "--json"], { env: jupyterEnv });
     const specs = JSON.parse(stdout).kernelspecs as Record<string, { resource_dir: string; spec: { language: string } }>;
     expect(specs[KERNEL_NAME]?.resource_dir).toBe(join(dataDir, "kernels", KERNEL_NAME));
