@@ -148,7 +148,8 @@ let kernel: Kernel | null | undefined;
 /** The compiled kernel, or null where WebAssembly SIMD is missing (the JavaScript kernel then does the work). */
 function loadKernel(): Kernel | null {
   if (kernel !== undefined) return kernel;
-  const bytes = moduleBytes();
+  // TypeScript 5.7+ types Uint8Array's buffer as possibly shared, which WebAssembly's signatures refuse; ours is a plain ArrayBuffer.
+  const bytes = moduleBytes() as unknown as BufferSource;
   if (typeof WebAssembly !== "object" || !WebAssembly.validate(bytes)) return (kernel = null);
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
   return (kernel = instance.exports as unknown as Kernel);
