@@ -162,7 +162,7 @@ export class FastNetwork {
       const z = this.z[l] as Float64Array;
       const a = this.a[l + 1] as Float64Array;
       const up = this.upstream[l + 1] as Float64Array;
-      for (let k = 0; k < batch * width; k++) dz[k] = (up[k] as number) * derivative(activation, z[k] as number, a[k] as number);
+      chainThroughActivation(activation, up, z, a, dz, batch * width);
       // dL/dW[j][i] sums dz[s][j] * x[s][i] over the samples in order: rows of dz
       // and x transposed to (neuron x sample) against each other.
       product(dz, x, gw, width, nIn, batch, "columns", "columns", dzT, xT);
@@ -241,13 +241,24 @@ function product(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n
 
 /** z += bias (per neuron), then a = activation(z), over a (batch x width) layer. */
 function addBiasAndActivate(name: ActivationName | undefined, bias: Float64Array, z: Float64Array, a: Float64Array, batch: number, width: number): void {
+  // ReLU gets its own loop: deciding the activation once per layer rather than once per number measurably speeds the MLPs up.
+  const relu = name === "relu";
   for (let s = 0; s < batch; s++) {
+    const row = s * width;
     for (let j = 0; j < width; j++) {
-      const k = s * width + j;
-      const sum = (z[k] as number) + (bias[j] as number);
-      z[k] = sum;
-      a[k] = activate(name, sum);
+      const sum = (z[row + j] as number) + (bias[j] as number);
+      z[row + j] = sum;
+      a[row + j] = relu ? (sum > 0 ? sum : 0) : activate(name, sum);
     }
+  }
+}
+
+/** dz = dL/da * da/dz, element by element. */
+function chainThroughActivation(name: ActivationName | undefined, up: Float64Array, z: Float64Array, a: Float64Array, dz: Float64Array, count: number): void {
+  if (name === "relu") {
+    for (let k = 0; k < count; k++) dz[k] = (up[k] as number) * ((z[k] as number) > 0 ? 1 : 0);
+  } else {
+    for (let k = 0; k < count; k++) dz[k] = (up[k] as number) * derivative(name, z[k] as number, a[k] as number);
   }
 }
 
