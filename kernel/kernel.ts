@@ -5,6 +5,9 @@ import type { JupyterMessage } from "./wire/message";
 
 export { KernelGoneError };
 
+/** The kernel process exited before it answered its first request. */
+export class KernelStartDiedError extends KernelGoneError {}
+
 /** The cell ran longer than allowed; the kernel has been killed. */
 export class CellTimeoutError extends Error {}
 
@@ -25,6 +28,18 @@ export class Kernel {
   ) {}
 
   static async start(options: KernelOptions): Promise<Kernel> {
+    // Ports are picked free but handed to the kernel a moment later, so a kernel started in parallel
+    // can take one first (EADDRINUSE); a kernel that dies while starting gets fresh ports and another go.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await Kernel.startOnce(options);
+      } catch (error) {
+        if (!(error instanceof KernelStartDiedError) || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  private static async startOnce(options: KernelOptions): Promise<Kernel> {
     const process = await KernelProcess.start(options.spec ?? kernelSpec(), options.cwd, options.env);
     const client = KernelClient.connect(process.connection);
     void process.exited.then(() => client.fail(new KernelGoneError(process.describeExit())));
@@ -33,8 +48,9 @@ export class Kernel {
       return new Kernel(process, client, info);
     } catch (error) {
       client.close();
+      const died = !process.isAlive;
       await process.kill();
-      throw error;
+      throw died && error instanceof KernelGoneError ? new KernelStartDiedError(error.message) : error;
     }
   }
 

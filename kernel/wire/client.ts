@@ -89,6 +89,8 @@ export class KernelClient extends EventEmitter {
     const id = message.header.msg_id;
     if (onIopub) this.iopubListeners.set(id, onIopub);
     const reply = new Promise<JupyterMessage>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    // The kernel may die while the send below is still pending; the rejection is awaited after it, so mark it handled now.
+    reply.catch(() => undefined);
     const socket = channel === "shell" ? this.shell : this.control;
     try {
       await socket.send(encodeMessage(this.info.key, message));
