@@ -82,7 +82,8 @@ describe.skipIf(skipBrowser)("exported site in Chromium", () => {
       const h1 = await w.page.locator("main h1").first().textContent();
       expect(h1?.replace(/\s+/g, " ").trim()).toBe(p.title);
     }
-    await w.page.goto(fileUrl(path.join(report.out, "02-gradients.html")), { waitUntil: "commit" });
+    // evaluateAll does not wait for elements, so the page must be parsed first.
+    await w.page.goto(fileUrl(path.join(report.out, "02-gradients.html")), { waitUntil: "domcontentloaded" });
     const pager = await w.page.locator(".gl-pager").first().locator("a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
     expect(pager).toEqual(["01-the-loss.html", "index.html", "03-hostile.html"]);
     expect(w.blockedRequests).toEqual([]);
