@@ -1,7 +1,6 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { joinText, parseNotebook, type Notebook } from "../kernel/notebook/nbformat";
+import type { Notebook } from "../kernel/notebook/nbformat";
+import { loadCourseNotebook as load, outputText } from "./helpers/stored-notebook";
 
 /**
  * The parallel-training notebooks (issue 6) hold in their stored outputs the
@@ -9,23 +8,7 @@ import { joinText, parseNotebook, type Notebook } from "../kernel/notebook/nbfor
  * engine computes is notebooks.test.ts's job; the format checks are
  * course.test.ts's.)
  */
-const folder = join(__dirname, "../notebooks");
-const load = (file: string): Notebook => parseNotebook(readFileSync(join(folder, file), "utf8"), file);
 
-/** Every text a notebook's code cells printed or displayed, except figures. */
-function outputText(notebook: Notebook): string {
-  return notebook.cells
-    .flatMap((cell) => (cell.cell_type === "code" ? cell.outputs : []))
-    .map((output) => {
-      if (output.output_type === "stream") return joinText(output.text);
-      if (output.output_type === "display_data") {
-        const data = output.data as Record<string, unknown>;
-        return joinText((data["text/markdown"] ?? data["text/plain"] ?? "") as string | string[]);
-      }
-      return "";
-    })
-    .join("\n");
-}
 
 /** Plotly figures a notebook displayed, by title. */
 function figureTitles(notebook: Notebook): string[] {

@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { joinText, parseNotebook, type Notebook } from "../kernel/notebook/nbformat";
+import { joinText } from "../kernel/notebook/nbformat";
+import { courseFolder as folder, loadCourseNotebook as load, outputText } from "./helpers/stored-notebook";
 
 /**
  * The committed course notebooks as files: valid nbformat 4.5, small enough
@@ -9,24 +10,7 @@ import { joinText, parseNotebook, type Notebook } from "../kernel/notebook/nbfor
  * their stored outputs every number the source gives. (That the outputs are
  * still what the engine computes is notebooks.test.ts's job.)
  */
-const folder = join(__dirname, "../notebooks");
 const files = readdirSync(folder).filter((f) => f.endsWith(".ipynb")).sort();
-const load = (file: string): Notebook => parseNotebook(readFileSync(join(folder, file), "utf8"), file);
-
-/** Every text a notebook's code cells printed or displayed, except figures. */
-function outputText(notebook: Notebook): string {
-  return notebook.cells
-    .flatMap((cell) => (cell.cell_type === "code" ? cell.outputs : []))
-    .map((output) => {
-      if (output.output_type === "stream") return joinText(output.text);
-      if (output.output_type === "display_data") {
-        const data = output.data as Record<string, unknown>;
-        return joinText((data["text/markdown"] ?? data["text/plain"] ?? "") as string | string[]);
-      }
-      return "";
-    })
-    .join("\n");
-}
 
 describe("course notebooks as files", () => {
   it("there are the eight first notebooks, in order", () => {

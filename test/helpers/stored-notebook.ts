@@ -1,0 +1,25 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { joinText, parseNotebook, type Notebook } from "../../kernel/notebook/nbformat";
+
+/** The committed course notebooks, read as files (no kernel). */
+export const courseFolder = join(__dirname, "../../notebooks");
+
+export function loadCourseNotebook(file: string): Notebook {
+  return parseNotebook(readFileSync(join(courseFolder, file), "utf8"), file);
+}
+
+/** Every text a notebook's code cells printed or displayed, except figures. */
+export function outputText(notebook: Notebook): string {
+  return notebook.cells
+    .flatMap((cell) => (cell.cell_type === "code" ? cell.outputs : []))
+    .map((output) => {
+      if (output.output_type === "stream") return joinText(output.text);
+      if (output.output_type === "display_data") {
+        const data = output.data as Record<string, unknown>;
+        return joinText((data["text/markdown"] ?? data["text/plain"] ?? "") as string | string[]);
+      }
+      return "";
+    })
+    .join("\n");
+}
