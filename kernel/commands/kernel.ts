@@ -2,27 +2,16 @@ import { resolve } from "node:path";
 import { prefixDataDir, userDataDir } from "../jupyter-paths";
 import { installKernelSpec, KERNEL_NAME } from "../kernelspec";
 import { installPlotlyNbextension } from "../nbextension";
-import { parseArgs } from "node:util";
-import { UsageError, withUsage } from "./args";
+import { UsageError, runCommand } from "./args";
 
 const USAGE = "usage: gradient-lab kernel install [--user | --prefix DIR]";
 
 /** `gradient-lab kernel install`: writes the kernelspec (and plotly.js for the classic Notebook) with no Python needed. */
 export async function main(argv: string[]): Promise<number> {
-  return withUsage(USAGE, async () => {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        user: { type: "boolean" },
-        prefix: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
+  return runCommand(argv, USAGE, {
+    user: { type: "boolean" },
+    prefix: { type: "string" },
+  }, async (values, positionals) => {
     if (positionals[0] !== "install" || positionals.length > 1) throw new UsageError(`unknown kernel action "${positionals.join(" ")}"`);
     if (values.user && values.prefix !== undefined) throw new UsageError("choose --user or --prefix, not both");
     const dataDir = values.prefix !== undefined ? prefixDataDir(resolve(values.prefix)) : userDataDir();

@@ -1,8 +1,7 @@
 import { basename, resolve } from "node:path";
 import { clearProgressLine, terminalProgress } from "../progress";
 import { boundJobs, describeProblem, listNotebooks, runNotebooks } from "../runner";
-import { parseArgs } from "node:util";
-import { positiveNumber, UsageError, withUsage } from "./args";
+import { positiveNumber, UsageError, runCommand } from "./args";
 
 const USAGE = `usage: gradient-lab run [--out DIR] [--jobs N] [--timeout S] [--in-place] [notebooks...]
   Executes notebooks (default: every notebook in notebooks/) and writes the
@@ -10,22 +9,12 @@ const USAGE = `usage: gradient-lab run [--out DIR] [--jobs N] [--timeout S] [--i
   outputs back into the source notebooks instead (atomically).`;
 
 export async function main(argv: string[]): Promise<number> {
-  return withUsage(USAGE, async () => {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        out: { type: "string" },
-        jobs: { type: "string" },
-        timeout: { type: "string" },
-        "in-place": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
+  return runCommand(argv, USAGE, {
+    out: { type: "string" },
+    jobs: { type: "string" },
+    timeout: { type: "string" },
+    "in-place": { type: "boolean" },
+  }, async (values, positionals) => {
     const jobs = positiveNumber(values.jobs, "--jobs");
     const timeout = positiveNumber(values.timeout, "--timeout");
     const files = positionals.length > 0 ? positionals.map((file) => resolve(file)) : await listNotebooks(resolve("notebooks"));

@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import {
   fractionArithmetic,
   lossByName,
@@ -13,7 +12,7 @@ import {
   formatValue,
   type Fraction,
 } from "../../src";
-import { positiveNumber, UsageError, withUsage } from "./args";
+import { positiveNumber, UsageError, runCommand } from "./args";
 
 const USAGE = `usage: gradient-lab step <network.json | seed> --input 1,0 --target 2 --lr 0.01 [--steps N] [--loss NAME] [--exact] [--json]
   Runs N training steps (default 1) on one sample and prints, for each, the
@@ -24,25 +23,15 @@ const USAGE = `usage: gradient-lab step <network.json | seed> --input 1,0 --targ
 type Value = number | Fraction;
 
 export async function main(argv: string[]): Promise<number> {
-  return withUsage(USAGE, async () => {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        input: { type: "string" },
-        target: { type: "string" },
-        lr: { type: "string" },
-        steps: { type: "string" },
-        loss: { type: "string" },
-        exact: { type: "boolean" },
-        json: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
+  return runCommand(argv, USAGE, {
+    input: { type: "string" },
+    target: { type: "string" },
+    lr: { type: "string" },
+    steps: { type: "string" },
+    loss: { type: "string" },
+    exact: { type: "boolean" },
+    json: { type: "boolean" },
+  }, async (values, positionals) => {
     if (positionals.length !== 1) throw new UsageError(`gradient-lab step: name one network (a JSON file or "seed"), got ${positionals.length}`);
     const network = loadNetwork(positionals[0] as string);
     const input = numberList(values.input, "--input");

@@ -3,8 +3,7 @@ import { NotebookFormatError } from "../notebook/nbformat";
 import { clearProgressLine, terminalProgress } from "../progress";
 import { formatRegression, refreshStoredOutputs, regressNotebook, type RegressionResult } from "../regression/harness";
 import { listNotebooks } from "../runner";
-import { parseArgs } from "node:util";
-import { positiveNumber, withUsage } from "./args";
+import { positiveNumber, runCommand } from "./args";
 
 const USAGE = `usage: gradient-lab test [--update] [--timeout S] [notebooks...]
   Re-executes notebooks (default: every notebook in notebooks/) and compares
@@ -12,20 +11,10 @@ const USAGE = `usage: gradient-lab test [--update] [--timeout S] [notebooks...]
   in the source notebooks instead (only for notebooks that ran cleanly).`;
 
 export async function main(argv: string[]): Promise<number> {
-  return withUsage(USAGE, async () => {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        update: { type: "boolean" },
-        timeout: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
+  return runCommand(argv, USAGE, {
+    update: { type: "boolean" },
+    timeout: { type: "string" },
+  }, async (values, positionals) => {
     const timeout = positiveNumber(values.timeout, "--timeout");
     const files = positionals.length > 0 ? positionals.map((file) => resolve(file)) : await listNotebooks(resolve("notebooks"));
     let passed = 0;
