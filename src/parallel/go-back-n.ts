@@ -70,7 +70,8 @@ export function goBackNFigure(options: GoBackNFigureOptions): Figure {
     data,
     layout: {
       title: { text: options.title ?? "Go-back-N efficiency against packet loss" },
-      xaxis: { type: "log", title: { text: "packet loss rate (1 - s)" } },
+      // Powers of ten: Plotly's default SI suffix "µ" would read as microseconds on a loss-rate axis.
+      xaxis: { type: "log", title: { text: "packet loss rate (1 - s)" }, exponentformat: "power" },
       yaxis: { title: { text: "efficiency s / (s + m(1 - s))" }, range: [0, 1.05] },
     },
   };
