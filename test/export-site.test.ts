@@ -78,7 +78,8 @@ describe.skipIf(skipBrowser)("exported site in Chromium", () => {
     for (const p of report.pages) {
       await w.page.goto(fileUrl(path.join(report.out, "index.html")));
       await w.page.click(`a.gl-index-link[href="${p.file}"]`, { noWaitAfter: true });
-      await w.page.waitForURL(fileUrl(path.join(report.out, p.file)), { waitUntil: "commit" });
+      // "commit" is too early: the parser may have made the h1 but not yet its text.
+      await w.page.waitForURL(fileUrl(path.join(report.out, p.file)), { waitUntil: "domcontentloaded" });
       const h1 = await w.page.locator("main h1").first().textContent();
       expect(h1?.replace(/\s+/g, " ").trim()).toBe(p.title);
     }
