@@ -87,10 +87,13 @@ export class Kernel {
     if (this.process.isAlive) {
       const asked = this.client.request("control", "shutdown_request", { restart: false });
       asked.catch(() => undefined);
+      // The timer is cleared once the kernel is gone: a pending one would keep the runner alive for the whole grace period.
+      let timer: NodeJS.Timeout | undefined;
       const exitedInTime = await Promise.race([
         this.process.exited.then(() => true),
-        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), graceMs)),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
       ]);
+      clearTimeout(timer);
       if (!exitedInTime) await this.process.kill(graceMs);
     }
     this.client.close();

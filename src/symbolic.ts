@@ -1,4 +1,4 @@
-import { all, create, type MathNode } from "mathjs";
+import type { MathJsInstance, MathNode } from "mathjs";
 import type { ActivationName } from "./activations";
 import { Fraction } from "./fraction";
 import type { LossName } from "./losses";
@@ -12,11 +12,27 @@ import type { Sample } from "./step";
  * expression of the parameters, differentiated symbolically and evaluated,
  * so no code is shared with the chain-rule implementation.
  */
-// mathjs types `all` as possibly undefined (for tree-shaken builds); the full package always has it.
-const factories = all as NonNullable<typeof all>;
-const floatMath = create(factories, {});
-// In this instance every literal and every result is an exact fraction.
-const exactMath = create(factories, { number: "Fraction" });
+interface MathInstances {
+  floats: MathJsInstance;
+  /** every literal and every result is an exact fraction */
+  exact: MathJsInstance;
+}
+let instances: MathInstances | undefined;
+
+/**
+ * mathjs takes most of a second to load, and every notebook's kernel would pay
+ * for it on `import "gradient-lab"`; only the symbolic checks need it, so it
+ * loads on their first call.
+ */
+function mathjs(): MathInstances {
+  if (instances === undefined) {
+    const { all, create } = require("mathjs") as typeof import("mathjs");
+    // mathjs types `all` as possibly undefined (for tree-shaken builds); the full package always has it.
+    const factories = all as NonNullable<typeof all>;
+    instances = { floats: create(factories, {}), exact: create(factories, { number: "Fraction" }) };
+  }
+  return instances;
+}
 
 const activationExpression: Record<ActivationName, (z: string) => string> = {
   // max(0, z) has no symbolic derivative in mathjs; (z + |z|) / 2 is the same function and does.
@@ -63,7 +79,7 @@ export function symbolicGradients(network: NetworkDescription, sample: Sample, o
 /** The same in exact fractions (ReLU and identity networks with squared-error or MSE losses only). */
 export function symbolicGradients(network: NetworkDescription, sample: Sample, options: { loss?: LossName; exact: true }): SymbolicGradient<Fraction>[];
 export function symbolicGradients(network: NetworkDescription, sample: Sample, options: { loss?: LossName; exact?: boolean } = {}): SymbolicGradient<number | Fraction>[] {
-  const math = options.exact ? exactMath : floatMath;
+  const math = options.exact ? mathjs().exact : mathjs().floats;
   const expression = math.parse(lossExpression(network, sample, options.loss));
   const parameters = parametersOf(toModel(network, fractionArithmetic));
   const scope = Object.fromEntries(
@@ -79,7 +95,7 @@ export function symbolicGradients(network: NetworkDescription, sample: Sample, o
 /** The loss itself, evaluated from the expression (floats), to compare with the forward pass. */
 export function symbolicLoss(network: NetworkDescription, sample: Sample, loss: LossName = "squared-error"): number {
   const scope = Object.fromEntries([...parametersOf(toModel(network, fractionArithmetic))].map(([n, v]) => [n, v.toNumber()]));
-  return Number(floatMath.evaluate(lossExpression(network, sample, loss), scope));
+  return Number(mathjs().floats.evaluate(lossExpression(network, sample, loss), scope));
 }
 
 function toFraction(ratio: string): Fraction {

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -110,6 +111,27 @@ describe("the Kernel", () => {
       await kernel.shutdown();
     }
     expect(kernel.process.isAlive).toBe(false);
+  }, KERNEL_TEST_TIMEOUT_MS);
+
+  it("leaves nothing running once shut down, so a finished run exits at once", () => {
+    // In a process of its own, since vitest keeps timers of its own in this one.
+    const kernelModule = resolve(__dirname, "../dist/kernel/kernel.js");
+    if (!existsSync(kernelModule)) throw new Error("kernel test: dist/ is not built; run `npm run build` first (npm test does)");
+    const script = `
+      const { Kernel } = require(${JSON.stringify(kernelModule)});
+      (async () => {
+        const kernel = await Kernel.start({ cwd: ${JSON.stringify(FIXTURES)} });
+        const reply = await kernel.execute("1 + 1", () => undefined, 60000);
+        await kernel.shutdown();
+        console.log(JSON.stringify({ status: reply.content.status, alive: kernel.process.isAlive, left: process.getActiveResourcesInfo() }));
+      })();`;
+    const child = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 300_000 });
+    expect(child.stderr).toBe("");
+    const report = JSON.parse(child.stdout.trim().split("\n").pop() ?? "{}") as { status: string; alive: boolean; left: string[] };
+    expect(report.status).toBe("ok");
+    expect(report.alive).toBe(false);
+    // A pending grace-period timer here kept every run alive 2 s after its last kernel had exited.
+    expect(report.left.filter((kind) => kind === "Timeout")).toEqual([]);
   }, KERNEL_TEST_TIMEOUT_MS);
 });
 

@@ -153,7 +153,10 @@ export class KernelClient extends EventEmitter {
         if (message.header.msg_type === "status") sawStatus = true;
       });
       attempt.catch(() => undefined);
-      const reply = await Promise.race([attempt, delay(500).then(() => undefined)]);
+      let timer: NodeJS.Timeout | undefined;
+      const retry = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 500)));
+      const reply = await Promise.race([attempt, retry]);
+      clearTimeout(timer);
       if (reply) {
         if (sawStatus) return reply;
         await delay(50);

@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   type ActivationName,
@@ -73,5 +75,20 @@ describe("on the source's network, in exact fractions", () => {
     const checks = gradientCheck(seedNetwork(), [{ input: seedExample.input, target: seedExample.target }]);
     expect(Object.fromEntries(checks.map((c) => [c.parameter, c.backprop]))).toEqual({ W31: 1, W32: 0, b3: 1, W41: 1, W42: 0, b4: 1, W53: 0.5, W54: 1.5, b5: 1 });
     for (const c of checks) expect(Math.abs(c.numeric - c.backprop)).toBeLessThan(1e-8);
+  });
+});
+
+describe("mathjs loads only for the symbolic checks", () => {
+  it("is not loaded by importing the package, and is once a symbolic check runs", () => {
+    // A process of its own, with the built package as notebooks import it.
+    const script = `
+      const loaded = () => Object.keys(require.cache).some((file) => file.includes("/node_modules/mathjs/"));
+      const lab = require("gradient-lab");
+      const before = loaded();
+      const loss = lab.symbolicLoss(lab.seedNetwork(), lab.seedExample);
+      console.log(JSON.stringify({ before, after: loaded(), loss }));`;
+    const child = spawnSync(process.execPath, ["-e", script], { cwd: join(__dirname, "..", ".."), encoding: "utf8" });
+    expect(child.stderr).toBe("");
+    expect(JSON.parse(child.stdout)).toEqual({ before: false, after: true, loss: 0.25 });
   });
 });
