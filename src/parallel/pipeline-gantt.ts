@@ -6,6 +6,9 @@ import type { Pass, PipelineTimeline } from "./pipeline-schedule";
 const FORWARD_COLOURS = ["#4C78A8", "#72B7B2", "#54A24B", "#B279A2"];
 const BACKWARD_COLOURS = ["#F58518", "#E45756", "#EECA3B", "#9D755D"];
 
+/** Height of one stage's row; the bars' micro-batch labels need about this much. */
+const STAGE_ROW_PX = 40;
+
 export interface GanttOptions {
   title?: string;
 }
@@ -50,8 +53,11 @@ export function pipelineGanttFigure(timeline: PipelineTimeline, options: GanttOp
       barmode: "overlay",
       xaxis: { title: { text: "time (one forward pass of one stage = 1)" }, range: [0, timeline.makespan] },
       yaxis: { categoryorder: "array", categoryarray: stages, autorange: "reversed" },
-      legend: { orientation: "h" },
-      height: 120 + 40 * timeline.stages,
+      // The legend sits at the foot of the figure, in pixels from its edge: at "paper"
+      // coordinates it lands on the tick labels whenever there are few stages.
+      legend: { orientation: "h", yref: "container", y: 0, yanchor: "bottom", x: 0 },
+      margin: { t: 60, b: 110, l: 70, r: 20 },
+      height: 170 + STAGE_ROW_PX * timeline.stages,
     },
   };
 }

@@ -24,4 +24,15 @@ describe("pipeline Gantt figure", () => {
     expect(figure.layout.title).toEqual({ text: "mine" });
     expect(JSON.parse(JSON.stringify(figure))).toEqual(figure);
   });
+
+  it("keeps the legend clear of the tick labels however few the stages: a bottom margin and 40 px per stage row", () => {
+    for (const stages of [1, 2, 8]) {
+      const layout = pipelineGanttFigure(pipelineSchedule("gpipe", { stages, microBatches: 4 })).layout;
+      expect(layout.legend).toEqual({ orientation: "h", yref: "container", y: 0, yanchor: "bottom", x: 0 });
+      const margin = layout.margin as { t: number; b: number };
+      expect(margin.b).toBe(110);
+      // What is left between the margins is the plot: one 40 px row per stage.
+      expect((layout.height as number) - margin.t - margin.b).toBe(40 * stages);
+    }
+  });
 });
