@@ -63,6 +63,13 @@ describe.skipIf(skipBrowser)("exported site in Chromium", () => {
         expect(state.katex).toBeGreaterThanOrEqual(9);
         expect(state.text).toContain("0.25");
       }
+      if (p.file === "02-gradients.html") {
+        // The pasted picture is drawn from its data URI; the missing attachment left no image behind.
+        const images = await w.page.evaluate(() =>
+          Array.from(document.querySelectorAll("main img")).map((img) => [img.getAttribute("alt"), (img as HTMLImageElement).complete, (img as HTMLImageElement).naturalWidth]),
+        );
+        expect(images).toEqual([["the seed network", true, 12]]);
+      }
       await w.page.close();
     }
   });

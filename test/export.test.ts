@@ -112,6 +112,30 @@ describe("index summaries", () => {
   });
 });
 
+describe("markdown attachments (pasted images)", () => {
+  const png = "iVBORw0KGgoAAAANSUhEUgAAAAwAAAAICAIAAABChommAAAAEUlEQVR4nGPwqVhBEDGMKgIAzTqIgZXMVysAAAAASUVORK5CYII=";
+  const attachments = { "seed net.png": { "image/png": png }, "plot.svg": { "text/plain": "no image", "image/svg+xml": "PHN2Zy8+" } };
+  const render = (source: string, trusted = false) => renderMarkdown(source, newPageEnv(), trusted, attachments);
+
+  it("inlines Markdown and raw-HTML attachment images as data URIs that survive the sanitizer", () => {
+    expect(render("![the seed network](attachment:seed%20net.png)")).toBe(`<p><img src="data:image/png;base64,${png}" alt="the seed network" /></p>\n`);
+    expect(render('<img src="attachment:plot.svg" alt="plot">')).toBe('<img src="data:image/svg+xml;base64,PHN2Zy8+" alt="plot" />');
+  });
+
+  it("drops an image whose attachment is missing unless the page is trusted", () => {
+    expect(render("before ![gone](attachment:missing.png) after")).toBe("<p>before  after</p>\n");
+    expect(render("![gone](attachment:missing.png)", true)).toContain('src="attachment:missing.png"');
+  });
+
+  it("reads attachments from the notebook, and names the cell when they are malformed", () => {
+    const cell = { cell_type: "markdown", source: "![a](attachment:x.png)", attachments: { "x.png": { "image/png": ["iVBOR", "w0K"] } } };
+    const nb = parseNotebook(JSON.stringify({ nbformat: 4, cells: [cell] }), "e.ipynb");
+    expect(nb.cells[0]).toEqual({ cell_type: "markdown", source: "![a](attachment:x.png)", attachments: { "x.png": { "image/png": "iVBORw0K" } } });
+    const bad = JSON.stringify({ nbformat: 4, cells: [{ ...cell, attachments: { "x.png": "iVBOR" } }] });
+    expect(() => parseNotebook(bad, "f.ipynb")).toThrow('f.ipynb: cell 1.attachments["x.png"]: expected a MIME bundle object');
+  });
+});
+
 describe("reading notebooks", () => {
   it("names the file and the cell in errors", () => {
     expect(() => parseNotebook("{", "a.ipynb")).toThrow(/^a\.ipynb: not valid JSON/);

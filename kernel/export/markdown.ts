@@ -1,6 +1,7 @@
 import MarkdownIt = require("markdown-it");
 import { highlightCode } from "./highlight";
 import { MathSlots, mathPlugin } from "./math";
+import type { Attachments } from "./notebook";
 import { sanitize } from "./sanitize";
 
 /** A heading found while rendering a page, for its table of contents. */
@@ -93,13 +94,44 @@ const md = createRenderer();
  * by KaTeX and code highlighted. Untrusted HTML is sanitized before the math
  * is put back in (see `MathSlots`).
  */
-export function renderMarkdown(source: string, page: PageEnv, trusted: boolean): string {
+export function renderMarkdown(source: string, page: PageEnv, trusted: boolean, attachments: Attachments = {}): string {
   const env: RenderEnv = { math: new MathSlots(), page };
   const before = page.headings.length;
-  const html = md.render(source, env);
+  const html = inlineAttachments(md.render(source, env), attachments);
   const safe = trusted ? html : sanitize(html);
   for (const heading of page.headings.slice(before)) heading.html = renderInlineMarkdown(heading.source, trusted);
   return env.math.fill(safe);
+}
+
+/** The image types a browser shows from a data URI, in the order one is picked when a bundle has several. */
+const ATTACHMENT_IMAGE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml"];
+
+/**
+ * A markdown cell's `attachment:NAME` image sources (pasted images, in
+ * Markdown or raw <img>) become data URIs, so the page needs no other file.
+ * A name with no usable image keeps its source, which the sanitizer drops
+ * (no request may leave the page) and a trusted page shows as a broken image.
+ */
+function inlineAttachments(html: string, attachments: Attachments): string {
+  return html.replace(/(\ssrc=)(["'])attachment:([^"']*)\2/gi, (whole, attribute: string, quote: string, encoded: string) => {
+    const bundle = attachments[decodeEntities(safeDecodeURI(encoded))] ?? attachments[encoded];
+    const mime = ATTACHMENT_IMAGE_TYPES.find((type) => typeof bundle?.[type] === "string");
+    if (!bundle || !mime) return whole;
+    return `${attribute}${quote}data:${mime};base64,${(bundle[mime] ?? "").replace(/\s+/g, "")}${quote}`;
+  });
+}
+
+function safeDecodeURI(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** markdown-it escapes `&` in attributes; attachment names are matched as written. */
+function decodeEntities(text: string): string {
+  return text.replace(/&amp;/g, "&").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">");
 }
 
 /** One line of Markdown (a title or a summary) as inline HTML, always sanitized. */

@@ -13,9 +13,12 @@ export type Output =
   | { output_type: "error"; ename: string; evalue: string; traceback: string[] };
 
 export type Cell =
-  | { cell_type: "markdown"; source: string }
+  | { cell_type: "markdown"; source: string; attachments?: Attachments }
   | { cell_type: "code"; source: string; outputs: Output[] }
   | { cell_type: "raw"; source: string };
+
+/** A markdown cell's pasted images: name -> MIME type -> base64 data, as nbformat stores them. */
+export type Attachments = Record<string, Record<string, string>>;
 
 export interface Notebook {
   /** Where the notebook came from, for error messages and the report. */
@@ -73,12 +76,28 @@ function parseOutput(raw: unknown, where: string): Output {
   }
 }
 
+function parseAttachments(raw: unknown, where: string): Attachments {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new Error(`${where}: expected an object of name -> MIME bundle`);
+  const attachments: Attachments = {};
+  for (const [name, bundle] of Object.entries(raw as Record<string, unknown>)) {
+    if (typeof bundle !== "object" || bundle === null || Array.isArray(bundle)) throw new Error(`${where}["${name}"]: expected a MIME bundle object`);
+    attachments[name] = {};
+    for (const [mime, data] of Object.entries(bundle as Record<string, unknown>)) {
+      attachments[name][mime] = joinSource(data, `${where}["${name}"]["${mime}"]`);
+    }
+  }
+  return attachments;
+}
+
 function parseCell(raw: unknown, where: string): Cell {
   if (typeof raw !== "object" || raw === null) throw new Error(`${where}: not an object`);
   const c = raw as Record<string, unknown>;
   const source = joinSource(c.source ?? "", `${where}.source`);
   switch (c.cell_type) {
-    case "markdown":
+    case "markdown": {
+      if (c.attachments === undefined) return { cell_type: "markdown", source };
+      return { cell_type: "markdown", source, attachments: parseAttachments(c.attachments, `${where}.attachments`) };
+    }
     case "raw":
       return { cell_type: c.cell_type, source };
     case "code": {

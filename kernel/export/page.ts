@@ -46,7 +46,7 @@ export function renderNotebook(nb: Notebook, fallbackTitle: string, code: CodeMo
     switch (cell.cell_type) {
       case "markdown":
         if (!summarySource) summarySource = firstParagraph(cell.source);
-        return `<section class="gl-cell gl-markdown">${renderMarkdown(cell.source, env, trusted)}</section>`;
+        return `<section class="gl-cell gl-markdown">${renderMarkdown(cell.source, env, trusted, cell.attachments)}</section>`;
       case "code": {
         const input = renderCodeInput(cell.source, nb.language, code);
         const outputs = cell.outputs.map((o, j) => renderOutput(o, env, trusted, `${label}, output ${j + 1}`)).join("\n");
