@@ -138,4 +138,36 @@ describe.skipIf(skipBrowser)("exported site in Chromium", () => {
     expect(w.pageErrors).toEqual([]);
     await w.page.close();
   });
+
+  it("prints without the navigation, in black on white even from the dark theme, figures kept", async () => {
+    const w = await open("01-the-loss.html", 1);
+    await w.page.click(".gl-theme-toggle");
+    const tickColour = () => w.page.evaluate(() => (document.querySelector(".js-plotly-plot .xtick text") as SVGElement | null)?.style.fill ?? "none");
+    expect(await tickColour()).toBe("rgb(230, 237, 243)"); // the dark theme's light text
+    await w.page.emulateMedia({ media: "print" });
+    await w.page.waitForFunction(() => (document.querySelector(".js-plotly-plot .xtick text") as SVGElement | null)?.style.fill === "rgb(0, 0, 0)", undefined, { timeout: 10_000 }).catch(() => undefined);
+    expect(await tickColour()).toBe("rgb(0, 0, 0)");
+    const state = await w.page.evaluate(() => ({
+      hidden: [".gl-bar", ".gl-pager", ".gl-toc"].map((selector) => {
+        const element = document.querySelector(selector);
+        return element ? getComputedStyle(element).display : "absent";
+      }),
+      theme: document.documentElement.getAttribute("data-theme"),
+      background: getComputedStyle(document.body).backgroundColor,
+      colour: getComputedStyle(document.body).color,
+      figureWidth: document.querySelector(".js-plotly-plot")?.getBoundingClientRect().width ?? 0,
+    }));
+    expect(state.hidden).toEqual(["none", "none", "none"]);
+    expect(state.theme).toBe("dark");
+    expect(state.background).toBe("rgb(255, 255, 255)");
+    expect(state.colour).toBe("rgb(0, 0, 0)");
+    expect(state.figureWidth).toBeGreaterThan(300);
+    const pdf = await w.page.pdf({ format: "A4" });
+    expect(pdf.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    await w.page.emulateMedia({ media: "screen" });
+    await w.page.waitForFunction(() => (document.querySelector(".js-plotly-plot .xtick text") as SVGElement | null)?.style.fill !== "rgb(0, 0, 0)", undefined, { timeout: 10_000 }).catch(() => undefined);
+    expect(await tickColour()).toBe("rgb(230, 237, 243)");
+    expect(w.pageErrors).toEqual([]);
+    await w.page.close();
+  });
 });

@@ -4,6 +4,10 @@
 (function () {
   "use strict";
 
+  var PRINT_FG = "#000000";
+  var PRINT_GRID = "#cccccc";
+  var printing = false;
+
   function currentTheme() {
     var chosen = document.documentElement.getAttribute("data-theme");
     if (chosen === "light" || chosen === "dark") return chosen;
@@ -17,8 +21,9 @@
     var out = JSON.parse(JSON.stringify(layout || {}));
     if (out.paper_bgcolor !== undefined || out.plot_bgcolor !== undefined || out.template !== undefined) return out;
     var style = window.getComputedStyle(document.documentElement);
-    var fg = style.getPropertyValue("--gl-fg").trim();
-    var grid = style.getPropertyValue("--gl-grid").trim();
+    // Paper is white whatever the screen's theme, so printed figures take black text.
+    var fg = printing ? PRINT_FG : style.getPropertyValue("--gl-fg").trim();
+    var grid = printing ? PRINT_GRID : style.getPropertyValue("--gl-grid").trim();
     out.paper_bgcolor = "rgba(0,0,0,0)";
     out.plot_bgcolor = "rgba(0,0,0,0)";
     out.font = out.font || {};
@@ -80,18 +85,32 @@
   }
 
   // Folded code is printed open: a handout should show what the page hides.
+  // Figures are redrawn in print colours, and back again afterwards. Printing
+  // is the print dialog (beforeprint/afterprint) or print media (print
+  // preview, emulation), whichever says so.
   function setUpPrinting() {
+    var inPrintDialog = false;
+    var query = window.matchMedia ? window.matchMedia("print") : null;
     var opened = [];
-    window.addEventListener("beforeprint", function () {
-      document.querySelectorAll("details.gl-fold:not([open])").forEach(function (d) {
-        d.setAttribute("open", "");
-        opened.push(d);
-      });
-    });
-    window.addEventListener("afterprint", function () {
-      opened.forEach(function (d) { d.removeAttribute("open"); });
-      opened = [];
-    });
+    function update() {
+      var now = inPrintDialog || (query !== null && query.matches);
+      if (now && opened.length === 0) {
+        document.querySelectorAll("details.gl-fold:not([open])").forEach(function (d) {
+          d.setAttribute("open", "");
+          opened.push(d);
+        });
+      } else if (!now) {
+        opened.forEach(function (d) { d.removeAttribute("open"); });
+        opened = [];
+      }
+      if (now !== printing) {
+        printing = now;
+        redrawAll();
+      }
+    }
+    window.addEventListener("beforeprint", function () { inPrintDialog = true; update(); });
+    window.addEventListener("afterprint", function () { inPrintDialog = false; update(); });
+    if (query && query.addEventListener) query.addEventListener("change", update);
   }
 
   setUpThemeToggle();
