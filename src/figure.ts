@@ -1,4 +1,4 @@
-import type { Config, Data, Layout } from "plotly.js-dist";
+import type { Config, Data, Layout } from "plotly.js-dist-min";
 
 /**
  * A Plotly figure as plain data. Plot builders return these; the kernel's

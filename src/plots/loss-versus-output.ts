@@ -1,4 +1,4 @@
-import type { ScatterData } from "plotly.js-dist";
+import type { ScatterData } from "plotly.js-dist-min";
 import { floatArithmetic } from "../arithmetic";
 import type { Figure } from "../figure";
 import { lossByName, type LossName } from "../losses";

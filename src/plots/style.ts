@@ -1,4 +1,4 @@
-import type { Config, Layout } from "plotly.js-dist";
+import type { Config, Layout } from "plotly.js-dist-min";
 import { formatFloat } from "../arithmetic";
 
 /**
