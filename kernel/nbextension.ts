@@ -10,7 +10,7 @@ import { join } from "node:path";
  * directory, the same one the kernelspec goes into. Returns the file written.
  */
 export async function installPlotlyNbextension(dataDir: string): Promise<string> {
-  const source = createRequire(__filename).resolve("plotly.js-dist-min/plotly.min.js");
+  const source = createRequire(__filename).resolve("plotly.js-dist/plotly.js");
   const folder = join(dataDir, "nbextensions", "gradient-lab");
   await mkdir(folder, { recursive: true });
   const target = join(folder, "plotly.min.js");

@@ -1,4 +1,4 @@
-import type { Config, Data, Layout } from "plotly.js-dist-min";
+import type { Config, Data, Layout } from "plotly.js-dist";
 
 /**
  * A Plotly figure as plain data. Plot builders return these; the kernel's

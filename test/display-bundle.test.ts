@@ -85,7 +85,7 @@ describe("installPlotlyNbextension", () => {
     try {
       const target = await installPlotlyNbextension(dataDir);
       expect(target).toBe(join(dataDir, "nbextensions", "gradient-lab", "plotly.min.js"));
-      const source = createRequire(__filename).resolve("plotly.js-dist-min/plotly.min.js");
+      const source = createRequire(__filename).resolve("plotly.js-dist/plotly.js");
       expect(statSync(target).size).toBe(statSync(source).size);
       expect(readdirSync(dirname(target))).toEqual(["plotly.min.js"]);
     } finally {

@@ -17,7 +17,7 @@ const ROOT = resolve(__dirname, "..");
 const NOTEBOOK = join(ROOT, "test/fixtures/display/show-figure.ipynb");
 const JUPYTER = "/usr/bin/jupyter";
 const CHROMIUM = "/usr/bin/chromium";
-const PLOTLY = join(ROOT, "node_modules/plotly.js-dist-min/plotly.min.js");
+const PLOTLY = join(ROOT, "node_modules/plotly.js-dist/plotly.js");
 const KERNEL = "gradient-lab-display-test";
 const run = promisify(execFile);
 

@@ -188,6 +188,17 @@ describe("exportSite on the fixtures", () => {
     expect(describeSite(report)).toContain("plotly.js: 1 copy (assets/plotly.js");
   });
 
+  it("ships plotly.js minified, kept in node_modules/.cache for the next export", () => {
+    const shipped = read("assets/plotly.js");
+    const original = statSync(require.resolve("plotly.js-dist/plotly.js")).size;
+    expect(report.plotly.minified).toBe(true);
+    expect(shipped.length).toBeLessThan(original * 0.6);
+    const cache = path.join(__dirname, "..", "node_modules", ".cache", "gradient-lab");
+    const kept = readdirSync(cache).filter((name) => name.startsWith(`plotly-${require("plotly.js-dist/package.json").version}.esbuild-`));
+    expect(kept).toHaveLength(1);
+    expect(readFileSync(path.join(cache, kept[0]!), "utf8")).toBe(shipped);
+  });
+
   it("builds the index from first headings and first paragraphs, in order, with relative links", () => {
     const index = read("index.html");
     const hrefs = [...index.matchAll(/class="gl-index-link" href="([^"]+)"/g)].map((m) => m[1]);

@@ -1,4 +1,4 @@
-import type { Data } from "plotly.js-dist-min";
+import type { Data } from "plotly.js-dist";
 import type { Figure } from "../figure";
 import { requireNonNegative, requirePositive, requireProbability } from "./check";
 

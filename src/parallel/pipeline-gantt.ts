@@ -1,4 +1,4 @@
-import type { Data } from "plotly.js-dist-min";
+import type { Data } from "plotly.js-dist";
 import type { Figure } from "../figure";
 import { idleFraction } from "./pipeline-analysis";
 import type { Pass, PipelineTimeline } from "./pipeline-schedule";

@@ -1,4 +1,4 @@
-import type { HeatmapData, ScatterData } from "plotly.js-dist-min";
+import type { HeatmapData, ScatterData } from "plotly.js-dist";
 import type { Figure } from "../figure";
 import { baseLayout, FIGURE_CONFIG, NEGATIVE_COLOUR, POSITIVE_COLOUR, seriesColour } from "./style";
 

@@ -1,4 +1,4 @@
-import type { HeatmapData } from "plotly.js-dist-min";
+import type { HeatmapData } from "plotly.js-dist";
 import type { Figure } from "../figure";
 import { baseLayout, FIGURE_CONFIG, SIGNED_COLOURSCALE } from "./style";
 

@@ -1,4 +1,4 @@
-import type { ScatterData } from "plotly.js-dist-min";
+import type { ScatterData } from "plotly.js-dist";
 import type { Figure } from "../figure";
 import type { LayerSpread } from "../spread";
 import { baseLayout, FIGURE_CONFIG, seriesColour } from "./style";

@@ -1,4 +1,4 @@
-import type { Annotation, ScatterData } from "plotly.js-dist-min";
+import type { Annotation, ScatterData } from "plotly.js-dist";
 import type { Figure } from "../figure";
 import type { HistoryEntry } from "../train";
 import { baseLayout, FIGURE_CONFIG, formatValue, seriesColour } from "./style";

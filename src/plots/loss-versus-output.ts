@@ -1,4 +1,4 @@
-import type { ScatterData } from "plotly.js-dist-min";
+import type { ScatterData } from "plotly.js-dist";
 import { floatArithmetic } from "../arithmetic";
 import type { Figure } from "../figure";
 import { lossByName, type LossName } from "../losses";

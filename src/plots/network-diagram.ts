@@ -1,4 +1,4 @@
-import type { Annotation, Layout, ScatterData } from "plotly.js-dist-min";
+import type { Annotation, Layout, ScatterData } from "plotly.js-dist";
 import type { Figure } from "../figure";
 import type { NetworkDescription } from "../network";
 import { type DiagramOptions, type DiagramQuantity, type EdgeGlyph, networkGeometry, type NeuronGlyph } from "./network-geometry";

@@ -1,4 +1,4 @@
-import type { Config, Layout } from "plotly.js-dist-min";
+import type { Config, Layout } from "plotly.js-dist";
 import { formatFloat } from "../arithmetic";
 
 /**
