@@ -69,7 +69,14 @@ export function train<T>(network: NetworkDescription | Model<T>, options: TrainO
     const { loss, gradients } = batchGradient(model, options.samples, gradientOptions);
     const lossValue = A.toNumber(loss);
     if (!Number.isFinite(lossValue)) {
-      throw new TrainingDivergedError(`training diverged: after ${step} update(s) the loss is ${lossValue}`, step, null, history);
+      // Every parameter is finite here (updates are checked below), so the sums overflowed; the largest weight is the likely cause.
+      const [name, value] = largestParameter(model, A);
+      throw new TrainingDivergedError(
+        `training diverged: after ${step} update(s) the loss is ${lossValue} though every parameter is finite; the largest is ${name} = ${value}`,
+        step,
+        name,
+        history,
+      );
     }
     const entry: HistoryEntry = {
       step,
@@ -99,4 +106,13 @@ export function train<T>(network: NetworkDescription | Model<T>, options: TrainO
 
 function toNumbers<T>(values: ReadonlyMap<string, T>, A: Arithmetic<T>): Record<string, number> {
   return Object.fromEntries([...values].map(([name, value]) => [name, A.toNumber(value)]));
+}
+
+function largestParameter<T>(model: Model<T>, A: Arithmetic<T>): [string, number] {
+  let largest: [string, number] = ["", 0];
+  for (const [name, value] of parametersOf(model)) {
+    const number = A.toNumber(value);
+    if (largest[0] === "" || Math.abs(number) > Math.abs(largest[1])) largest = [name, number];
+  }
+  return largest;
 }

@@ -15,6 +15,9 @@ describe("bad input gets an error naming what and where", () => {
     const network = seedNetwork();
     (network.layers[1]?.neurons[0]?.weights as Record<string, number>).H4 = Number.NaN;
     expect(() => traceStep(network, step)).toThrow("network.layers[1].neurons[0].weights.H4 (W54): expected a finite number, got NaN");
+    const infinite = seedNetwork();
+    (infinite.layers[0]?.neurons[1] as { bias: number }).bias = Number.NEGATIVE_INFINITY;
+    expect(() => traceStep(infinite, step)).toThrow("network.layers[0].neurons[1].bias (b4): expected a finite number, got -Infinity");
   });
 
   it("an unknown activation", () => {
