@@ -81,10 +81,11 @@ function parseAttachments(raw: unknown, where: string): Attachments {
   const attachments: Attachments = {};
   for (const [name, bundle] of Object.entries(raw as Record<string, unknown>)) {
     if (typeof bundle !== "object" || bundle === null || Array.isArray(bundle)) throw new Error(`${where}["${name}"]: expected a MIME bundle object`);
-    attachments[name] = {};
+    const decoded: Record<string, string> = {};
     for (const [mime, data] of Object.entries(bundle as Record<string, unknown>)) {
-      attachments[name][mime] = joinSource(data, `${where}["${name}"]["${mime}"]`);
+      decoded[mime] = joinSource(data, `${where}["${name}"]["${mime}"]`);
     }
+    attachments[name] = decoded;
   }
   return attachments;
 }

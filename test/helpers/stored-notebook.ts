@@ -23,3 +23,10 @@ export function outputText(notebook: Notebook): string {
     })
     .join("\n");
 }
+
+/** How many figures (Plotly bundles) a notebook's stored outputs show. */
+export function storedFigureCount(notebook: Notebook): number {
+  return notebook.cells
+    .flatMap((cell) => (cell.cell_type === "code" ? cell.outputs : []))
+    .filter((output) => (output.output_type === "display_data" || output.output_type === "execute_result") && "application/vnd.plotly.v1+json" in (output.data as object)).length;
+}
