@@ -89,3 +89,48 @@ describe.skipIf(!haveJupyter)("Jupyter's own tools on the installed kernelspec",
     expect(stdout.trim()).toBe("4 5");
   }, NOTEBOOK_TEST_TIMEOUT_MS);
 });
+
+/**
+ * Every committed course notebook, as written to notebooks/, against the
+ * schema of Jupyter's own nbformat: one python3 for them all, reporting each
+ * file by name. nbformat 5.x quietly repairs a missing or duplicate cell id
+ * (with a FutureWarning) before it validates, so any warning counts as a
+ * problem too.
+ */
+const VALIDATE_NOTEBOOKS = `
+import json, sys, warnings
+import nbformat
+
+report = []
+for path in sys.argv[1:]:
+    entry = {"path": path}
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            nb = nbformat.read(path, as_version=4)
+            nbformat.validate(nb)
+        entry["version"] = "%d.%d" % (nb.nbformat, nb.nbformat_minor)
+        repairs = [str(w.message) for w in caught if not issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning))]
+        if repairs:
+            entry["problem"] = "nbformat warned: " + "; ".join(repairs)
+    except Exception as error:
+        message = getattr(error, "message", None) or str(error)
+        where = "/".join(str(part) for part in getattr(error, "absolute_path", []) or [])
+        entry["problem"] = "%s%s: %s" % (type(error).__name__, " at " + where if where else "", message[:500])
+    report.append(entry)
+print(json.dumps(report))
+`;
+
+describe.skipIf(!haveJupyter)("the committed course notebooks under Jupyter's nbformat", () => {
+  it("validates every notebooks/*.ipynb against the nbformat 4 schema", async () => {
+    const courseNotebooks = await listNotebooks(resolve(__dirname, "../notebooks"));
+    expect(courseNotebooks.length, "notebooks in notebooks/").toBeGreaterThan(0);
+    const { stdout } = await run("/usr/bin/python3", ["-c", VALIDATE_NOTEBOOKS, ...courseNotebooks], { env: jupyterEnv, maxBuffer: 16 * 1024 * 1024 });
+    const report = JSON.parse(stdout) as { path: string; version?: string; problem?: string }[];
+    const problems = report.filter((entry) => entry.problem).map((entry) => `${basename(entry.path)}: ${entry.problem}`);
+    expect(problems, "notebooks that Jupyter's nbformat rejects").toEqual([]);
+    expect(report.map((entry) => `${basename(entry.path)} valid nbformat ${entry.version}`)).toEqual(
+      courseNotebooks.map((file) => `${basename(file)} valid nbformat 4.5`),
+    );
+  });
+});
