@@ -31,6 +31,8 @@ export async function listNotebooks(folder: string): Promise<string[]> {
 
 /** At least one, never more than the machine's cores or the work there is. */
 export function boundJobs(requested: number | undefined, work: number): number {
+  // NaN would slip through Math.min/max and start no worker at all.
+  if (Number.isNaN(requested)) throw new RangeError("jobs must be a number of parallel kernels, got NaN");
   return Math.max(1, Math.floor(Math.min(requested ?? availableParallelism(), availableParallelism(), work)));
 }
 

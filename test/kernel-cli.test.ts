@@ -72,6 +72,7 @@ describe("boundJobs", () => {
     expect(boundJobs(0, 10)).toBe(1);
     expect(boundJobs(-3, 10)).toBe(1);
     expect(boundJobs(0.5, 10)).toBe(1);
+    expect(() => boundJobs(Number.NaN, 10)).toThrow("jobs must be a number of parallel kernels, got NaN");
   });
 
   it("honours a request within the bounds, rounding a fraction down", () => {
