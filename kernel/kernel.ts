@@ -1,6 +1,7 @@
 import { kernelSpec, type KernelSpec } from "./kernelspec";
 import { KernelClient, KernelGoneError, type IopubListener } from "./wire/client";
 import { KernelProcess } from "./wire/launch";
+import { within } from "./wire/within";
 import type { JupyterMessage } from "./wire/message";
 
 export { KernelGoneError };
@@ -64,18 +65,12 @@ export class Kernel {
    * kernel dies meanwhile, KernelGoneError says how.
    */
   async execute(code: string, onOutput: IopubListener, timeoutMs: number): Promise<JupyterMessage> {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new CellTimeoutError(`the cell ran longer than ${timeoutMs / 1000} s`)), timeoutMs);
-    });
-    try {
-      return await Promise.race([this.client.execute(code, onOutput), timedOut]);
-    } catch (error) {
-      if (error instanceof CellTimeoutError) await this.kill();
-      throw error;
-    } finally {
-      clearTimeout(timer);
+    const reply = await within(this.client.execute(code, onOutput), timeoutMs);
+    if (reply === undefined) {
+      await this.kill();
+      throw new CellTimeoutError(`the cell ran longer than ${timeoutMs / 1000} s`);
     }
+    return reply.value;
   }
 
   interrupt(): void {
@@ -87,14 +82,7 @@ export class Kernel {
     if (this.process.isAlive) {
       const asked = this.client.request("control", "shutdown_request", { restart: false });
       asked.catch(() => undefined);
-      // The timer is cleared once the kernel is gone: a pending one would keep the runner alive for the whole grace period.
-      let timer: NodeJS.Timeout | undefined;
-      const exitedInTime = await Promise.race([
-        this.process.exited.then(() => true),
-        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
-      ]);
-      clearTimeout(timer);
-      if (!exitedInTime) await this.process.kill(graceMs);
+      if ((await within(this.process.exited, graceMs)) === undefined) await this.process.kill(graceMs);
     }
     this.client.close();
   }

@@ -3,6 +3,7 @@ import { EventEmitter } from "node:events";
 import * as zmq from "zeromq";
 import { address, type ConnectionInfo } from "./connection";
 import { decodeMessage, encodeMessage, newMessage, type JupyterMessage } from "./message";
+import { within } from "./within";
 
 /** Raised for every request still waiting when the kernel goes away. */
 export class KernelGoneError extends Error {}
@@ -153,10 +154,7 @@ export class KernelClient extends EventEmitter {
         if (message.header.msg_type === "status") sawStatus = true;
       });
       attempt.catch(() => undefined);
-      let timer: NodeJS.Timeout | undefined;
-      const retry = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 500)));
-      const reply = await Promise.race([attempt, retry]);
-      clearTimeout(timer);
+      const reply = (await within(attempt, 500))?.value;
       if (reply) {
         if (sawStatus) return reply;
         await delay(50);
