@@ -2,7 +2,7 @@ import MarkdownIt = require("markdown-it");
 import { highlightCode } from "./highlight";
 import { MathSlots, mathPlugin } from "./math";
 import type { Attachments } from "./notebook";
-import { sanitize } from "./sanitize";
+import { DATA_URI_IMAGE_TYPES, sanitize } from "./sanitize";
 
 /** A heading found while rendering a page, for its table of contents. */
 export interface Heading {
@@ -103,9 +103,6 @@ export function renderMarkdown(source: string, page: PageEnv, trusted: boolean, 
   return env.math.fill(safe);
 }
 
-/** The image types a browser shows from a data URI, in the order one is picked when a bundle has several. */
-const ATTACHMENT_IMAGE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml"];
-
 /**
  * A markdown cell's `attachment:NAME` image sources (pasted images, in
  * Markdown or raw <img>) become data URIs, so the page needs no other file.
@@ -115,7 +112,7 @@ const ATTACHMENT_IMAGE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/w
 function inlineAttachments(html: string, attachments: Attachments): string {
   return html.replace(/(\ssrc=)(["'])attachment:([^"']*)\2/gi, (whole, attribute: string, quote: string, encoded: string) => {
     const bundle = attachments[decodeEntities(safeDecodeURI(encoded))] ?? attachments[encoded];
-    const mime = ATTACHMENT_IMAGE_TYPES.find((type) => typeof bundle?.[type] === "string");
+    const mime = DATA_URI_IMAGE_TYPES.find((type) => typeof bundle?.[type] === "string");
     if (!bundle || !mime) return whole;
     return `${attribute}${quote}data:${mime};base64,${(bundle[mime] ?? "").replace(/\s+/g, "")}${quote}`;
   });

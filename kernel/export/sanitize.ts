@@ -19,8 +19,13 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
+/** The image types that may appear as base64 data URIs, in the order an attachment's bundle is searched. */
+export const DATA_URI_IMAGE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml"];
+
+const dataImage = new RegExp(`^data:(${DATA_URI_IMAGE_TYPES.map((type) => type.replace(/[/+]/g, "\\$&")).join("|")});base64,[A-Za-z0-9+/=\\s]*$`, "i");
+
 /** Images in sanitized HTML may only be data URIs: the site ships no other files, and no request leaves the page. */
-const isDataImage = (src: string | undefined): boolean => /^data:image\/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=\s]*$/i.test(src ?? "");
+const isDataImage = (src: string | undefined): boolean => dataImage.test(src ?? "");
 
 const options: SanitizeOptions = {
   // The default list (text, tables, lists, code) plus what notebooks commonly use.
