@@ -1,27 +1,19 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { join, relative } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { main as runCommand } from "../kernel/commands/run";
 import { main as testCommand } from "../kernel/commands/test";
 import type { ProgressEvent } from "../kernel/notebook/execute";
 import { clearProgressLine, terminalProgress } from "../kernel/progress";
 import { boundJobs, runNotebooks } from "../kernel/runner";
+import { copyFixtureNotebooks, FIXTURE_NOTEBOOKS } from "./helpers/fixture-notebooks";
 
-const FIXTURES = resolve(__dirname, "fixtures/notebooks");
 /** Real kernels on a shared 2-core machine: room, not a speed goal. */
 const KERNEL_TEST_TIMEOUT_MS = 600_000;
 
-/**
- * Copies inside the repository (not /tmp): the kernel starts in the
- * notebook's folder and must find the project's node_modules above it.
- * The `.runner-` prefix is git-ignored.
- */
 let work: string;
-beforeAll(() => {
-  work = mkdtempSync(join(FIXTURES, "..", ".runner-cli-"));
-  cpSync(FIXTURES, work, { recursive: true });
-});
+beforeAll(() => void (work = copyFixtureNotebooks("cli")));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 afterEach(() => void vi.restoreAllMocks());
 
@@ -212,7 +204,7 @@ describe("gradient-lab test --update on the real tslab kernel", () => {
     const folder = join(work, "update");
     mkdirSync(folder);
     const file = join(folder, "arithmetic.ipynb");
-    const pristine = JSON.parse(readFileSync(join(FIXTURES, "arithmetic.ipynb"), "utf8"));
+    const pristine = JSON.parse(readFileSync(join(FIXTURE_NOTEBOOKS, "arithmetic.ipynb"), "utf8"));
     const wrong = structuredClone(pristine);
     wrong.cells[1].outputs = [{ output_type: "stream", name: "stdout", text: "step = 0.5\n" }];
     const wrongText = JSON.stringify(wrong, null, 1) + "\n";

@@ -1,24 +1,17 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main as runCommand } from "../kernel/commands/run";
 import { Kernel } from "../kernel/kernel";
 import { describeProblem, runNotebooks } from "../kernel/runner";
+import { copyFixtureNotebooks, FIXTURE_NOTEBOOKS } from "./helpers/fixture-notebooks";
 
-const FIXTURES = resolve(__dirname, "fixtures/notebooks");
 /** Real kernels on a shared 2-core machine: room, not a speed goal. */
 const KERNEL_TEST_TIMEOUT_MS = 600_000;
 
-/**
- * Works on copies inside the repository (not /tmp): the kernel starts in the
- * notebook's folder and must find the project's node_modules above it.
- */
 let work: string;
-beforeAll(() => {
-  work = mkdtempSync(join(FIXTURES, "..", ".runner-"));
-  cpSync(FIXTURES, work, { recursive: true });
-});
+beforeAll(() => void (work = copyFixtureNotebooks("runner")));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe("the notebook runner on the real tslab kernel", () => {
@@ -93,7 +86,7 @@ describe("the notebook runner on the real tslab kernel", () => {
 
 describe("the Kernel", () => {
   it("interrupts a running cell and stays usable", async () => {
-    const kernel = await Kernel.start({ cwd: FIXTURES });
+    const kernel = await Kernel.start({ cwd: FIXTURE_NOTEBOOKS });
     try {
       const outputs: string[] = [];
       const collect = (message: { content: Record<string, unknown> }) => void outputs.push(String(message.content.text ?? ""));
@@ -120,7 +113,7 @@ describe("the Kernel", () => {
     const script = `
       const { Kernel } = require(${JSON.stringify(kernelModule)});
       (async () => {
-        const kernel = await Kernel.start({ cwd: ${JSON.stringify(FIXTURES)} });
+        const kernel = await Kernel.start({ cwd: ${JSON.stringify(FIXTURE_NOTEBOOKS)} });
         const reply = await kernel.execute("1 + 1", () => undefined, 60000);
         await kernel.shutdown();
         console.log(JSON.stringify({ status: reply.content.status, alive: kernel.process.isAlive, left: process.getActiveResourcesInfo() }));
