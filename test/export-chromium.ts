@@ -1,6 +1,9 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+import { exportSite, type SiteReport } from "../kernel/export/site";
 
 /**
  * Headless Debian Chromium for the export's browser tests. Never downloads a
@@ -64,3 +67,59 @@ export async function openWatchedPage(browser: Browser): Promise<WatchedPage> {
 }
 
 export const fileUrl = (file: string): string => `file://${path.resolve(file)}`;
+
+/** A site exported for one describe block and one Chromium to look at it with. */
+export interface SiteInChromium {
+  readonly report: SiteReport;
+  readonly browser: Browser;
+  /** Opens a page of the site and waits (generously) until `figures` plots have drawn their SVG. */
+  open(file: string, figures: number): Promise<WatchedPage>;
+}
+
+/**
+ * Exports `from` into a temporary folder and launches Chromium before the
+ * enclosing describe block's tests; closes and removes both after them.
+ */
+export function siteInChromium(from: string): SiteInChromium {
+  let work: string | undefined;
+  let report: SiteReport | undefined;
+  let session: Session | undefined;
+  beforeAll(async () => {
+    work = mkdtempSync(path.join(tmpdir(), "gl-export-site-"));
+    report = await exportSite({ from, out: path.join(work, "site") });
+    session = await launchChromium();
+  });
+  afterAll(async () => {
+    await session?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`siteInChromium: the ${what} is not ready (did its beforeAll fail?)`);
+    return value;
+  };
+  return {
+    get report() {
+      return ready(report, "export report");
+    },
+    get browser() {
+      return ready(session, "browser").browser;
+    },
+    async open(file, figures) {
+      const watched = await openWatchedPage(this.browser);
+      await watched.page.goto(fileUrl(path.join(this.report.out, file)), { waitUntil: "load" });
+      if (figures > 0) {
+        await watched.page
+          .waitForFunction(
+            (n) => {
+              const plots = Array.from(document.querySelectorAll(".js-plotly-plot"));
+              return plots.length >= n && plots.every((plot) => plot.querySelector(".main-svg") !== null);
+            },
+            figures,
+            { timeout: 60_000 },
+          )
+          .catch(() => undefined); // the callers' count assertions report the shortfall
+      }
+      return watched;
+    },
+  };
+}

@@ -1,9 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exportSite, type SitePage, type SiteReport } from "../kernel/export/site";
-import { fileUrl, launchChromium, openWatchedPage, skipBrowser, type Session, type WatchedPage } from "./export-chromium";
+import { describe, expect, it } from "vitest";
+import type { SitePage } from "../kernel/export/site";
+import { siteInChromium, skipBrowser, type WatchedPage } from "./export-chromium";
 
 // The real course (the committed notebooks, outputs and all) exported and
 // opened page by page from file:// in headless Chromium, network blocked.
@@ -90,47 +89,18 @@ const COURSE: Expectation[] = readdirSync(NOTEBOOKS)
   .map(expectationFor);
 
 describe.skipIf(skipBrowser)("the real course, exported and opened in Chromium", () => {
-  let work: string;
-  let report: SiteReport;
-  let session: Session;
-
-  beforeAll(async () => {
-    work = mkdtempSync(path.join(tmpdir(), "gl-export-course-"));
-    report = await exportSite({ from: NOTEBOOKS, out: path.join(work, "site") });
-    session = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await session?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
-  });
+  const site = siteInChromium(NOTEBOOKS);
 
   const pageFor = (file: string): SitePage => {
-    const page = report.pages.find((p) => p.file === file);
+    const page = site.report.pages.find((p) => p.file === file);
     if (!page) throw new Error(`${file} is not in the export report`);
     return page;
   };
 
-  /**
-   * Opens a page, waits (generously) until its figures exist and each has drawn
-   * its SVG, runs `body` on it, and closes it whatever happens.
-   */
+  /** Opens a page, waits until its figures have drawn, runs `body` on it, and closes it whatever happens. */
   async function withPage<T>(file: string, figures: number, body: (w: WatchedPage) => Promise<T>): Promise<T> {
-    const w = await openWatchedPage(session.browser);
+    const w = await site.open(file, figures);
     try {
-      await w.page.goto(fileUrl(path.join(report.out, file)), { waitUntil: "load" });
-      if (figures > 0) {
-        await w.page
-          .waitForFunction(
-            (n) => {
-              const plots = Array.from(document.querySelectorAll(".js-plotly-plot"));
-              return plots.length >= n && plots.every((p) => p.querySelector(".main-svg") !== null);
-            },
-            figures,
-            { timeout: 60_000 },
-          )
-          .catch(() => undefined); // the exact-count assertions report the shortfall
-      }
       return await body(w);
     } finally {
       await w.page.close();
@@ -175,9 +145,9 @@ describe.skipIf(skipBrowser)("the real course, exported and opened in Chromium",
 
   it("exports all 13 notebooks, in file-name order, with the figures their stored outputs hold", () => {
     expect(COURSE).toHaveLength(13);
-    expect(report.pages.map((p) => p.file)).toEqual(COURSE.map((c) => c.page));
-    expect(report.pages.map((p) => p.figures)).toEqual(COURSE.map((c) => c.figures));
-    expect(report.pages.map((p) => p.title)).toEqual(COURSE.map((c) => c.heading));
+    expect(site.report.pages.map((p) => p.file)).toEqual(COURSE.map((c) => c.page));
+    expect(site.report.pages.map((p) => p.figures)).toEqual(COURSE.map((c) => c.figures));
+    expect(site.report.pages.map((p) => p.title)).toEqual(COURSE.map((c) => c.heading));
     // The course does carry figures and math; a source reader that found none would make the checks below vacuous.
     expect(COURSE.filter((c) => c.figures > 0).length).toBeGreaterThanOrEqual(5);
     expect(COURSE.filter((c) => c.mathSpans > 0).length).toBeGreaterThanOrEqual(5);

@@ -1,49 +1,21 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exportSite, type SiteReport } from "../kernel/export/site";
-import { fileUrl, launchChromium, openWatchedPage, skipBrowser, type Session, type WatchedPage } from "./export-chromium";
+import { describe, expect, it } from "vitest";
+import { fileUrl, siteInChromium, skipBrowser } from "./export-chromium";
 
 // The exported course site opened from file:// in headless Chromium with the network blocked.
 const FIXTURES = path.join(__dirname, "fixtures", "export");
 
 describe.skipIf(skipBrowser)("exported site in Chromium", () => {
-  let work: string;
-  let report: SiteReport;
-  let session: Session;
-
-  beforeAll(async () => {
-    work = mkdtempSync(path.join(tmpdir(), "gl-export-site-"));
-    report = await exportSite({ from: FIXTURES, out: path.join(work, "site") });
-    session = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await session?.close();
-    rmSync(work, { recursive: true, force: true });
-  });
-
-  /** Opens a site page and waits until its figures are drawn (or the wait gives up). */
-  async function open(file: string, figures: number): Promise<WatchedPage> {
-    const watched = await openWatchedPage(session.browser);
-    await watched.page.goto(fileUrl(path.join(report.out, file)), { waitUntil: "load" });
-    if (figures > 0) {
-      await watched.page
-        .waitForFunction((n) => document.querySelectorAll(".js-plotly-plot").length >= n, figures, { timeout: 30_000 })
-        .catch(() => undefined); // the count assertion below reports the shortfall
-    }
-    return watched;
-  }
+  const site = siteInChromium(FIXTURES);
 
   it("exports the three fixture notebooks, in file-name order", () => {
-    expect(report.pages.map((p) => p.file)).toEqual(["01-the-loss.html", "02-gradients.html", "03-hostile.html"]);
-    expect(report.pages.map((p) => p.figures)).toEqual([1, 2, 1]);
+    expect(site.report.pages.map((p) => p.file)).toEqual(["01-the-loss.html", "02-gradients.html", "03-hostile.html"]);
+    expect(site.report.pages.map((p) => p.figures)).toEqual([1, 2, 1]);
   });
 
   it("draws every page's figures, renders its math, and logs no errors or requests", async () => {
-    for (const p of report.pages) {
-      const w = await open(p.file, p.figures);
+    for (const p of site.report.pages) {
+      const w = await site.open(p.file, p.figures);
       const state = await w.page.evaluate(() => ({
         plots: document.querySelectorAll(".js-plotly-plot").length,
         svgs: document.querySelectorAll(".js-plotly-plot .main-svg").length,
@@ -75,23 +47,23 @@ describe.skipIf(skipBrowser)("exported site in Chromium", () => {
   });
 
   it("links the index to every page, and each page to its neighbours", async () => {
-    const w = await open("index.html", 0);
+    const w = await site.open("index.html", 0);
     const links = await w.page.$$eval("a.gl-index-link", (as) => as.map((a) => ({ href: a.getAttribute("href"), text: a.textContent })));
-    expect(links.map((l) => l.href)).toEqual(report.pages.map((p) => p.file));
+    expect(links.map((l) => l.href)).toEqual(site.report.pages.map((p) => p.file));
     expect(links[0]?.text).toBe("The loss");
     const summary = await w.page.textContent(".gl-summary");
     expect(summary).toContain("How far the output");
     // Only the landing matters here (figures are checked above), so no wait for plotly.js to run.
-    for (const p of report.pages) {
-      await w.page.goto(fileUrl(path.join(report.out, "index.html")));
+    for (const p of site.report.pages) {
+      await w.page.goto(fileUrl(path.join(site.report.out, "index.html")));
       await w.page.click(`a.gl-index-link[href="${p.file}"]`, { noWaitAfter: true });
       // "commit" is too early: the parser may have made the h1 but not yet its text.
-      await w.page.waitForURL(fileUrl(path.join(report.out, p.file)), { waitUntil: "domcontentloaded" });
+      await w.page.waitForURL(fileUrl(path.join(site.report.out, p.file)), { waitUntil: "domcontentloaded" });
       const h1 = await w.page.locator("main h1").first().textContent();
       expect(h1?.replace(/\s+/g, " ").trim()).toBe(p.title);
     }
     // evaluateAll does not wait for elements, so the page must be parsed first.
-    await w.page.goto(fileUrl(path.join(report.out, "02-gradients.html")), { waitUntil: "domcontentloaded" });
+    await w.page.goto(fileUrl(path.join(site.report.out, "02-gradients.html")), { waitUntil: "domcontentloaded" });
     const pager = await w.page.locator(".gl-pager").first().locator("a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
     expect(pager).toEqual(["01-the-loss.html", "index.html", "03-hostile.html"]);
     expect(w.blockedRequests).toEqual([]);
@@ -100,7 +72,7 @@ describe.skipIf(skipBrowser)("exported site in Chromium", () => {
 
   it("keeps hostile notebook content inert: no script, onerror or javascript: link runs", async () => {
     for (const file of ["index.html", "03-hostile.html"]) {
-      const w = await open(file, file === "index.html" ? 0 : 1);
+      const w = await site.open(file, file === "index.html" ? 0 : 1);
       // Give any injected handler a chance: click everything that came from a notebook.
       await w.page.$$eval(".gl-cell *, .gl-summary *", (els) => els.forEach((el) => (el as HTMLElement).click?.()));
       await w.page.waitForTimeout(300);
@@ -125,7 +97,7 @@ describe.skipIf(skipBrowser)("exported site in Chromium", () => {
   });
 
   it("switches to the dark theme and redraws figures without errors", async () => {
-    const w = await open("01-the-loss.html", 1);
+    const w = await site.open("01-the-loss.html", 1);
     await w.page.click(".gl-theme-toggle");
     const state = await w.page.evaluate(() => ({
       theme: document.documentElement.getAttribute("data-theme"),
@@ -140,7 +112,7 @@ describe.skipIf(skipBrowser)("exported site in Chromium", () => {
   });
 
   it("prints without the navigation, in black on white even from the dark theme, figures kept", async () => {
-    const w = await open("01-the-loss.html", 1);
+    const w = await site.open("01-the-loss.html", 1);
     await w.page.click(".gl-theme-toggle");
     const tickColour = () => w.page.evaluate(() => (document.querySelector(".js-plotly-plot .xtick text") as SVGElement | null)?.style.fill ?? "none");
     expect(await tickColour()).toBe("rgb(230, 237, 243)"); // the dark theme's light text
