@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -7,7 +7,7 @@ import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installKernelSpec } from "../kernel/kernelspec";
 import { installPlotlyNbextension } from "../kernel/nbextension";
-import { loadCourseNotebook, storedFigureCount } from "./helpers/stored-notebook";
+import { courseNotebookNames, loadCourseNotebook, storedFigureCount } from "./helpers/stored-notebook";
 
 /**
  * The path a classic-Notebook user takes: Debian's Notebook server with our
@@ -22,7 +22,7 @@ const JUPYTER = "/usr/bin/jupyter";
 const CHROMIUM = "/usr/bin/chromium";
 const KERNEL = "gradient-lab-display-test";
 const COURSE = join(ROOT, "notebooks");
-const COURSE_NOTEBOOKS = existsSync(COURSE) ? readdirSync(COURSE).filter((name) => name.endsWith(".ipynb")).sort() : [];
+const COURSE_NOTEBOOKS = courseNotebookNames();
 
 const missing = [JUPYTER, CHROMIUM].filter((tool) => !existsSync(tool));
 if (missing.length > 0 && process.env.CI) throw new Error(`classic Notebook test: ${missing.join(" and ")} missing; CI must install jupyter-notebook and chromium`);
@@ -52,7 +52,7 @@ describe.skipIf(missing.length > 0)("figures in Debian's classic Notebook", () =
     mkdirSync(notebooks);
     symlinkSync(join(ROOT, "node_modules"), join(jupyterHome, "node_modules"));
     cpSync(FIXTURE, join(notebooks, "show-figure.ipynb"));
-    if (existsSync(COURSE)) cpSync(COURSE, join(notebooks, "course"), { recursive: true, filter: (path) => !path.includes(".ipynb_checkpoints") });
+    cpSync(COURSE, join(notebooks, "course"), { recursive: true, filter: (path) => !path.includes(".ipynb_checkpoints") });
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     server = spawn(
@@ -92,9 +92,9 @@ describe.skipIf(missing.length > 0)("figures in Debian's classic Notebook", () =
   });
 
   it("runs the fixture notebook and draws both figures, offline", async () => {
-    const result = await runInBrowser(`${base}/notebooks/show-figure.ipynb`, "/tmp/gradient-lab-classic-notebook.png");
+    const result = await runInBrowser(`${base}/notebooks/show-figure.ipynb`, "/tmp/gradient-lab-classic-notebook.png", 2);
     expect(result.figures).toBe(2);
-    expect(result.drawn).toBe(2);
+    expect(result.drawn, result.undrawn.join("\n")).toBe(2);
     expect(result.labels).toContain("W53 = 0.995");
     expect(result.markdown).toBe(1);
     expect(result.errors).toEqual([]);
@@ -103,12 +103,12 @@ describe.skipIf(missing.length > 0)("figures in Debian's classic Notebook", () =
 
   // The course's own notebooks (issue 4): every figure a notebook shows must draw, with no page error or outside request.
   it.each(COURSE_NOTEBOOKS)("runs the course notebook %s and draws every figure it shows", async (name) => {
-    const result = await runInBrowser(`${base}/notebooks/course/${name}`, `/tmp/gradient-lab-classic-${name.replace(/\.ipynb$/, "")}.png`);
     // As many figures as the committed copy stores (the same code on the same seeds), each one drawn.
     const stored = storedFigureCount(loadCourseNotebook(name));
+    const result = await runInBrowser(`${base}/notebooks/course/${name}`, `/tmp/gradient-lab-classic-${name.replace(/\.ipynb$/, "")}.png`, stored);
     console.info(`${name}: ${result.drawn} of ${result.figures} figures drawn, ${stored} stored`);
     expect(result.figures).toBe(stored);
-    expect(result.drawn).toBe(stored);
+    expect(result.drawn, result.undrawn.join("\n")).toBe(stored);
     expect(result.errors).toEqual([]);
     expect(result.outside).toEqual([]);
     // A bound, not a speed goal: a kernel start, a run and a 10 MB plotly.js parse on a busy 2-core machine.
@@ -119,12 +119,17 @@ describe.skipIf(missing.length > 0)("figures in Debian's classic Notebook", () =
     drawn: number;
     markdown: number;
     labels: string[];
+    /** What each figure that did not draw says instead (its element's text), for the failure message. */
+    undrawn: string[];
     errors: string[];
     outside: string[];
   }
 
-  /** Opens a notebook, runs all its cells, waits for the kernel to finish and counts the figures drawn. */
-  async function runInBrowser(url: string, screenshot: string): Promise<PageResult> {
+  /**
+   * Opens a notebook, runs all its cells, waits until the kernel is done and
+   * `expected` figures have drawn (or a time bound passes), then counts them.
+   */
+  async function runInBrowser(url: string, screenshot: string, expected: number): Promise<PageResult> {
     const context = await browser.newContext({ viewport: { width: 1100, height: 1400 } });
     try {
       const page = await context.newPage();
@@ -138,7 +143,12 @@ describe.skipIf(missing.length > 0)("figures in Debian's classic Notebook", () =
       const errors: string[] = [];
       page.on("pageerror", (error) => errors.push(error.message));
       await page.goto(url);
-      type Notebook = { kernel?: { is_connected(): boolean }; execute_all_cells(): void; get_cells(): { cell_type: string; input_prompt_number?: unknown }[] };
+      type Notebook = {
+        kernel?: { is_connected(): boolean };
+        kernel_busy: boolean;
+        execute_all_cells(): void;
+        get_cells(): { cell_type: string; input_prompt_number?: unknown }[];
+      };
       const notebook = () => (window as unknown as { Jupyter: { notebook: Notebook } }).Jupyter.notebook;
       await page.waitForFunction(`(${String(notebook)})()?.kernel?.is_connected() === true`, undefined, { timeout: 90_000 });
       await page.evaluate(`(${String(notebook)})().execute_all_cells()`);
@@ -148,13 +158,23 @@ describe.skipIf(missing.length > 0)("figures in Debian's classic Notebook", () =
         undefined,
         { timeout: 180_000 },
       );
-      await page.waitForFunction(() => [...document.querySelectorAll(".gradient-lab-figure")].every((figure) => figure.querySelector(".main-svg")), undefined, { timeout: 90_000 }).catch(() => undefined);
+      // A prompt gets its number from the execute reply (shell channel), while the outputs come on iopub, in no fixed
+      // order with it: the last figure may not even exist yet. Wait for an idle kernel (its iopub status follows its
+      // outputs) and for the expected figures to draw; a shortfall is then reported by the assertions, not by a timeout.
+      await page
+        .waitForFunction(
+          `!(${String(notebook)})().kernel_busy && [...document.querySelectorAll(".gradient-lab-figure")].filter((figure) => figure.querySelector(".main-svg")).length >= ${expected}`,
+          undefined,
+          { timeout: 120_000 },
+        )
+        .catch(() => undefined);
       await page.screenshot({ path: screenshot, fullPage: true });
       return {
         figures: await page.locator(".gradient-lab-figure").count(),
         drawn: await page.locator(".gradient-lab-figure.js-plotly-plot").count(),
         markdown: await page.locator(".output_markdown").count(),
         labels: await page.locator(".js-plotly-plot .annotation-text").allTextContents(),
+        undrawn: await page.locator(".gradient-lab-figure:not(.js-plotly-plot)").evaluateAll((figures) => figures.map((figure) => `${figure.id}: '${figure.textContent ?? ""}'`)),
         errors,
         outside,
       };

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
@@ -8,7 +8,8 @@ import { main as kernelCommand } from "../kernel/commands/kernel";
 import { KERNEL_NAME } from "../kernel/kernelspec";
 import { readNotebook } from "../kernel/notebook/nbformat";
 import { compareNotebooks, formatRegression } from "../kernel/regression/harness";
-import { listNotebooks, runNotebooks } from "../kernel/runner";
+import { runNotebooks } from "../kernel/runner";
+import { courseFolder, courseNotebookNames } from "./helpers/stored-notebook";
 
 const run = promisify(execFile);
 /** A whole notebook on a loaded 2-core machine: room, not a speed goal. */
@@ -20,14 +21,11 @@ const NOTEBOOK_TEST_TIMEOUT_MS = 600_000;
  * fails the test; on a developer's machine it is skipped with a message.
  */
 const JUPYTER = ["/usr/bin/jupyter", "jupyter"].find((candidate) => candidate === "jupyter" || existsSync(candidate))!;
-const haveJupyter = await run(JUPYTER, ["nbconvert", "--version"]).then(
-  () => true,
-  () => false,
-);
+const haveJupyter = spawnSync(JUPYTER, ["nbconvert", "--version"], { stdio: "ignore" }).status === 0;
 if (!haveJupyter && process.env.CI) throw new Error(`jupyter nbconvert is missing (${JUPYTER}); CI must install Debian's jupyter packages`);
 if (!haveJupyter) console.warn("skipping the Jupyter compatibility tests: jupyter nbconvert is not installed");
 
-const notebooks = [resolve(__dirname, "fixtures/notebooks/arithmetic.ipynb"), ...(await listNotebooks(resolve(__dirname, "../notebooks")))];
+const notebooks = [resolve(__dirname, "fixtures/notebooks/arithmetic.ipynb"), ...courseNotebookNames().map((name) => join(courseFolder, name))];
 
 const prefix = mkdtempSync(join(tmpdir(), "gradient-lab-jupyter-"));
 const dataDir = join(prefix, "share", "jupyter");
@@ -123,7 +121,7 @@ print(json.dumps(report))
 
 describe.skipIf(!haveJupyter)("the committed course notebooks under Jupyter's nbformat", () => {
   it("validates every notebooks/*.ipynb against the nbformat 4 schema", async () => {
-    const courseNotebooks = await listNotebooks(resolve(__dirname, "../notebooks"));
+    const courseNotebooks = courseNotebookNames().map((name) => join(courseFolder, name));
     expect(courseNotebooks.length, "notebooks in notebooks/").toBeGreaterThan(0);
     const { stdout } = await run("/usr/bin/python3", ["-c", VALIDATE_NOTEBOOKS, ...courseNotebooks], { env: jupyterEnv, maxBuffer: 16 * 1024 * 1024 });
     const report = JSON.parse(stdout) as { path: string; version?: string; problem?: string }[];

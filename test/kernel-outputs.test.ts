@@ -3,7 +3,7 @@ import { OutputCollector } from "../kernel/notebook/outputs";
 import { newMessage } from "../kernel/wire/message";
 import { parseNotebook, NotebookFormatError } from "../kernel/notebook/nbformat";
 
-const iopub = (type: string, content: object) => newMessage(type, content, "test");
+const iopub = (type: string, content: Record<string, unknown>) => newMessage(type, content, "test");
 
 describe("OutputCollector", () => {
   it("merges stream chunks, updates displays by id across cells and honours clear_output", () => {

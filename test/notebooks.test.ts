@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatRegression, regressNotebook } from "../kernel/regression/harness";
-import { listNotebooks } from "../kernel/runner";
+import { courseFolder, courseNotebookNames } from "./helpers/stored-notebook";
 
 /**
  * The course as a regression suite: every notebook in notebooks/ is executed
@@ -9,7 +9,7 @@ import { listNotebooks } from "../kernel/runner";
  * (numbers within the notebook's tolerance). After an intended change,
  * `gradient-lab test --update notebooks/NN-name.ipynb` stores the new outputs.
  */
-const notebooks = await listNotebooks(resolve(__dirname, "../notebooks"));
+const notebooks = courseNotebookNames().map((name) => resolve(courseFolder, name));
 
 describe("course notebooks reproduce their stored outputs", () => {
   if (notebooks.length === 0) it.skip("notebooks/ has no notebooks yet", () => undefined);

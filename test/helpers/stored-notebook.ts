@@ -1,9 +1,16 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { joinText, parseNotebook, type Notebook } from "../../kernel/notebook/nbformat";
 
 /** The committed course notebooks, read as files (no kernel). */
 export const courseFolder = join(__dirname, "../../notebooks");
+
+/** The course notebooks' file names, in course order; read synchronously so test files can list them without top-level await. */
+export function courseNotebookNames(): string[] {
+  return readdirSync(courseFolder)
+    .filter((name) => name.endsWith(".ipynb") && !name.startsWith("."))
+    .sort();
+}
 
 export function loadCourseNotebook(file: string): Notebook {
   return parseNotebook(readFileSync(join(courseFolder, file), "utf8"), file);
