@@ -8,8 +8,8 @@ export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
 /**
  * Where the classic Notebook serves plotly.js from (`installPlotlyNbextension`
- * puts it there), as a requirejs module name: the notebook page maps
- * `nbextensions` to the server's own URL, so nothing leaves the machine.
+ * puts it there), as a requirejs module name under the server's base URL
+ * (the notebook page's `data-base-url`), so nothing leaves the machine.
  */
 export const PLOTLY_NBEXTENSION_MODULE = "nbextensions/gradient-lab/plotly.min";
 
@@ -82,8 +82,12 @@ export function figureHtml(figure: Figure, elementId: string): string {
     }, 100);
   }
   if (window.Plotly) { draw(window.Plotly); return; }
-  if (typeof window.require === "function" && typeof window.require.config === "function") {
-    window.require([${JSON.stringify(PLOTLY_NBEXTENSION_MODULE)}], function (Plotly) {
+  var base = document.body && document.body.getAttribute("data-base-url");
+  if (typeof window.require === "function" && typeof window.require.config === "function" && base) {
+    // A requirejs context of our own, without the notebook's 30 s load timeout: 10 MB over a slow link takes longer.
+    // A missing file still fails at once (the script's error event), and then the wait below says what to install.
+    var load = window.require.config({ context: "gradient-lab", baseUrl: base, waitSeconds: 0 });
+    load([${JSON.stringify(PLOTLY_NBEXTENSION_MODULE)}], function (Plotly) {
       window.Plotly = window.Plotly || Plotly;
       draw(window.Plotly);
     }, waitForPlotly);
