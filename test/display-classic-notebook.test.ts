@@ -7,6 +7,7 @@ import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installKernelSpec } from "../kernel/kernelspec";
 import { installPlotlyNbextension } from "../kernel/nbextension";
+import { BROWSER_WAIT_MS } from "./export-chromium";
 import { courseNotebookNames, loadCourseNotebook, storedFigureCount } from "./helpers/stored-notebook";
 
 /**
@@ -57,7 +58,7 @@ describe.skipIf(missing.length > 0)("figures in Debian's classic Notebook", () =
     base = `http://127.0.0.1:${port}`;
     server = spawn(
       JUPYTER,
-      ["notebook", "--no-browser", `--port=${port}`, "--ip=127.0.0.1", "--NotebookApp.token=", "--NotebookApp.password=", `--notebook-dir=${notebooks}`, ...(process.getuid?.() === 0 ? ["--allow-root"] : [])],
+      ["notebook", "--no-browser", `--port=${port}`, "--ip=127.0.0.1", "--NotebookApp.token=", "--NotebookApp.password=", "--NotebookApp.port_retries=0", `--notebook-dir=${notebooks}`, ...(process.getuid?.() === 0 ? ["--allow-root"] : [])],
       {
         env: { ...process.env, JUPYTER_PATH: data, JUPYTER_DATA_DIR: data, JUPYTER_CONFIG_DIR: join(jupyterHome, "config"), JUPYTER_RUNTIME_DIR: join(jupyterHome, "runtime") },
         stdio: ["ignore", "pipe", "pipe"],
@@ -133,6 +134,7 @@ describe.skipIf(missing.length > 0)("figures in Debian's classic Notebook", () =
     const context = await browser.newContext({ viewport: { width: 1100, height: 1400 } });
     try {
       const page = await context.newPage();
+      page.setDefaultTimeout(BROWSER_WAIT_MS);
       const outside: string[] = [];
       await page.route("**/*", (route) => {
         const target = new URL(route.request().url());
@@ -145,28 +147,27 @@ describe.skipIf(missing.length > 0)("figures in Debian's classic Notebook", () =
       await page.goto(url);
       type Notebook = {
         kernel?: { is_connected(): boolean };
-        kernel_busy: boolean;
+        events: { on(event: string, handler: () => void): void };
         execute_all_cells(): void;
-        get_cells(): { cell_type: string; input_prompt_number?: unknown }[];
+        get_cells(): { cell_type: string; get_text(): string }[];
       };
-      const notebook = () => (window as unknown as { Jupyter: { notebook: Notebook } }).Jupyter.notebook;
-      await page.waitForFunction(`(${String(notebook)})()?.kernel?.is_connected() === true`, undefined, { timeout: 90_000 });
-      await page.evaluate(`(${String(notebook)})().execute_all_cells()`);
-      // Finished when every code cell has a number in its prompt (a running cell shows "*").
-      await page.waitForFunction(
-        `(${String(notebook)})().get_cells().every((cell) => cell.cell_type !== "code" || typeof cell.input_prompt_number === "number")`,
-        undefined,
-        { timeout: 180_000 },
-      );
-      // A prompt gets its number from the execute reply (shell channel), while the outputs come on iopub, in no fixed
-      // order with it: the last figure may not even exist yet. Wait for an idle kernel (its iopub status follows its
-      // outputs) and for the expected figures to draw; a shortfall is then reported by the assertions, not by a timeout.
+      type Page = { Jupyter: { notebook: Notebook }; finishedCells: number };
+      await page.waitForFunction(() => (window as unknown as Page).Jupyter?.notebook?.kernel?.is_connected() === true, undefined, { timeout: 90_000 });
+      // A cell is finished when the kernel says idle for it on iopub, after all its outputs. (Its prompt number comes
+      // with the reply on the shell channel, in no fixed order with the outputs: the last figure may not exist yet.)
+      const cellsToRun = await page.evaluate(() => {
+        const window_ = window as unknown as Page;
+        window_.finishedCells = 0;
+        window_.Jupyter.notebook.events.on("finished_execute.CodeCell", () => (window_.finishedCells += 1));
+        window_.Jupyter.notebook.execute_all_cells();
+        return window_.Jupyter.notebook.get_cells().filter((cell) => cell.cell_type === "code" && cell.get_text().trim() !== "").length;
+      });
+      await page.waitForFunction((cells) => (window as unknown as Page).finishedCells >= cells, cellsToRun, { timeout: 180_000 });
+      // plotly.js may still be loading; a shortfall is then reported by the assertions below, not by this wait.
       await page
-        .waitForFunction(
-          `!(${String(notebook)})().kernel_busy && [...document.querySelectorAll(".gradient-lab-figure")].filter((figure) => figure.querySelector(".main-svg")).length >= ${expected}`,
-          undefined,
-          { timeout: 120_000 },
-        )
+        .waitForFunction((count) => Array.from(document.querySelectorAll(".gradient-lab-figure")).filter((figure) => figure.querySelector(".main-svg")).length >= count, expected, {
+          timeout: BROWSER_WAIT_MS,
+        })
         .catch(() => undefined);
       await page.screenshot({ path: screenshot, fullPage: true });
       return {
@@ -199,7 +200,7 @@ function freePort(): Promise<number> {
 }
 
 async function waitForServer(url: string, server: ChildProcess, log: string[]): Promise<void> {
-  for (let attempt = 0; attempt < 300; attempt++) {
+  for (const deadline = Date.now() + 180_000; Date.now() < deadline; ) {
     if (server.exitCode !== null) throw new Error(`the Notebook server exited with code ${server.exitCode}; its log:\n${log.join("")}`);
     try {
       if ((await fetch(url)).ok) return;

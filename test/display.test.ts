@@ -6,6 +6,8 @@ import { promisify } from "node:util";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedExample, seedNetwork, train } from "../src";
+import { BROWSER_WAIT_MS } from "./export-chromium";
+import { NBCLIENT_WAITS_FOR_OUTPUTS } from "./helpers/nbclient";
 
 /**
  * The display bridge for real: Debian's Jupyter (nbconvert) runs a notebook
@@ -43,7 +45,7 @@ describe.skipIf(missing.length > 0)("show() in a real notebook", () => {
       join(work, "kernels", KERNEL, "kernel.json"),
       JSON.stringify({ argv: [join(ROOT, "node_modules/.bin/tslab"), "kernel", "--config-path", "{connection_file}"], display_name: "TypeScript (display test)", language: "typescript" }),
     );
-    await run(JUPYTER, ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=120", NOTEBOOK, "--output-dir", join(work, "out")], {
+    await run(JUPYTER, ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=120", ...NBCLIENT_WAITS_FOR_OUTPUTS, NOTEBOOK, "--output-dir", join(work, "out")], {
       env: { ...process.env, JUPYTER_PATH: work, JUPYTER_DATA_DIR: join(work, "data") },
     });
     const executed = JSON.parse(readFileSync(join(work, "out", "show-figure.ipynb"), "utf8")) as { cells: Cell[] };
@@ -83,6 +85,7 @@ describe.skipIf(missing.length > 0)("show() in a real notebook", () => {
     });
     try {
       const page = await browser.newPage({ viewport: { width: 900, height: 1200 } });
+      page.setDefaultTimeout(BROWSER_WAIT_MS);
       const outside: string[] = [];
       // The page and plotly.js are served from memory and node_modules as http://localhost; everything else is refused.
       const pageHtml = `<!doctype html><html><body>${figures.map((o) => `<section>${text(o.data?.["text/html"])}</section>`).join("\n")}<script src="/plotly.js"></script></body></html>`;

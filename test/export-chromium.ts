@@ -5,6 +5,9 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { exportSite, type SiteReport } from "../kernel/export/site";
 
+/** How long a browser test waits for a page, its scripts or a figure before its own assertions report what is missing. */
+export const BROWSER_WAIT_MS = 120_000;
+
 /**
  * Headless Debian Chromium for the export's browser tests. Never downloads a
  * browser. Without Chromium the tests skip locally but fail in CI, where
@@ -52,6 +55,8 @@ export interface WatchedPage {
 
 export async function openWatchedPage(browser: Browser): Promise<WatchedPage> {
   const page = await browser.newPage();
+  // Playwright's 30 s default is too short on a busy 2-core machine: load waits for plotly.js to parse and draw.
+  page.setDefaultTimeout(BROWSER_WAIT_MS);
   const watched: WatchedPage = { page, consoleErrors: [], pageErrors: [], blockedRequests: [] };
   await page.route("**/*", (route) => {
     const url = route.request().url();
@@ -115,7 +120,7 @@ export function siteInChromium(from: string): SiteInChromium {
               return plots.length >= n && plots.every((plot) => plot.querySelector(".main-svg") !== null);
             },
             figures,
-            { timeout: 60_000 },
+            { timeout: BROWSER_WAIT_MS },
           )
           .catch(() => undefined); // the callers' count assertions report the shortfall
       }

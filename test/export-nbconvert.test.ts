@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportNbconvert, type NbconvertTemplate } from "../kernel/export/nbconvert";
-import { fileUrl, launchChromium, openWatchedPage, skipBrowser, type Session } from "./export-chromium";
+import { BROWSER_WAIT_MS, fileUrl, launchChromium, openWatchedPage, skipBrowser, type Session } from "./export-chromium";
 
 // `jupyter nbconvert --to html` with our templates: the figures' own text/html
 // parts draw with the inlined plotly.js, offline, in headless Chromium.
@@ -42,7 +42,7 @@ describe.skipIf(skip)("nbconvert HTML with plotly.js inlined", () => {
     const w = await openWatchedPage(session.browser);
     await w.page.goto(fileUrl(html), { waitUntil: "load" });
     await w.page
-      .waitForFunction((n) => document.querySelectorAll(".js-plotly-plot").length >= n, figures, { timeout: 30_000 })
+      .waitForFunction((n) => document.querySelectorAll(".js-plotly-plot").length >= n, figures, { timeout: BROWSER_WAIT_MS })
       .catch(() => undefined); // the count below reports a shortfall
     expect(await w.page.locator(".js-plotly-plot").count()).toBe(figures);
     expect(await w.page.locator(".js-plotly-plot .main-svg").count()).toBeGreaterThanOrEqual(figures);

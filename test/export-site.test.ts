@@ -117,7 +117,7 @@ describe.skipIf(skipBrowser)("exported site in Chromium", () => {
     const tickColour = () => w.page.evaluate(() => (document.querySelector(".js-plotly-plot .xtick text") as SVGElement | null)?.style.fill ?? "none");
     expect(await tickColour()).toBe("rgb(230, 237, 243)"); // the dark theme's light text
     await w.page.emulateMedia({ media: "print" });
-    await w.page.waitForFunction(() => (document.querySelector(".js-plotly-plot .xtick text") as SVGElement | null)?.style.fill === "rgb(0, 0, 0)", undefined, { timeout: 10_000 }).catch(() => undefined);
+    await w.page.waitForFunction(() => (document.querySelector(".js-plotly-plot .xtick text") as SVGElement | null)?.style.fill === "rgb(0, 0, 0)", undefined, { timeout: 60_000 }).catch(() => undefined);
     expect(await tickColour()).toBe("rgb(0, 0, 0)");
     const state = await w.page.evaluate(() => ({
       hidden: [".gl-bar", ".gl-pager", ".gl-toc"].map((selector) => {
@@ -137,7 +137,7 @@ describe.skipIf(skipBrowser)("exported site in Chromium", () => {
     const pdf = await w.page.pdf({ format: "A4" });
     expect(pdf.subarray(0, 5).toString("latin1")).toBe("%PDF-");
     await w.page.emulateMedia({ media: "screen" });
-    await w.page.waitForFunction(() => (document.querySelector(".js-plotly-plot .xtick text") as SVGElement | null)?.style.fill !== "rgb(0, 0, 0)", undefined, { timeout: 10_000 }).catch(() => undefined);
+    await w.page.waitForFunction(() => (document.querySelector(".js-plotly-plot .xtick text") as SVGElement | null)?.style.fill !== "rgb(0, 0, 0)", undefined, { timeout: 60_000 }).catch(() => undefined);
     expect(await tickColour()).toBe("rgb(230, 237, 243)");
     expect(w.pageErrors).toEqual([]);
     await w.page.close();

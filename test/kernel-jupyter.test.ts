@@ -9,6 +9,7 @@ import { KERNEL_NAME } from "../kernel/kernelspec";
 import { readNotebook } from "../kernel/notebook/nbformat";
 import { compareNotebooks, formatRegression } from "../kernel/regression/harness";
 import { runNotebooks } from "../kernel/runner";
+import { NBCLIENT_WAITS_FOR_OUTPUTS } from "./helpers/nbclient";
 import { courseFolder, courseNotebookNames } from "./helpers/stored-notebook";
 
 const run = promisify(execFile);
@@ -67,7 +68,7 @@ describe.skipIf(!haveJupyter)("Jupyter's own tools on the installed kernelspec",
   it.each(notebooks.map((file) => [basename(file), file]))("`jupyter nbconvert --execute` runs %s and gets its stored outputs", async (_, file) => {
     await installIntoPrefix();
     const outDir = join(prefix, "executed");
-    const args = ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=300", "--output-dir", outDir, file];
+    const args = ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=300", ...NBCLIENT_WAITS_FOR_OUTPUTS, "--output-dir", outDir, file];
     const failure = await run(JUPYTER, args, { env: jupyterEnv, maxBuffer: 64 * 1024 * 1024 }).then(
       () => undefined,
       (error: { stderr?: string }) => nbclientError(error.stderr ?? String(error)),
