@@ -6,7 +6,7 @@ import type { JupyterMessage } from "./wire/message";
 
 export { KernelGoneError };
 
-/** The kernel process exited before it answered its first request. */
+/** The kernel process exited, or lost a port to another process, before it answered its first request. */
 export class KernelStartDiedError extends KernelGoneError {}
 
 /** The cell ran longer than allowed; the kernel has been killed. */
@@ -30,7 +30,8 @@ export class Kernel {
 
   static async start(options: KernelOptions): Promise<Kernel> {
     // Ports are picked free but handed to the kernel a moment later, so a kernel started in parallel
-    // can take one first (EADDRINUSE); a kernel that dies while starting gets fresh ports and another go.
+    // can take one first (EADDRINUSE); a kernel that dies while starting, or reports a taken port,
+    // gets fresh ports and another go.
     for (let attempt = 1; ; attempt++) {
       try {
         return await Kernel.startOnce(options);
@@ -44,6 +45,7 @@ export class Kernel {
     const process = await KernelProcess.start(options.spec ?? kernelSpec(), options.cwd, options.env);
     const client = KernelClient.connect(process.connection);
     void process.exited.then(() => client.fail(new KernelGoneError(process.describeExit())));
+    void process.portTaken.then(() => client.fail(new KernelStartDiedError(`a port given to the kernel was taken before it could bind it: ${process.describeExit()}`)));
     try {
       const info = await client.waitForReady(options.startTimeoutMs ?? 180_000);
       return new Kernel(process, client, info);
@@ -51,6 +53,7 @@ export class Kernel {
       client.close();
       const died = !process.isAlive;
       await process.kill();
+      if (error instanceof KernelStartDiedError) throw error;
       throw died && error instanceof KernelGoneError ? new KernelStartDiedError(error.message) : error;
     }
   }

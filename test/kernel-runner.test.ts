@@ -1,9 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main as runCommand } from "../kernel/commands/run";
-import { Kernel } from "../kernel/kernel";
+import { Kernel, KernelStartDiedError } from "../kernel/kernel";
+import { executeAfterFailure } from "../kernel/notebook/execute";
 import { describeProblem, runNotebooks } from "../kernel/runner";
 import { copyFixtureNotebooks, FIXTURE_NOTEBOOKS } from "./helpers/fixture-notebooks";
 
@@ -96,8 +98,7 @@ describe("the Kernel", () => {
       const repeat = setInterval(() => kernel.interrupt(), 1000);
       const interrupted = await kernel.execute("let spins = 0;\nwhile (true) { spins++; }", collect, 300_000).finally(() => clearInterval(repeat));
       expect(interrupted.content.status).toBe("error");
-      await new Promise((done) => setTimeout(done, 300));
-      const after = await kernel.execute("console.log(\"alive\");", collect, 60_000);
+      const after = await executeAfterFailure(kernel, "console.log(\"alive\");", collect, 60_000);
       expect(after.content.status).toBe("ok");
       expect(outputs.at(-1)).toBe("alive\n");
     } finally {
@@ -105,6 +106,19 @@ describe("the Kernel", () => {
     }
     expect(kernel.process.isAlive).toBe(false);
   }, KERNEL_TEST_TIMEOUT_MS);
+
+  it("gives up on a kernel that reports a taken port, after fresh ports twice, instead of waiting on it", async () => {
+    // tslab logs EADDRINUSE and stays alive, deaf; this stand-in does the same, and counts its starts.
+    const folder = mkdtempSync(join(tmpdir(), "gradient-lab-port-"));
+    const starts = join(folder, "starts");
+    const deaf = `require("fs").appendFileSync(${JSON.stringify(starts)}, "x"); console.error("Error: bind EADDRINUSE 127.0.0.1:1"); setInterval(() => {}, 1000);`;
+    const spec = { argv: [process.execPath, "-e", deaf], display_name: "deaf", language: "typescript", interrupt_mode: "signal" as const };
+    const started = Kernel.start({ cwd: FIXTURE_NOTEBOOKS, spec, startTimeoutMs: 200_000 });
+    await expect(started).rejects.toThrow(KernelStartDiedError);
+    await expect(started).rejects.toThrow(/a port given to the kernel was taken.*EADDRINUSE/);
+    expect(readFileSync(starts, "utf8")).toBe("xxx");
+    rmSync(folder, { recursive: true, force: true });
+  });
 
   it("leaves nothing running once shut down, so a finished run exits at once", () => {
     // In a process of its own, since vitest keeps timers of its own in this one.

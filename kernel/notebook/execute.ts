@@ -1,5 +1,7 @@
 import { dirname, resolve } from "node:path";
 import { CellTimeoutError, Kernel, KernelGoneError } from "../kernel";
+import type { IopubListener } from "../wire/client";
+import type { JupyterMessage } from "../wire/message";
 import type { KernelSpec } from "../kernelspec";
 import { cellTags, joinText, type CodeCell, type Notebook, type Output } from "./nbformat";
 import { OutputCollector } from "./outputs";
@@ -39,7 +41,22 @@ export interface ExecuteResult {
 
 /** tslab aborts requests that arrive within 200 ms after a failed cell. */
 const TSLAB_ABORT_WINDOW_MS = 250;
+/** A kernel starved of CPU may let its 200 ms pass late; an aborted request is sent again this many times in all. */
+const ABORTED_ATTEMPTS = 5;
 export const DEFAULT_CELL_TIMEOUT_MS = 120_000;
+
+/**
+ * Runs code on a kernel whose previous cell failed. tslab aborts whatever
+ * reaches it within 200 ms of a failure, so this waits that long first, and
+ * sends the code again if it was aborted all the same (it never ran).
+ */
+export async function executeAfterFailure(kernel: Kernel, code: string, onOutput: IopubListener, timeoutMs: number): Promise<JupyterMessage> {
+  for (let attempt = 1; ; attempt++) {
+    await new Promise((done) => setTimeout(done, TSLAB_ABORT_WINDOW_MS));
+    const reply = await kernel.execute(code, onOutput, timeoutMs);
+    if ((reply.content as { status?: string }).status !== "abort" || attempt === ABORTED_ATTEMPTS) return reply;
+  }
+}
 
 /**
  * Runs every code cell in order on a fresh kernel started in the notebook's
@@ -57,6 +74,7 @@ export async function executeNotebook(source: Notebook, file: string, options: E
   options.onProgress?.({ kind: "kernel-started", file, pid: kernel.pid });
   const collector = new OutputCollector();
   let executionCount = 0;
+  let previousFailed = false;
   try {
     for (const [index, cell] of notebook.cells.entries()) {
       if (cell.cell_type !== "code") continue;
@@ -75,7 +93,9 @@ export async function executeNotebook(source: Notebook, file: string, options: E
       });
       let status: string;
       try {
-        const reply = await kernel.execute(code, (message) => collector.add(message), cellTimeoutMs(cell, cellNumber) ?? timeoutMs);
+        const onOutput: IopubListener = (message) => collector.add(message);
+        const limitMs = cellTimeoutMs(cell, cellNumber) ?? timeoutMs;
+        const reply = previousFailed ? await executeAfterFailure(kernel, code, onOutput, limitMs) : await kernel.execute(code, onOutput, limitMs);
         const content = reply.content as { status?: string; execution_count?: number };
         status = content.status ?? "error";
         cell.execution_count = content.execution_count ?? ++executionCount;
@@ -85,12 +105,12 @@ export async function executeNotebook(source: Notebook, file: string, options: E
         if (error instanceof KernelGoneError) return { notebook, failure: failure("kernel-died", `the kernel died: ${error.message}`) };
         throw error;
       }
+      previousFailed = status !== "ok";
       if (status === "ok") continue;
       if (status === "abort") return { notebook, failure: failure("aborted", "the kernel aborted the request") };
       if (!tags.some((tag) => RAISES_TAGS.includes(tag))) {
         return { notebook, failure: failure("error", errorText(cell)) };
       }
-      await new Promise((done) => setTimeout(done, TSLAB_ABORT_WINDOW_MS));
     }
     return { notebook };
   } finally {

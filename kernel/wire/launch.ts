@@ -14,6 +14,8 @@ process.once("exit", () => {
 /** A kernel process started from a kernelspec, and how to end it. */
 export class KernelProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Settles when the kernel says on stderr that a port it was given is taken: tslab then lives on, deaf on that port. */
+  readonly portTaken: Promise<void>;
   private exitStatus: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   private stderrTail = "";
 
@@ -32,8 +34,11 @@ export class KernelProcess {
       });
     });
     // The kernel's own stderr explains a crash at start-up; keep its end.
+    let portTaken!: () => void;
+    this.portTaken = new Promise((resolve) => (portTaken = resolve));
     child.stderr?.on("data", (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString("utf8")).slice(-4000);
+      if (this.stderrTail.includes("EADDRINUSE")) portTaken();
     });
     child.stdout?.resume();
   }
