@@ -45,9 +45,14 @@ export class Kernel {
     const process = await KernelProcess.start(options.spec ?? kernelSpec(), options.cwd, options.env);
     const client = KernelClient.connect(process.connection);
     void process.exited.then(() => client.fail(new KernelGoneError(process.describeExit())));
-    void process.portTaken.then(() => client.fail(new KernelStartDiedError(`a port given to the kernel was taken before it could bind it: ${process.describeExit()}`)));
+    // Only while starting: once ready, the same word on stderr may come from a cell's own code.
+    let ready = false;
+    void process.portTaken.then(() => {
+      if (!ready) client.fail(new KernelStartDiedError(`a port given to the kernel was taken before it could bind it: ${process.describeExit()}`));
+    });
     try {
       const info = await client.waitForReady(options.startTimeoutMs ?? 180_000);
+      ready = true;
       return new Kernel(process, client, info);
     } catch (error) {
       client.close();

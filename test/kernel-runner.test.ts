@@ -120,6 +120,21 @@ describe("the Kernel", () => {
     rmSync(folder, { recursive: true, force: true });
   });
 
+  it("keeps a started kernel when a cell's own code writes EADDRINUSE to the process's stderr", async () => {
+    const kernel = await Kernel.start({ cwd: FIXTURE_NOTEBOOKS });
+    try {
+      const outputs: string[] = [];
+      const collect = (message: { content: Record<string, unknown> }) => void outputs.push(String(message.content.text ?? ""));
+      const server = await kernel.execute('require("fs").writeSync(2, "Error: listen EADDRINUSE: address already in use :::8080\\n");', collect, 60_000);
+      expect(server.content.status).toBe("ok");
+      const after = await kernel.execute('console.log("still here");', collect, 60_000);
+      expect(after.content.status).toBe("ok");
+      expect(outputs.at(-1)).toBe("still here\n");
+    } finally {
+      await kernel.shutdown();
+    }
+  }, KERNEL_TEST_TIMEOUT_MS);
+
   it("leaves nothing running once shut down, so a finished run exits at once", () => {
     // In a process of its own, since vitest keeps timers of its own in this one.
     const kernelModule = resolve(__dirname, "../dist/kernel/kernel.js");
