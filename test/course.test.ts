@@ -1,8 +1,8 @@
-import { readdirSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { joinText } from "../kernel/notebook/nbformat";
-import { courseFolder as folder, loadCourseNotebook as load, outputText } from "./helpers/stored-notebook";
+import { courseFolder as folder, courseNotebookNames, loadCourseNotebook as load, outputText } from "./helpers/stored-notebook";
 
 /**
  * The committed course notebooks as files: valid nbformat 4.5, small enough
@@ -10,7 +10,7 @@ import { courseFolder as folder, loadCourseNotebook as load, outputText } from "
  * their stored outputs every number the source gives. (That the outputs are
  * still what the engine computes is notebooks.test.ts's job.)
  */
-const files = readdirSync(folder).filter((f) => f.endsWith(".ipynb")).sort();
+const files = courseNotebookNames();
 
 describe("course notebooks as files", () => {
   it("there are the eight first notebooks, in order", () => {

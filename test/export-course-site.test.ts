@@ -1,27 +1,13 @@
-import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { SitePage } from "../kernel/export/site";
+import { joinText } from "../kernel/notebook/nbformat";
 import { siteInChromium, skipBrowser, type WatchedPage } from "./export-chromium";
+import { courseFolder, courseNotebookNames, loadCourseNotebook, storedFigureCount } from "./helpers/stored-notebook";
 
 // The real course (the committed notebooks, outputs and all) exported and
 // opened page by page from file:// in headless Chromium, network blocked.
 // No kernel runs: the export only reads the stored outputs.
-const NOTEBOOKS = path.join(__dirname, "..", "notebooks");
-const PLOTLY_MIME = "application/vnd.plotly.v1+json";
-
-interface RawOutput {
-  output_type: string;
-  text?: string | string[];
-  data?: Record<string, unknown>;
-}
-interface RawCell {
-  cell_type: string;
-  source: string | string[];
-  outputs?: RawOutput[];
-}
-
-const joined = (v: string | string[] | undefined): string => (Array.isArray(v) ? v.join("") : (v ?? ""));
 
 /** What the test expects of one page, read from its notebook's source, not from the exporter. */
 interface Expectation {
@@ -53,23 +39,23 @@ function countMathSpans(markdown: string): number {
 }
 
 function expectationFor(notebook: string): Expectation {
-  const nb = JSON.parse(readFileSync(path.join(NOTEBOOKS, notebook), "utf8")) as { cells: RawCell[] };
+  const nb = loadCourseNotebook(notebook);
   const markdown: string[] = [];
-  let figures = 0;
   const w53Lines: string[] = [];
   let heading = "";
   for (const cell of nb.cells) {
     if (cell.cell_type === "markdown") {
-      const source = joined(cell.source);
+      const source = joinText(cell.source);
       markdown.push(source);
       heading ||= /^# +(.+?)\s*$/m.exec(source)?.[1] ?? "";
     }
-    for (const output of cell.outputs ?? []) {
-      if (output.data && PLOTLY_MIME in output.data) figures++;
-      const md = output.data?.["text/markdown"];
-      if (md !== undefined) markdown.push(joined(md as string | string[]));
+    for (const output of cell.cell_type === "code" ? cell.outputs : []) {
+      if (output.output_type === "display_data" || output.output_type === "execute_result") {
+        const md = output.data["text/markdown"];
+        if (md !== undefined) markdown.push(joinText(md as string | string[]));
+      }
       if (output.output_type === "stream") {
-        for (const line of joined(output.text).split("\n")) if (line.includes("W53") && line.includes("0.995")) w53Lines.push(line.trim());
+        for (const line of joinText(output.text).split("\n")) if (line.includes("W53") && line.includes("0.995")) w53Lines.push(line.trim());
       }
     }
   }
@@ -77,19 +63,16 @@ function expectationFor(notebook: string): Expectation {
     notebook,
     page: notebook.replace(/\.ipynb$/, ".html"),
     heading,
-    figures,
+    figures: storedFigureCount(nb),
     mathSpans: markdown.reduce((n, md) => n + countMathSpans(md), 0),
     w53Lines,
   };
 }
 
-const COURSE: Expectation[] = readdirSync(NOTEBOOKS)
-  .filter((f) => f.endsWith(".ipynb"))
-  .sort()
-  .map(expectationFor);
+const COURSE: Expectation[] = courseNotebookNames().map(expectationFor);
 
 describe.skipIf(skipBrowser)("the real course, exported and opened in Chromium", () => {
-  const site = siteInChromium(NOTEBOOKS);
+  const site = siteInChromium(courseFolder);
 
   const pageFor = (file: string): SitePage => {
     const page = site.report.pages.find((p) => p.file === file);
