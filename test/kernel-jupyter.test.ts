@@ -10,7 +10,7 @@ import { readNotebook } from "../kernel/notebook/nbformat";
 import { compareNotebooks, formatRegression } from "../kernel/regression/harness";
 import { runNotebooks } from "../kernel/runner";
 import { NBCLIENT_WAITS_FOR_OUTPUTS } from "./helpers/nbclient";
-import { courseFolder, courseNotebookNames } from "./helpers/stored-notebook";
+import { courseNotebookPaths } from "./helpers/stored-notebook";
 
 const run = promisify(execFile);
 /** A whole notebook on a loaded 2-core machine: room, not a speed goal. */
@@ -26,7 +26,7 @@ const haveJupyter = spawnSync(JUPYTER, ["nbconvert", "--version"], { stdio: "ign
 if (!haveJupyter && process.env.CI) throw new Error(`jupyter nbconvert is missing (${JUPYTER}); CI must install Debian's jupyter packages`);
 if (!haveJupyter) console.warn("skipping the Jupyter compatibility tests: jupyter nbconvert is not installed");
 
-const notebooks = [resolve(__dirname, "fixtures/notebooks/arithmetic.ipynb"), ...courseNotebookNames().map((name) => join(courseFolder, name))];
+const notebooks = [resolve(__dirname, "fixtures/notebooks/arithmetic.ipynb"), ...courseNotebookPaths()];
 
 const prefix = mkdtempSync(join(tmpdir(), "gradient-lab-jupyter-"));
 const dataDir = join(prefix, "share", "jupyter");
@@ -122,7 +122,7 @@ print(json.dumps(report))
 
 describe.skipIf(!haveJupyter)("the committed course notebooks under Jupyter's nbformat", () => {
   it("validates every notebooks/*.ipynb against the nbformat 4 schema", async () => {
-    const courseNotebooks = courseNotebookNames().map((name) => join(courseFolder, name));
+    const courseNotebooks = courseNotebookPaths();
     expect(courseNotebooks.length, "notebooks in notebooks/").toBeGreaterThan(0);
     const { stdout } = await run("/usr/bin/python3", ["-c", VALIDATE_NOTEBOOKS, ...courseNotebooks], { env: jupyterEnv, maxBuffer: 16 * 1024 * 1024 });
     const report = JSON.parse(stdout) as { path: string; version?: string; problem?: string }[];

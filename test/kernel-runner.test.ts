@@ -86,12 +86,17 @@ describe("the notebook runner on the real tslab kernel", () => {
   }, KERNEL_TEST_TIMEOUT_MS);
 });
 
+/** The stream text a kernel's cells print, in order, and the iopub listener that gathers it. */
+function streamText(): { outputs: string[]; collect: (message: { content: Record<string, unknown> }) => void } {
+  const outputs: string[] = [];
+  return { outputs, collect: (message) => void outputs.push(String(message.content.text ?? "")) };
+}
+
 describe("the Kernel", () => {
   it("interrupts a running cell and stays usable", async () => {
     const kernel = await Kernel.start({ cwd: FIXTURE_NOTEBOOKS });
     try {
-      const outputs: string[] = [];
-      const collect = (message: { content: Record<string, unknown> }) => void outputs.push(String(message.content.text ?? ""));
+      const { outputs, collect } = streamText();
       // SIGINT stops a synchronous loop (tslab runs cells with breakOnSigint).
       // It is sent every second until the reply comes, since a loaded machine
       // may still be compiling the cell when the first one arrives.
@@ -113,18 +118,20 @@ describe("the Kernel", () => {
     const starts = join(folder, "starts");
     const deaf = `require("fs").appendFileSync(${JSON.stringify(starts)}, "x"); console.error("Error: bind EADDRINUSE 127.0.0.1:1"); setInterval(() => {}, 1000);`;
     const spec = { argv: [process.execPath, "-e", deaf], display_name: "deaf", language: "typescript", interrupt_mode: "signal" as const };
-    const started = Kernel.start({ cwd: FIXTURE_NOTEBOOKS, spec, startTimeoutMs: 200_000 });
-    await expect(started).rejects.toThrow(KernelStartDiedError);
-    await expect(started).rejects.toThrow(/a port given to the kernel was taken.*EADDRINUSE/);
-    expect(readFileSync(starts, "utf8")).toBe("xxx");
-    rmSync(folder, { recursive: true, force: true });
+    try {
+      const started = Kernel.start({ cwd: FIXTURE_NOTEBOOKS, spec, startTimeoutMs: 200_000 });
+      await expect(started).rejects.toThrow(KernelStartDiedError);
+      await expect(started).rejects.toThrow(/a port given to the kernel was taken.*EADDRINUSE/);
+      expect(readFileSync(starts, "utf8")).toBe("xxx");
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it("keeps a started kernel when a cell's own code writes EADDRINUSE to the process's stderr", async () => {
     const kernel = await Kernel.start({ cwd: FIXTURE_NOTEBOOKS });
     try {
-      const outputs: string[] = [];
-      const collect = (message: { content: Record<string, unknown> }) => void outputs.push(String(message.content.text ?? ""));
+      const { outputs, collect } = streamText();
       const server = await kernel.execute('require("fs").writeSync(2, "Error: listen EADDRINUSE: address already in use :::8080\\n");', collect, 60_000);
       expect(server.content.status).toBe("ok");
       const after = await kernel.execute('console.log("still here");', collect, 60_000);

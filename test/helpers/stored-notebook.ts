@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { PLOTLY_MIME } from "../../kernel/display-bundle";
 import { joinText, parseNotebook, type Notebook } from "../../kernel/notebook/nbformat";
 
 /** The committed course notebooks, read as files (no kernel). */
@@ -10,6 +11,11 @@ export function courseNotebookNames(): string[] {
   return readdirSync(courseFolder)
     .filter((name) => name.endsWith(".ipynb") && !name.startsWith("."))
     .sort();
+}
+
+/** The course notebooks' full paths, in course order. */
+export function courseNotebookPaths(): string[] {
+  return courseNotebookNames().map((name) => join(courseFolder, name));
 }
 
 export function loadCourseNotebook(file: string): Notebook {
@@ -35,5 +41,5 @@ export function outputText(notebook: Notebook): string {
 export function storedFigureCount(notebook: Notebook): number {
   return notebook.cells
     .flatMap((cell) => (cell.cell_type === "code" ? cell.outputs : []))
-    .filter((output) => (output.output_type === "display_data" || output.output_type === "execute_result") && "application/vnd.plotly.v1+json" in (output.data as object)).length;
+    .filter((output) => (output.output_type === "display_data" || output.output_type === "execute_result") && PLOTLY_MIME in (output.data as object)).length;
 }
