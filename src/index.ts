@@ -20,6 +20,7 @@ export { lossExpression, symbolicGradients, symbolicLoss, type SymbolicGradient 
 export { gradientCheck, type GradientComparison } from "./gradient-check";
 export { FastNetwork } from "./fast";
 export { sourceErrata, type Erratum } from "./errata";
+export { forwardRecord, backwardRecord, gradientRecord, updateRecord } from "./trace-lookup";
 export * from "./plots";
 export * from "./parallel";
 export { twoSpirals, circles, splitPoints, type PointSet } from "./datasets";
