@@ -1,4 +1,4 @@
-import { PLOTLY_MIME } from "../display/plotly-mime";
+import { PLOTLY_MIME } from "../display/names";
 import { createHash } from "node:crypto";
 import { joinText, type Output } from "../notebook/nbformat";
 import { compareText, type Tolerance } from "./numbers";
