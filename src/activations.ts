@@ -84,8 +84,41 @@ const tanh: Activation = {
   latex: (z) => `\\tanh(${z})`,
 };
 
+/** ReLU that lets a small share of a negative z through, so a neuron below zero still learns. */
+const leakyRelu: Activation = {
+  name: "leaky-relu",
+  forward: (z, A) => (A.compare(z, A.from(0)) > 0 ? z : A.mul(A.from(0.01), z)),
+  derivative: (z, A) => A.from(A.compare(z, A.from(0)) > 0 ? 1 : 0.01),
+  kernel: { forward: (z) => (z > 0 ? z : 0.01 * z), derivative: (z) => (z > 0 ? 1 : 0.01) },
+  // max(0, z) + 0.01 min(0, z), each written with abs() so mathjs can differentiate it.
+  expression: (z) => `(((${z}) + abs(${z})) / 2 + 0.01 * ((${z}) - abs(${z})) / 2)`,
+  latex: (z) => `\\mathrm{LeakyReLU}(${z})`,
+};
+
+/** A smooth ReLU, log(1 + e^z); its derivative is the sigmoid. */
+const softplus: Activation = {
+  name: "softplus",
+  // max(z, 0) + log(1 + e^(-|z|)): the exponent is never positive, so a large z cannot overflow.
+  forward: (z, A) => {
+    const negative = A.compare(z, A.from(0)) < 0;
+    const magnitude = negative ? A.sub(A.from(0), z) : z;
+    return A.add(negative ? A.from(0) : z, A.log(A.add(A.from(1), A.exp(A.sub(A.from(0), magnitude), "softplus")), "softplus"));
+  },
+  derivative: (z, A) => sigmoid.forward(z, A),
+  kernel: {
+    forward: (z) => {
+      const negative = z < 0;
+      const magnitude = negative ? 0 - z : z;
+      return (negative ? 0 : z) + Math.log(1 + Math.exp(0 - magnitude));
+    },
+    derivative: (z) => sigmoid.kernel.forward(z),
+  },
+  expression: (z) => `log(1 + exp(${z}))`,
+  latex: (z) => `\\mathrm{softplus}(${z})`,
+};
+
 /** Every activation by the name a network description uses. */
-export const activations = { relu, identity, sigmoid, tanh };
+export const activations = { relu, identity, sigmoid, tanh, "leaky-relu": leakyRelu, softplus };
 
 export type ActivationName = keyof typeof activations;
 
