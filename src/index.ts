@@ -25,6 +25,7 @@ export { check, checkNumber, DEFAULT_TOLERANCE, type CheckResult, type CheckOpti
 export { chainPaths, type ChainPath, type ChainFactor } from "./chain-paths";
 export { parseValueName, validNames, type ValueRef } from "./step-names";
 export { sourceErrata, type Erratum } from "./errata";
+export { forwardRecord, backwardRecord, gradientRecord, updateRecord } from "./trace-lookup";
 export * from "./plots";
 export * from "./parallel";
 export { twoSpirals, circles, splitPoints, type PointSet } from "./datasets";
