@@ -24,10 +24,15 @@ const WAIT_FOR_PLOTLY_MS = 30_000;
 export function figureBundle(figure: Figure, elementId: string): MimeBundle {
   checkFigure(figure);
   return {
-    [PLOTLY_MIME]: { data: figure.data, layout: figure.layout, config: figure.config ?? {} },
+    [PLOTLY_MIME]: plotlyJson(figure),
     "text/html": figureHtml(figure, elementId),
     "text/plain": `Figure: ${figureTitle(figure)}`,
   };
+}
+
+/** Plotly's figure JSON: frames only when the figure animates, so a still figure's output stays as it was. */
+function plotlyJson(figure: Figure): MimeBundle {
+  return { data: figure.data, layout: figure.layout, config: figure.config ?? {}, ...(figure.frames ? { frames: figure.frames } : {}) };
 }
 
 /** The title without its HTML (a subtitle after <br> is dropped). */
@@ -55,7 +60,7 @@ export function figureElementId(figure: Figure, occurrence: number): string {
 export function figureHtml(figure: Figure, elementId: string): string {
   if (!/^[A-Za-z][\w-]*$/.test(elementId)) throw new Error(`figureHtml: element id '${elementId}' must be letters, digits, '-' or '_'`);
   const height = typeof figure.layout.height === "number" ? figure.layout.height : 450;
-  const json = scriptSafeJson({ data: figure.data, layout: figure.layout, config: figure.config ?? {} });
+  const json = scriptSafeJson(plotlyJson(figure));
   return `<div id="${elementId}" class="gradient-lab-figure" style="width: 100%; min-height: ${height}px;"></div>
 <script type="text/javascript">
 (function () {
@@ -65,7 +70,7 @@ export function figureHtml(figure: Figure, elementId: string): string {
     var element = document.getElementById(id);
     if (element && !element.getAttribute("data-drawn")) {
       element.setAttribute("data-drawn", "true");
-      Plotly.newPlot(element, figure.data, figure.layout, figure.config);
+      Plotly.newPlot(element, figure);
     }
   }
   function say(text) {
