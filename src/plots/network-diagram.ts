@@ -34,9 +34,11 @@ export function networkDiagram(network: NetworkDescription, options: DiagramOpti
   const layerCount = Math.max(...neurons.map((n) => n.layer)) + 1;
   const tallest = Math.max(...neurons.map((n) => Math.abs(n.y)));
   const step = options.step ?? options.entry?.step;
+  // With activations the neurons carry the news; the edges still show the chosen quantity.
+  const shown = options.activations === undefined ? plural(quantity) : `activations (edges: ${plural(quantity)})`;
   const hidden = { showgrid: false, zeroline: false, showticklabels: false, showline: false, fixedrange: true };
   const layout: Partial<Layout> = {
-    title: { text: `${network.name ?? "Network"}: ${plural(quantity)}${step === undefined ? "" : ` at step ${step}`}<br><sup>${legendText(quantity)}</sup>` },
+    title: { text: `${network.name ?? "Network"}: ${shown}${step === undefined ? "" : ` at step ${step}`}<br><sup>${legendText(quantity)}</sup>` },
     showlegend: false,
     hovermode: "closest",
     font: { family: "Helvetica, Arial, sans-serif", size: 13 },
