@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { prefixDataDir, userDataDir } from "../jupyter-paths";
 import { installKernelSpec, KERNEL_NAME } from "../kernelspec";
-import { installPlotlyNbextension } from "../nbextension";
+import { installPlotlyNbextension } from "../display/nbextension";
 import { UsageError, runCommand } from "./args";
 
 const USAGE = "usage: gradient-lab kernel install [--user | --prefix DIR]";
