@@ -1,5 +1,5 @@
 import type { Fraction } from "./fraction";
-import { formatValue as fmt, latexName, neuronIndex } from "./format";
+import { formatValue as fmt, latexName, lossPartialLatex as partial, outputLatex as a, preActivationLatex as z } from "./format";
 import type { StepTrace } from "./trace";
 
 /**
@@ -8,9 +8,6 @@ import type { StepTrace } from "./trace";
  */
 type Value = number | Fraction;
 
-const z = (neuron: string): string => `Z_{${neuronIndex(neuron)}}`;
-const a = (neuron: string): string => `a_{${neuronIndex(neuron)}}`;
-const partial = (of: string): string => `\\frac{\\partial L}{\\partial ${of}}`;
 const activationLatex: Record<string, (x: string) => string> = {
   relu: (x) => `\\mathrm{ReLU}(${x})`,
   identity: (x) => x,
@@ -65,7 +62,8 @@ export function backwardEquations<T extends Value>(trace: StepTrace<T>, neurons?
   return lines;
 }
 
-function lossDerivativeLatex<T extends Value>(trace: StepTrace<T>, k: number): string {
+/** dL/dYr for output k as the source writes it: 2(Y_r - Y_e) = 2(2.5 - 2). */
+export function lossDerivativeLatex<T extends Value>(trace: StepTrace<T>, k: number): string {
   const yr = fmt(trace.loss.received[k] as T);
   const ye = fmt(trace.loss.expected[k] as T);
   switch (trace.loss.loss) {
