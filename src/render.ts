@@ -91,10 +91,15 @@ export function displayMath(equations: readonly string[]): string {
   return equations.map((e) => `$$${e}$$`).join("\n\n");
 }
 
-/** A Markdown table from a header and rows of cells. */
-export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const line = (cells: readonly string[]): string => `| ${cells.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+/**
+ * A Markdown table from a header and rows of cells. A pipe in a cell is
+ * escaped and a line break becomes a space, so no cell can split the table;
+ * `align` right-aligns columns (numbers read best that way).
+ */
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[], align?: readonly ("left" | "right")[]): string {
+  const line = (cells: readonly string[]): string => `| ${cells.map((c) => c.replace(/\|/g, "\\|").replace(/\r?\n/g, " ")).join(" | ")} |`;
+  const rule = `| ${header.map((_, i) => (align?.[i] === "right" ? "---:" : "---")).join(" | ")} |`;
+  return [line(header), rule, ...rows.map(line)].join("\n");
 }
 
 export function forwardTable<T extends Value>(trace: StepTrace<T>): string {

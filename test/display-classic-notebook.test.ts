@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installKernelSpec } from "../kernel/kernelspec";
-import { installPlotlyNbextension } from "../kernel/nbextension";
+import { installPlotlyNbextension } from "../kernel/display/nbextension";
 import { BROWSER_WAIT_MS, launchChromium } from "./export-chromium";
 import { courseNotebookNames, loadCourseNotebook, storedFigureCount } from "./helpers/stored-notebook";
 import { needTools } from "./helpers/tools";

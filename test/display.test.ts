@@ -32,7 +32,7 @@ describe.skipIf(tools.skip)("show() in a real notebook", () => {
 
   beforeAll(async () => {
     // The notebook imports the compiled package, as a user's notebook would.
-    if (!existsSync(join(ROOT, "dist/kernel/display.js"))) throw new Error("display test: dist/ is not built; run `npm run build` first (npm test does)");
+    if (!existsSync(join(ROOT, "dist/kernel/display/index.js"))) throw new Error("display test: dist/ is not built; run `npm run build` first (npm test does)");
     work = mkdtempSync(join(tmpdir(), "gradient-lab-display-"));
     mkdirSync(join(work, "kernels", KERNEL), { recursive: true });
     writeFileSync(

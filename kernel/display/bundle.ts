@@ -1,10 +1,9 @@
 import { createHash } from "node:crypto";
-import type { Figure } from "../src/figure";
+import type { Figure } from "../../src/figure";
+import { PLOTLY_MIME } from "./names";
 
 /** One Jupyter output: every representation of the same thing, keyed by MIME type. */
 export type MimeBundle = Record<string, unknown>;
-
-export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
 /**
  * Where the classic Notebook serves plotly.js from (`installPlotlyNbextension`
@@ -102,20 +101,6 @@ export function figureHtml(figure: Figure, elementId: string): string {
 export function markdownBundle(markdown: string): MimeBundle {
   if (typeof markdown !== "string") throw new Error(`showMarkdown: expected Markdown text, got ${typeof markdown}`);
   return { "text/markdown": markdown, "text/plain": markdown };
-}
-
-export type TableCell = string | number | boolean | null;
-
-/** Rows as a Markdown table; the columns are the keys of the first row unless given. */
-export function tableMarkdown(rows: readonly Readonly<Record<string, TableCell>>[], columns?: readonly string[]): string {
-  const first = rows[0];
-  if (!first && !columns) throw new Error("showTable: no rows and no columns to show");
-  const names = columns ?? Object.keys(first ?? {});
-  if (names.length === 0) throw new Error("showTable: the rows have no columns");
-  const cell = (value: TableCell | undefined): string => (value === undefined || value === null ? "" : String(value).replace(/\|/g, "\\|").replace(/\r?\n/g, " "));
-  const lines = [`| ${names.map(cell).join(" | ")} |`, `| ${names.map((name) => (rows.every((row) => typeof row[name] === "number") ? "---:" : "---")).join(" | ")} |`];
-  for (const row of rows) lines.push(`| ${names.map((name) => cell(row[name])).join(" | ")} |`);
-  return lines.join("\n");
 }
 
 function checkFigure(figure: Figure): void {
