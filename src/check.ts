@@ -6,7 +6,7 @@ import { forward } from "./forward";
 import { lossByName } from "./losses";
 import { parametersOf } from "./model";
 import type { TracedStep } from "./step";
-import { parseValueName, sumName, type ValueRef, valueName } from "./step-names";
+import { outputNames, parseValueName, sumName, type ValueRef, valueName } from "./step-names";
 import { explain } from "./explain";
 
 /**
@@ -194,9 +194,21 @@ function* gradientHints<T extends number | Fraction>(step: TracedStep<T>, paths:
       }
     }
   }
+  // First the values a learner mixes up with this very factor, then any number of the trace.
   const pool = traceValues(step, A);
+  for (const pick of [(factor: ChainFactor<T>) => neighbours(step, factor, A), () => pool]) {
+    yield* replacedFactorHints(factors, pick, sum, A);
+  }
+}
+
+function* replacedFactorHints<T extends number | Fraction>(
+  factors: readonly ChainFactor<T>[],
+  valuesFor: (factor: ChainFactor<T>) => [string, T][],
+  sum: (change: (factor: ChainFactor<T>) => T | undefined) => T,
+  A: Arithmetic<T>,
+): Generator<Candidate<T>> {
   for (const factor of factors) {
-    for (const [name, value] of pool) {
+    for (const [name, value] of valuesFor(factor)) {
       if (A.compare(value, factor.value) === 0) continue;
       yield {
         value: sum((f) => (f.name === factor.name ? value : undefined)),
@@ -267,6 +279,27 @@ function distinctFactors<T>(paths: readonly ChainPath<T>[]): ChainFactor<T>[] {
   const seen = new Map<string, ChainFactor<T>>();
   for (const factor of paths.flatMap((p) => p.factors)) if (!seen.has(factor.name)) seen.set(factor.name, factor);
   return [...seen.values()];
+}
+
+/**
+ * The numbers next to a factor that a learner most often takes in its place:
+ * for the loss's derivative Yr - Ye, Yr, Ye or L; for an activation's slope
+ * the weighted sum or the output; for a weight the neuron's other weights;
+ * for a carried input the neuron's other inputs or the weight itself.
+ */
+function neighbours<T>(step: TracedStep<T>, factor: ChainFactor<T>, A: Arithmetic<T>): [string, T][] {
+  if (factor.kind === "loss") {
+    const k = outputNames(step).indexOf(factor.by);
+    const yr = step.loss.received[k] as T;
+    const ye = step.loss.expected[k] as T;
+    return [["Yr - Ye", A.sub(yr, ye)], [`Yr (${factor.by})`, yr], ["Ye", ye], ["L", step.loss.value]];
+  }
+  const record = step.forward.find((r) => sumName(r.neuron) === factor.of || r.neuron === factor.of);
+  if (!record) return [];
+  if (factor.kind === "activation") return [[sumName(record.neuron), record.z], [record.neuron, record.a]];
+  if (factor.kind === "weight") return record.terms.filter((t) => t.weightName !== factor.parameter).map((t) => [t.weightName, t.weight]);
+  const own = record.terms.find((t) => t.weightName === factor.by);
+  return [...record.terms.filter((t) => t !== own).map((t): [string, T] => [t.source, t.input]), ...(own ? [[own.weightName, own.weight] as [string, T]] : [])];
 }
 
 /** Numbers a learner could have picked up by mistake: every input, weighted sum, output, parameter (old and new), the loss and Yr - Ye. */

@@ -1,4 +1,4 @@
-export type { Figure } from "./figure";
+export type { Figure, FigureFrame } from "./figure";
 export { Fraction } from "./fraction";
 export { type Arithmetic, floatArithmetic, fractionArithmetic, formatFloat } from "./arithmetic";
 export { type Activation, type ActivationName, activations } from "./activations";
