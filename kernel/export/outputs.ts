@@ -1,4 +1,4 @@
-import { PLOTLY_MIME } from "../display/plotly-mime";
+import { PLOTLY_MIME } from "../display/names";
 import { renderLatex } from "./math";
 import { renderMarkdown, type PageEnv } from "./markdown";
 import type { MimeBundle, Output } from "./notebook";

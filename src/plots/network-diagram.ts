@@ -33,7 +33,7 @@ export function networkDiagram(network: NetworkDescription, options: DiagramOpti
 
   const step = options.step ?? options.entry?.step;
   const layout: Partial<Layout> = {
-    title: { text: `${diagramTitle(network, quantity)}${step === undefined ? "" : ` at step ${step}`}<br><sup>${legendText(quantity)}</sup>` },
+    title: { text: `${diagramTitle(network, quantity, options.activations !== undefined)}${step === undefined ? "" : ` at step ${step}`}<br><sup>${legendText(quantity)}</sup>` },
     showlegend: false,
     hovermode: "closest",
     font: { family: "Helvetica, Arial, sans-serif", size: 13 },
@@ -59,8 +59,10 @@ export function diagramAxes(neurons: readonly NeuronGlyph[]): Pick<Layout, "xaxi
 }
 
 /** "the source's 2-2-1 network: weights", the title's first part. */
-export function diagramTitle(network: NetworkDescription, quantity: DiagramQuantity): string {
-  return `${network.name ?? "Network"}: ${plural(quantity)}`;
+export function diagramTitle(network: NetworkDescription, quantity: DiagramQuantity, withActivations = false): string {
+  // With activations the neurons carry the news; the edges still show the chosen quantity.
+  const shown = withActivations ? `activations (edges: ${plural(quantity)})` : plural(quantity);
+  return `${network.name ?? "Network"}: ${shown}`;
 }
 
 /** One line trace per (width, colour): Plotly sets width per trace, and grouping keeps big networks light. */

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { Fraction } from "../../src";
+import { Fraction, fractionArithmetic, seedNetwork } from "../../src";
 import {
   activationTrafficEquations,
+  dataParallelGradient,
+  largestGapEquation,
+  lossGapFigure,
+  meanEquation,
+  shardAverageEquations,
   allReduceSecondsEquation,
   bubbleShareEquation,
   busiestSenderEquation,
@@ -107,5 +112,34 @@ describe("equations with the numbers substituted, from the engine's own values",
     const half = new Fraction(1n, 2n);
     const mean = weightedMeanEquation("dL/dW31", [[half, half], [half, new Fraction(5n)]], new Fraction(11n, 4n));
     expect(mean.text).toBe("dL/dW31 = sum_k w_k g_k = 1/2 x 1/2 + 1/2 x 5 = 11/4");
+  });
+
+  it("a data-parallel average as sum_k (B_k/B) g_k, shard sizes unreduced and negative factors bracketed", () => {
+    const batch = [
+      { input: [1, 0], target: [2] },
+      { input: [0, 1], target: [1] },
+      { input: [-1, 0.25], target: [1] },
+    ];
+    const run = dataParallelGradient(seedNetwork(), batch, { workers: 3, arithmetic: fractionArithmetic });
+    const { loss, gradients } = shardAverageEquations(run);
+    expect(loss.value.equals(run.loss)).toBe(true);
+    expect(loss.text).toBe("L = sum_k (B_k/B) L_k = 1/3 x 1/4 + 1/3 x 9/4 + 1/3 x 1/4 = 11/12");
+    expect(gradients.find((e) => e.text.startsWith("dL/db5"))!.text).toBe("dL/db5 = sum_k (B_k/B) g_k = 1/3 x 1 + 1/3 x 3 + 1/3 x (-1) = 1");
+  });
+
+  it("a plain mean and the largest gap between two series, at the index where it occurs", () => {
+    expect(meanEquation("dL/dW31", [1, 0, 0, 10], 2.75).text).toBe("dL/dW31 = (g_0 + ... + g_{N-1})/N = (1 + 0 + 0 + 10)/4 = 2.75");
+    const gap = largestGapEquation([1, 2.5, 3], [1, 2, 3.25]);
+    expect(gap.value).toBe(0.5);
+    expect(gap.text).toBe("largest gap = max_k |a_k - b_k| = |2.5 - 2| (k = 1) = 5.00e-1");
+  });
+});
+
+describe("lossGapFigure", () => {
+  it("draws each run minus the reference, update by update", () => {
+    const figure = lossGapFigure([1, 0.5, 0.25], [{ label: "2 workers", losses: [1, 0.5 + 1e-16, 0.25] }], "gaps");
+    expect(figure.data).toHaveLength(1);
+    expect((figure.data[0] as { y: number[] }).y).toEqual([0, 0.5 + 1e-16 - 0.5, 0]);
+    expect(() => lossGapFigure([1, 2], [{ label: "short", losses: [1] }], "gaps")).toThrow('run "short" has 1 losses, the reference 2');
   });
 });

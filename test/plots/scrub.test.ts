@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { figureBundle } from "../../kernel/display/bundle";
-import { PLOTLY_MIME } from "../../kernel/display/plotly-mime";
+import { PLOTLY_MIME } from "../../kernel/display/names";
 import {
   boundarySnapshot,
   type BoundarySnapshot,

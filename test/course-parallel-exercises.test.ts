@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { joinText } from "../kernel/notebook/nbformat";
+import { batchGradient, checkNumber, dataParallelGradient, fractionArithmetic, type Sample, seedNetwork } from "../src";
+import { loadCourseNotebook } from "./helpers/stored-notebook";
+
+/**
+ * The numeric exercises of notebooks 09-11: the check cell of each calls
+ * checkNumber with the label below, the solution passes it (the stored
+ * outputs say so, and notebooks.test.ts re-runs them), and a planted wrong
+ * answer, the mistake a learner is likely to make, gets a hint that names it.
+ */
+function checkCellSource(file: string, gradeId: string): string {
+  const cell = loadCourseNotebook(file).cells.find((c) => (c.metadata as { nbgrader?: { grade_id?: string } }).nbgrader?.grade_id === `${gradeId}-check`);
+  if (!cell) throw new Error(`${file} has no check cell ${gradeId}-check`);
+  return joinText(cell.source);
+}
+
+describe("09-data-parallel: weigh the uneven shards", () => {
+  // The notebook's parameters: inputs and targets of the batch, three GPUs.
+  const batch: Sample[] = [
+    { input: [1, 0], target: [2] },
+    { input: [0, 1], target: [1] },
+    { input: [-1, 0.25], target: [1] },
+    { input: [2, 1], target: [3] },
+  ];
+  const uneven = dataParallelGradient(seedNetwork(), batch, { workers: 3, arithmetic: fractionArithmetic });
+  const expected = batchGradient(seedNetwork(), batch, { arithmetic: fractionArithmetic }).gradients.get("W54")!.toNumber();
+  const shard = (k: number) => uneven.workers[k]!.gradients.get("W54")!.toNumber();
+
+  it("the check cell checks the label this test plants answers for", () => {
+    expect(checkCellSource("09-data-parallel.ipynb", "09-weigh-shards")).toContain('checkNumber("averaged dL/dW54", weighedW54, expectedW54)');
+  });
+
+  it("the weighted sum is right", () => {
+    const answer = (2 / 4) * shard(0) + (1 / 4) * shard(1) + (1 / 4) * shard(2);
+    expect(checkNumber("averaged dL/dW54", answer, expected).ok).toBe(true);
+  });
+
+  it("a plain mean of the three shards is wrong, and the hint says by how much", () => {
+    const plain = (shard(0) + shard(1) + shard(2)) / 3;
+    const result = checkNumber("averaged dL/dW54", plain, expected);
+    expect(result.ok).toBe(false);
+    expect(result.message).toBe("✗ averaged dL/dW54: 6.83333333333 is not right. Hint: it is 16% too large");
+  });
+
+  it("summing the shard gradients without weights gives a sum, not a mean", () => {
+    const summed = shard(0) + shard(1) + shard(2);
+    expect(checkNumber("averaged dL/dW54", summed, expected).hint).toBe("it is 250% too large");
+  });
+});
