@@ -63,7 +63,21 @@ function sortKeys(value: unknown): unknown {
  */
 export function diffOutputs(expected: string[], actual: string[], tolerance: Tolerance): string | undefined {
   const same = (a: string, b: string) => compareText(a, b, tolerance) === undefined;
-  // Longest common subsequence over lines, so an added line shows as one "+".
+  // The common head and tail are matched line by line first: the LCS table below is
+  // rows x cols, far too slow for a figure of tens of thousands of lines (a scrub
+  // figure's frames), and an unchanged output then costs one pass.
+  let head = 0;
+  while (head < expected.length && head < actual.length && same(expected[head]!, actual[head]!)) head++;
+  if (head === expected.length && head === actual.length) return undefined;
+  let tail = 0;
+  while (tail < expected.length - head && tail < actual.length - head && same(expected[expected.length - 1 - tail]!, actual[actual.length - 1 - tail]!)) tail++;
+  const middle = diffMiddle(expected.slice(head, expected.length - tail), actual.slice(head, actual.length - tail), same, tolerance);
+  const lines = [...expected.slice(0, head).map((line) => `  ${line}`), ...middle, ...expected.slice(expected.length - tail).map((line) => `  ${line}`)];
+  return collapseUnchanged(lines, 3).join("\n");
+}
+
+/** Longest common subsequence over lines, so an added line shows as one "+". */
+function diffMiddle(expected: string[], actual: string[], same: (a: string, b: string) => boolean, tolerance: Tolerance): string[] {
   const rows = expected.length;
   const cols = actual.length;
   const table = Array.from({ length: rows + 1 }, () => new Uint32Array(cols + 1));
@@ -72,7 +86,6 @@ export function diffOutputs(expected: string[], actual: string[], tolerance: Tol
       table[i]![j] = same(expected[i]!, actual[j]!) ? table[i + 1]![j + 1]! + 1 : Math.max(table[i + 1]![j]!, table[i]![j + 1]!);
     }
   }
-  if (table[0]![0] === rows && rows === cols) return undefined;
   const lines: string[] = [];
   let i = 0;
   let j = 0;
@@ -94,7 +107,7 @@ export function diffOutputs(expected: string[], actual: string[], tolerance: Tol
       j++;
     }
   }
-  return collapseUnchanged(lines, 3).join("\n");
+  return lines;
 }
 
 /** Keeps `context` unchanged lines around each change; a long figure stays readable. */
