@@ -2,6 +2,7 @@ import { formatFloat } from "../arithmetic";
 import { Fraction } from "../fraction";
 import { type AlphaBetaInput, ringAllReduceSeconds, treeAllReduceSeconds } from "./alpha-beta";
 import { requirePositiveInteger } from "./check";
+import { ringChunks } from "./chunks";
 import type { DataParallelGradient } from "./data-parallel";
 import { goBackNEfficiency, type RoundTripInput, roundTripInPackets } from "./go-back-n";
 import { gigabitsPerSecondToBytesPerSecond, gradientBytes, ringAllReduceBytesPerRank } from "./gradient-traffic";
@@ -30,11 +31,14 @@ import { formatBytes, formatBytesPerSecond, formatCount, formatSeconds } from ".
  */
 export interface Equation<V = number> {
   value: V;
+  /** name = formula = substituted = value */
   text: string;
+  /** substituted = value alone, for a table whose header names the quantity and its formula. */
+  numbers: string;
 }
 
 function shown<V>(value: V, parts: readonly string[]): Equation<V> {
-  return { value, text: parts.join(" = ") };
+  return { value, text: parts.join(" = "), numbers: parts.slice(2).join(" = ") };
 }
 
 /** (n-1)/n left unreduced, so the reader sees where 7/8 comes from. */
@@ -105,7 +109,7 @@ export function sumEquation(name: string, terms: readonly number[]): Equation {
 /** chunk length = ceil(S/n) = ceil(8/4) = 2 elements (NCCL's ring chunking). */
 export function chunkLengthEquation(elements: number, ranks: number): Equation {
   const value = Math.ceil(requirePositiveInteger("elements", elements) / requirePositiveInteger("ranks", ranks));
-  return shown(value, ["chunk length", "ceil(S/n)", `ceil(${elements}/${ranks})`, `${value} elements`]);
+  return shown(value, ["chunk length", "ceil(S/n)", `ceil(${elements}/${ranks})`, `${value} element${value === 1 ? "" : "s"}`]);
 }
 
 /** Which chunk rank r sends at ring step k: (r-1-k) mod n in reduce-scatter, (r-k) mod n in all-gather. */
@@ -117,6 +121,38 @@ export function ringChunkEquation(rank: number, step: number, ranks: number): Eq
   const formula = gather ? "(r-k) mod n" : "(r-1-k) mod n";
   const substituted = gather ? `(${rank}-${k}) mod ${n}` : `(${rank}-1-${k}) mod ${n}`;
   return shown(value, [`chunk rank ${rank} sends`, formula, substituted, String(value)]);
+}
+
+/** bytes per chunk = S/n = 32 B / 4 = 8 B: what every link of the ring carries at every step. */
+export function chunkBytesEquation(bufferBytes: number, ranks: number): Equation {
+  const value = bufferBytes / requirePositiveInteger("ranks", ranks);
+  return shown(value, ["bytes per chunk", "S/n", `${formatBytes(bufferBytes)} / ${ranks}`, formatBytes(value)]);
+}
+
+/** Steps and messages of an all-reduce on n ranks, from each algorithm's schedule. */
+export function collectiveCountsEquations(algorithm: "ring" | "binomial tree" | "parameter server", ranks: number): Equation[] {
+  const n = requirePositiveInteger("ranks", ranks);
+  if (algorithm === "ring") {
+    return [
+      shown(2 * (n - 1), ["steps", "2(n-1)", `2 x ${n - 1}`, String(2 * (n - 1))]),
+      shown(2 * (n - 1) * n, ["messages", "2(n-1) x n", `2 x ${n - 1} x ${n}`, String(2 * (n - 1) * n)]),
+    ];
+  }
+  if (algorithm === "binomial tree") {
+    const rounds = binomialTreeRounds(n);
+    return [
+      shown(2 * rounds, ["steps", "2 ceil(log2 n)", `2 x ${rounds}`, String(2 * rounds)]),
+      shown(2 * (n - 1), ["messages", "2(n-1)", `2 x ${n - 1}`, String(2 * (n - 1))]),
+    ];
+  }
+  return [shown(2, ["steps", "push, then pull", "1 + 1", "2"]), shown(2 * n, ["messages", "2n", `2 x ${n}`, String(2 * n)])];
+}
+
+/** A ring step sends every chunk once, so each empty chunk makes one empty message per step: 2(n-1) x e. */
+export function emptyMessagesEquation(elements: number, ranks: number): Equation {
+  const empty = ringChunks(elements, ranks).filter((chunk) => chunk.end === chunk.start).length;
+  const value = 2 * (ranks - 1) * empty;
+  return shown(value, ["empty messages", "2(n-1) x empty chunks", `2 x ${ranks - 1} x ${empty}`, String(value)]);
 }
 
 /** bytes per rank = 2(n-1)/n x S = 2 x 7/8 x 350 GB = 612.5 GB. */
