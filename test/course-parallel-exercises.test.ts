@@ -6,6 +6,8 @@ import {
   checkNumber,
   dataParallelGradient,
   fractionArithmetic,
+  idleFraction,
+  pipelineSchedule,
   ringAllReduce,
   ringAllReduceBytesPerRank,
   type Sample,
@@ -82,5 +84,27 @@ describe("10-ring-all-reduce: bytes rank 0 sends on a ring of 16", () => {
 
   it("only one phase (reduce-scatter) is half the answer", () => {
     expect(checkNumber(label, (15 / 16) * 256, expected).hint).toBe("it is half the expected value");
+  });
+});
+
+describe("11-pipelines: the idle share of an interleaved pipeline, p = 8, m = 32, v = 4", () => {
+  const label = "idle share at p = 8, m = 32, v = 4";
+  const measured = idleFraction(pipelineSchedule("interleaved", { stages: 8, microBatches: 32, chunks: 4 }));
+
+  it("the check cell compares the learner's formula with the simulated timeline", () => {
+    expect(checkCellSource("11-pipelines.ipynb", "11-idle-four-chunks")).toContain(`checkNumber("${label}", idleFourChunks,`);
+  });
+
+  it("((p-1)/v)/(m + (p-1)/v) = 7/135 matches the timeline", () => {
+    expect(checkNumber(label, 7 / 4 / (32 + 7 / 4), measured).ok).toBe(true);
+    expect(measured).toBeCloseTo(7 / 135, 12);
+  });
+
+  it("the bubble relative to the ideal time, (p-1)/(v m), is not the share of the total", () => {
+    expect(checkNumber(label, 7 / (4 * 32), measured).message).toBe(`✗ ${label}: 0.0546875 is not right. Hint: it is 5.5% too large`);
+  });
+
+  it("leaving out v gives the plain 1F1B share, far too large", () => {
+    expect(checkNumber(label, 7 / 39, measured).hint).toBe("it is 250% too large");
   });
 });

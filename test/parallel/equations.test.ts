@@ -16,6 +16,8 @@ import {
   GPT3,
   goBackNEquation,
   measuredIdleEquation,
+  peakInFlightEquation,
+  pipelineMakespanEquation,
   pipelineSchedule,
   ringBytesPerRankEquation,
   ringChunkEquation,
@@ -67,6 +69,21 @@ describe("equations with the numbers substituted, from the engine's own values",
     expect(measured.text).toBe("idle measured = (p x makespan - busy)/(p x makespan) = (4 x 21 - 48)/(4 x 21) = 3/7");
     const interleaved = measuredIdleEquation(pipelineSchedule("interleaved", { stages: 4, microBatches: 8, chunks: 2 }));
     expect(interleaved.value.equals(bubbleShareEquation(4, 8, 2).value)).toBe(true);
+  });
+
+  it("makespan (m + (p-1)/v)(t_f + t_b) equals the simulated timeline's, also with thirds of a slot (v = 3)", () => {
+    for (const [schedule, p, m, v] of [["gpipe", 4, 4, 1], ["1f1b", 8, 32, 1], ["interleaved", 4, 8, 2], ["interleaved", 4, 8, 3]] as const) {
+      const timeline = pipelineSchedule(schedule, { stages: p, microBatches: m, chunks: v });
+      expect(pipelineMakespanEquation(timeline).value.toNumber()).toBeCloseTo(timeline.makespan, 9);
+      expect(measuredIdleEquation(timeline).value.equals(bubbleShareEquation(p, m, v).value)).toBe(true);
+    }
+    const thirds = measuredIdleEquation(pipelineSchedule("interleaved", { stages: 4, microBatches: 8, chunks: 3 }));
+    expect(thirds.text).toBe("idle measured = (p x makespan - busy)/(p x makespan) = (4 x 27 - 96)/(4 x 27) = 1/9");
+  });
+
+  it("peak micro-batches held: m for GPipe, min(p-s, m) for 1F1B", () => {
+    expect(peakInFlightEquation("gpipe", 4, 8).value).toEqual([8, 8, 8, 8]);
+    expect(peakInFlightEquation("1f1b", 4, 2).text).toBe("peak per stage = min(p-s, m) = [min(4-0, 2), min(4-1, 2), min(4-2, 2), min(4-3, 2)] = [2, 2, 2, 1]");
   });
 
   it("ring chunk indices match the simulated schedule of every step", () => {
