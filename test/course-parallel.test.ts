@@ -82,11 +82,19 @@ describe("the parallel-training notebooks show the issue's worked values in thei
     [
       "12-toy-to-gpt3.ipynb",
       [
-        /toy: 9 parameters, 36 B of fp32 gradients, 63 B sent per rank at 8 ranks/,
-        /GPT-3 parameters: 1\.7462e\+11 \(174\.6e9\)/,
-        /175e9 bf16 gradients: 350 GB; busbw factor 1\.75; sent per rank 612\.5 GB; 12\.25 s/,
-        /\| 8 \| 1\.75 \| 612\.5 GB \| 12\.25 s \|/,
-        /training time: 2\.9233e\+6 s = 33\.83 days, about 34 days/,
+        /P = weights \+ biases = 6 \+ 3 = 9\n/,
+        /at 8 ranks: bytes per rank = 2\(n-1\)\/n x S = 2 x 7\/8 x 36 B = 63 B/,
+        /P = 12 l h\^2 \+ 13 l h \+ \(V \+ s\) h = 12 x 96 x 12288\^2 \+ .* = 1\.7462e11\n/,
+        /gradient bytes S = P x bytes per value = 1\.75e11 x 2 B = 350 GB\n/,
+        // The unsharded replica (fits no GPU) ...
+        /bytes per rank = 2\(n-1\)\/n x S = 2 x 7\/8 x 350 GB = 612\.5 GB\ntime = bytes \/ link = 612\.5 GB \/ 50 GB\/s = 12\.25 s/,
+        /\| 8 \| 2 x 7\/8 = 1\.75 \| 2 x 7\/8 x 350 GB = 612\.5 GB \| 612\.5 GB \/ 50 GB\/s = 12\.25 s \|/,
+        // ... and what a real cluster all-reduces with the paper's t x p = 8 x 12 = 96: 2P/(t p).
+        /gradient bytes per data-parallel rank = 2P\/\(t x p\) = 2 B x 1\.75e11 \/ \(8 x 12\) = 3\.646 GB\n/,
+        /at 8 data-parallel ranks: bytes per rank = 2\(n-1\)\/n x S = 2 x 7\/8 x 3\.646 GB = 6\.38 GB\ntime = bytes \/ link = 6\.38 GB \/ 50 GB\/s = 127\.6 ms/,
+        /values per layer = 8 b s h \(t-1\)\/t = 8 x 1 x 2048 x 12288 x 7\/8 = 176160768/,
+        /GPT-3: training time = 8 T P \/ \(n X\) = 8 x 3e11 x 1\.7462e11 \/ \(1024 x 1\.4e14\) = 2\.9233e6 s = 33\.83 days/,
+        /the toy on one GPU: training time = .* = 154\.3 ms/,
       ],
       0,
     ],

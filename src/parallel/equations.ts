@@ -10,6 +10,7 @@ import {
   type TensorParallelInput,
   type TrainingTimeInput,
   type TransformerShape,
+  SECONDS_PER_DAY,
   tensorParallelTrafficPerLayer,
   trainingDays,
   trainingSeconds,
@@ -329,6 +330,25 @@ export function transformerParametersEquation(shape: TransformerShape): Equation
   return shown(value, ["P", "12 l h^2 + 13 l h + (V + s) h", substituted, formatCount(Math.round(value))]);
 }
 
+/** The three parts of P: weight matrices 12 l h^2, biases and layer norms 13 l h, embeddings (V + s) h. */
+export function transformerParameterPartsEquations(shape: TransformerShape): Equation[] {
+  transformerParameters(shape); // validates the shape with the model's own checks
+  const { layers: l, hidden: h, sequenceLength: s, vocabulary: V } = shape;
+  const part = (name: string, formula: string, substituted: string, value: number) =>
+    shown(value, [name, formula, substituted, formatCount(value)]);
+  return [
+    part("weight matrices", "12 l h^2", `12 x ${l} x ${h}^2`, 12 * l * h * h),
+    part("biases and layer norms", "13 l h", `13 x ${l} x ${h}`, 13 * l * h),
+    part("embeddings", "(V + s) h", `(${V} + ${s}) x ${h}`, (V + s) * h),
+  ];
+}
+
+/** Bytes repeated a number of times: 96 layers x 352.3 MB = 33.82 GB. */
+export function repeatedBytesEquation(name: string, formula: string, count: number, bytes: number): Equation {
+  const value = count * bytes;
+  return shown(value, [name, formula, `${formatCount(count)} x ${formatBytes(bytes)}`, formatBytes(value)]);
+}
+
 /** Tensor-parallel traffic: 8 b s h (t-1)/t values per layer per device per micro-batch (Narayanan et al. 2021, section 3.2). */
 export function tensorParallelEquations(input: TensorParallelInput): Equation[] {
   const { elements, bytes } = tensorParallelTrafficPerLayer(input);
@@ -345,6 +365,7 @@ export function trainingTimeEquation(input: TrainingTimeInput): Equation {
   const value = trainingSeconds(input);
   const { tokens: T, parameters: P, gpus: n, flopsPerGpu: X } = input;
   const substituted = `8 x ${formatCount(T)} x ${formatCount(P)} / (${n} x ${formatCount(X)})`;
+  if (value < SECONDS_PER_DAY) return shown(value, ["training time", "8 T P / (n X)", substituted, formatSeconds(value)]);
   const days = `${Number(trainingDays(input).toFixed(2))} days`;
   return shown(value, ["training time", "8 T P / (n X)", substituted, `${formatCount(value)} s`, days]);
 }

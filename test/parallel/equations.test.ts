@@ -28,6 +28,8 @@ import {
   transferSecondsEquation,
   transformerParameters,
   transformerParametersEquation,
+  transformerParameterPartsEquations,
+  repeatedBytesEquation,
   weightedMeanEquation,
 } from "../../src/parallel";
 
@@ -119,6 +121,11 @@ describe("equations with the numbers substituted, from the engine's own values",
     expect(activation.map((e) => e.value)).toEqual([25_165_824, 50_331_648, 32 * 50_331_648, 2 * 32 * 7 * 50_331_648]);
     const time = trainingTimeEquation({ tokens: 300e9, parameters: transformerParameters(GPT3), gpus: 1024, flopsPerGpu: 140e12 });
     expect(time.text).toMatch(/= 8 x 3e11 x 1\.7462e11 \/ \(1024 x 1\.4e14\) = 2\.9233e6 s = 33\.83 days$/);
+    const toy = trainingTimeEquation({ tokens: 300e9, parameters: 9, gpus: 1, flopsPerGpu: 140e12 });
+    expect(toy.text).toBe("training time = 8 T P / (n X) = 8 x 3e11 x 9 / (1 x 1.4e14) = 154.3 ms");
+    const parts = transformerParameterPartsEquations(GPT3);
+    expect(parts.reduce((sum, part) => sum + part.value, 0)).toBe(Math.round(transformerParameters(GPT3)));
+    expect(repeatedBytesEquation("all layers", "l x bytes", 96, bytes!.value).text).toBe("all layers = l x bytes = 96 x 352.3 MB = 33.82 GB");
   });
 
   it("go-back-N efficiency with s and m substituted", () => {
