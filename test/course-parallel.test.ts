@@ -101,10 +101,11 @@ describe("the parallel-training notebooks show the issue's worked values in thei
     [
       "13-lossless-fabric.ipynb",
       [
-        /RTT 10 µs \(a few hops\): 122\.1 packets of 4096 B in flight at 400 Gbit\/s/,
-        /m = 122: efficiency 0\.9988 at loss 1e-5, 0\.8912 at 1e-3; half the link lost at loss rate 8\.13e-3 \(check: 0\.500\)/,
-        /\| 0 \(lossless\) \| 1\.0000 \| 12\.25 s \| 0\.00 s \|/,
-        /lossless: 12\.25 s; at loss 1e-3: 13\.75 s/,
+        /m = RTT x link \/ packet = 10 µs x 50 GB\/s \/ 4\.096 kB = 122\.1 packets/,
+        /at loss 0\.001: eta = s \/ \(s \+ m\(1-s\)\) = 0\.999 \/ \(0\.999 \+ 122 x 0\.001\) = 0\.8912/,
+        /loss rate for eta = 1\/2 = 1\/\(m\+1\) = 1\/\(122\+1\) = 8\.13e-3; there eta = .* = 0\.5000/,
+        /bytes per rank = 2\(n-1\)\/n x S = 2 x 7\/8 x 3\.646 GB = 6\.38 GB\nlossless time = bytes \/ link = 6\.38 GB \/ 50 GB\/s = 127\.6 ms/,
+        /\| 0\.001 \| 0\.999 \/ \(0\.999 \+ 122 x 0\.001\) = 0\.8912 \| 127\.6 ms \/ 0\.8912 = 143\.2 ms \| 127\.6 ms x 122 x 0\.001 \/ 0\.999 = 15\.58 ms \|/,
       ],
       1,
     ],

@@ -397,3 +397,11 @@ export function goBackNSecondsEquation(losslessSeconds: number, efficiency: numb
   const value = losslessSeconds / efficiency;
   return shown(value, ["time", "lossless time / eta", `${formatSeconds(losslessSeconds)} / ${efficiency.toFixed(4)}`, formatSeconds(value)]);
 }
+
+/** What go-back-N adds to a transfer: time/eta - time = time x m(1-s)/s, exact where a rounded eta would not be. */
+export function goBackNAddedSecondsEquation(losslessSeconds: number, lossRate: number, roundTripPackets: number): Equation {
+  const s = 1 - lossRate;
+  const value = losslessSeconds / goBackNEfficiency(s, roundTripPackets) - losslessSeconds;
+  const substituted = `${formatSeconds(losslessSeconds)} x ${formatFloat(roundTripPackets)} x ${formatFloat(lossRate)} / ${formatFloat(s)}`;
+  return shown(value, ["time added", "time x m(1-s)/s", substituted, formatSeconds(value)]);
+}

@@ -14,6 +14,7 @@ import {
   formatCount,
   formatSeconds,
   GPT3,
+  goBackNAddedSecondsEquation,
   goBackNEquation,
   measuredIdleEquation,
   peakInFlightEquation,
@@ -130,6 +131,9 @@ describe("equations with the numbers substituted, from the engine's own values",
 
   it("go-back-N efficiency with s and m substituted", () => {
     expect(goBackNEquation(1e-3, 122).text).toBe("eta = s / (s + m(1-s)) = 0.999 / (0.999 + 122 x 0.001) = 0.8912");
+    const added = goBackNAddedSecondsEquation(12.25, 1e-3, 122);
+    expect(added.value).toBeCloseTo(12.25 / goBackNEquation(1e-3, 122).value - 12.25, 12);
+    expect(added.text).toBe("time added = time x m(1-s)/s = 12.25 s x 122 x 0.001 / 0.999 = 1.496 s");
   });
 
   it("a weighted mean of shard gradients in exact fractions", () => {
