@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { basename, join, resolve } from "node:path";
-import { mkdir, readdir } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { executeNotebook, type CellFailure, type ExecuteOptions } from "./notebook/execute";
 import { NotebookFormatError, readNotebook, writeNotebook, type Notebook } from "./notebook/nbformat";
 
@@ -21,12 +21,6 @@ export interface RunOptions extends ExecuteOptions {
   /** Execute only; write nothing (the regression harness). */
   dryRun?: boolean;
   jobs?: number;
-}
-
-/** `notebooks/*.ipynb`, sorted, so the course runs in its chapter order. */
-export async function listNotebooks(folder: string): Promise<string[]> {
-  const names = await readdir(folder).catch(() => [] as string[]);
-  return names.filter((name) => name.endsWith(".ipynb")).sort().map((name) => join(folder, name));
 }
 
 /** At least one, never more than the machine's cores or the work there is. */

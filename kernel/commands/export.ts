@@ -65,7 +65,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     const report = await exportSite({ from: args.from, out: args.out ?? "site", code: args.code, title: args.title, trustMarked: args.trustMarked });
     console.log(describeSite(report));
-    return 0;
+    for (const problem of report.skipped) console.error(`gradient-lab export: skipped ${problem}`);
+    return report.skipped.length > 0 ? 1 : 0;
   } catch (err) {
     console.error(`gradient-lab export: ${(err as Error).message}`);
     return 1;

@@ -1,6 +1,7 @@
 import { basename, resolve } from "node:path";
 import { clearProgressLine, terminalProgress } from "../progress";
-import { boundJobs, describeProblem, listNotebooks, runNotebooks } from "../runner";
+import { listNotebooks } from "../notebook/nbformat";
+import { boundJobs, describeProblem, runNotebooks } from "../runner";
 import { positiveNumber, UsageError, runCommand } from "./args";
 
 const USAGE = `usage: gradient-lab run [--out DIR] [--jobs N] [--timeout S] [--in-place] [notebooks...]

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 /** The parts of nbformat 4.5 this project reads and writes. */
@@ -42,8 +42,11 @@ export interface TextCell {
   id?: string;
   source: MultilineString;
   metadata: CellMetadata;
-  attachments?: Record<string, unknown>;
+  attachments?: Attachments;
 }
+
+/** A markdown cell's pasted images: name -> MIME type -> base64 data, as nbformat stores them. */
+export type Attachments = Record<string, Record<string, MultilineString>>;
 export type Cell = CodeCell | TextCell;
 
 export interface CellMetadata {
@@ -142,7 +145,6 @@ function checkOutput(output: unknown, where: string, file: string): void {
   }
 }
 
-/** A markdown cell's pasted images: name -> MIME type -> base64 text. */
 function checkAttachments(attachments: unknown, where: string, file: string): void {
   if (!isObject(attachments)) throw new NotebookFormatError(file, `${where} has attachments that are not an object of name -> MIME bundle`);
   for (const [name, bundle] of Object.entries(attachments)) {
@@ -165,6 +167,25 @@ export async function readNotebook(file: string): Promise<Notebook> {
     throw new NotebookFormatError(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   return parseNotebook(text, file);
+}
+
+/**
+ * The `.ipynb` entries of a folder, sorted by name (the course's chapter
+ * order: 01-…, 02-…); hidden ones (editor and checkpoint copies) are left out.
+ * An entry that is not a readable notebook is listed all the same, so the
+ * caller reports it by name when it reads it.
+ */
+export async function listNotebooks(folder: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch (error) {
+    throw new Error(`notebook folder ${folder} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  return names
+    .filter((name) => name.endsWith(".ipynb") && !name.startsWith("."))
+    .sort()
+    .map((name) => join(folder, name));
 }
 
 /** nbformat 4.5 wants an id on every cell; old notebooks get fresh ones. */
