@@ -23,6 +23,19 @@ export interface RunOptions extends ExecuteOptions {
   jobs?: number;
 }
 
+export const DEFAULT_OUT_DIR = "build/notebooks";
+
+/** Makes the folder for executed copies before any kernel starts, so a file in its place fails at once, not after the run. */
+export async function prepareOutDir(dir = DEFAULT_OUT_DIR): Promise<void> {
+  const folder = resolve(dir);
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(code === "EEXIST" || code === "ENOTDIR" ? `${folder} is a file, not a folder for the executed notebooks` : `cannot make the folder ${folder} (${code ?? (error as Error).message})`);
+  }
+}
+
 /** At least one, never more than the machine's cores or the work there is. */
 export function boundJobs(requested: number | undefined, work: number): number {
   // NaN would slip through Math.min/max and start no worker at all.
@@ -59,8 +72,8 @@ async function runOne(file: string, options: RunOptions): Promise<NotebookOutcom
     const { notebook, failure } = await executeNotebook(source, file, options);
     if (failure) return { file, executed: notebook, problem: { kind: "cell", failure } };
     if (options.dryRun) return { file, executed: notebook };
-    const target = options.inPlace ? file : join(resolve(options.outDir ?? "build/notebooks"), basename(file));
-    if (!options.inPlace) await mkdir(resolve(options.outDir ?? "build/notebooks"), { recursive: true });
+    const target = options.inPlace ? file : join(resolve(options.outDir ?? DEFAULT_OUT_DIR), basename(file));
+    if (!options.inPlace) await prepareOutDir(options.outDir);
     await writeNotebook(target, notebook);
     return { file, executed: notebook, written: target };
   } catch (error) {

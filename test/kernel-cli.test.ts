@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { main as kernelCommand } from "../kernel/commands/kernel";
 import { main as runCommand } from "../kernel/commands/run";
 import { main as testCommand } from "../kernel/commands/test";
 import type { ProgressEvent } from "../kernel/notebook/execute";
@@ -321,6 +322,25 @@ describe("gradient-lab run flag validation", () => {
     expect(result).toBe(1);
     expect(errors).toEqual([`FAIL ${missing}: cannot be read (ENOENT)`]);
     expect(logs).toEqual(["1 notebooks: 0 executed, 1 failed"]);
+  });
+});
+
+describe("bad places to write to, refused before anything runs", () => {
+  it("run --out naming an existing file fails in one line, and no kernel starts", async () => {
+    const file = join(work, "a-file");
+    writeFileSync(file, "not a folder");
+    const { result, errors, stderr } = await captured(() => runCommand(["--out", file, join(work, "infinite-loop.ipynb")]));
+    expect(result).toBe(2);
+    expect(errors[0]!.split("\n")[0]).toBe(`--out: ${file} is a file, not a folder for the executed notebooks`);
+    expect(stderr).not.toContain("kernel started");
+    expect(readFileSync(file, "utf8")).toBe("not a folder");
+  });
+
+  it('kernel install --prefix "" is refused instead of installing into the current folder', async () => {
+    const { result, errors, logs } = await captured(() => kernelCommand(["install", "--prefix", ""]));
+    expect(result).toBe(2);
+    expect(errors[0]!.split("\n")[0]).toBe('--prefix wants a folder, got ""');
+    expect(logs).toEqual([]);
   });
 });
 

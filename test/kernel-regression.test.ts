@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Notebook, Output } from "../kernel/notebook/nbformat";
 import { readNotebook } from "../kernel/notebook/nbformat";
 import { PatternTimeoutError } from "../kernel/regression/bounded-replace";
-import { DIFF_CHANGED_LINES, DIFF_LINE_CHARS } from "../kernel/regression/compare";
+import { REPORT_LINE_CHARS } from "../kernel/clip";
+import { DIFF_CHANGED_LINES } from "../kernel/regression/compare";
 import { compareNotebooks, formatRegression, regressNotebook, type RegressionResult } from "../kernel/regression/harness";
 import { PATTERN_LIMIT_MS } from "../kernel/regression/settings";
 
@@ -136,8 +137,8 @@ describe("output comparison within bounds", () => {
     const huge = "x".repeat(5_000_000);
     const [long] = compareNotebooks(notebookWith([stdout(`${huge}\n`)]), notebookWith([stdout(`${huge}y\n`)]));
     const lines = long!.diff.split("\n");
-    expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(DIFF_LINE_CHARS + 40);
-    expect(lines[1]).toBe(`- ${"x".repeat(DIFF_LINE_CHARS - 2)}... (4999762 more characters)`);
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(REPORT_LINE_CHARS + 40);
+    expect(lines[1]).toBe(`- ${"x".repeat(REPORT_LINE_CHARS - 2)}... (4999762 more characters)`);
     const [many] = compareNotebooks(notebookWith([stdout(numbered(5000))]), notebookWith([stdout(numbered(5000).replaceAll("log", "file"))]));
     expect(many!.diff.split("\n").filter((line) => /^[-+] /.test(line))).toHaveLength(DIFF_CHANGED_LINES);
     expect(many!.diff).toMatch(/\.\.\. and 9800 more changed lines$/);

@@ -14,6 +14,8 @@ export async function main(argv: string[]): Promise<number> {
   }, async (values, positionals) => {
     if (positionals[0] !== "install" || positionals.length > 1) throw new UsageError(`unknown kernel action "${positionals.join(" ")}"`);
     if (values.user && values.prefix !== undefined) throw new UsageError("choose --user or --prefix, not both");
+    // An empty prefix would install into the current folder without a word.
+    if (values.prefix !== undefined && values.prefix.trim() === "") throw new UsageError('--prefix wants a folder, got ""');
     const dataDir = values.prefix !== undefined ? prefixDataDir(resolve(values.prefix)) : userDataDir();
     const folder = await installKernelSpec(dataDir);
     console.log(`installed kernelspec "${KERNEL_NAME}" in ${folder}`);
