@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { rmSync } from "node:fs";
+import { chmod, readdir, readFile, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 /** The parts of nbformat 4.5 this project reads and writes. */
@@ -206,17 +207,62 @@ export function formatNotebook(notebook: Notebook): string {
 }
 
 /**
+ * Our temporary files: `.<name>.gradient-lab-<pid>-<random>.tmp` beside the
+ * file they replace, so a later write can tell the leftovers of a run that
+ * was killed (its pid gone) from anything else in the folder.
+ */
+const temporaryName = (name: string): string => `.${name}.gradient-lab-${process.pid}-${randomBytes(3).toString("hex")}.tmp`;
+const TEMPORARY = /^\.(.+)\.gradient-lab-(\d+)-[0-9a-f]+\.tmp$/;
+
+/** Temporary files being written now; removed if this process exits (Ctrl-C, SIGTERM) before the rename. */
+const pending = new Set<string>();
+process.once("exit", () => {
+  for (const file of pending) rmSync(file, { force: true });
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Removes temporary copies of `name` that a run killed mid-write (SIGKILL) left in `folder`. */
+async function removeLeftovers(folder: string, name: string): Promise<void> {
+  const entries = await readdir(folder).catch(() => [] as string[]);
+  for (const entry of entries) {
+    const match = TEMPORARY.exec(entry);
+    if (match && match[1] === name && !isAlive(Number(match[2]))) await rm(join(folder, entry), { force: true });
+  }
+}
+
+/**
  * Writes next to the target, then renames: a reader (or a crash) sees the old
- * file or the new one, never half of one.
+ * file or the new one, never half of one. A symlink is written through (its
+ * target is replaced, the link stays) and an existing file keeps its mode.
  */
 export async function writeFileAtomically(file: string, text: string): Promise<void> {
-  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(3).toString("hex")}.tmp`);
+  const target = await realpath(file).catch(() => file);
+  const folder = dirname(target);
+  await removeLeftovers(folder, basename(target));
+  const mode = await stat(target).then(
+    (stats) => stats.mode & 0o7777,
+    () => undefined,
+  );
+  const temporary = join(folder, temporaryName(basename(target)));
+  pending.add(temporary);
   try {
-    await writeFile(temporary, text);
-    await rename(temporary, file);
+    // Private while it is written; the original's mode is set before it takes the original's place.
+    await writeFile(temporary, text, mode === undefined ? {} : { mode: 0o600 });
+    if (mode !== undefined) await chmod(temporary, mode);
+    await rename(temporary, target);
   } catch (error) {
     await rm(temporary, { force: true });
     throw error;
+  } finally {
+    pending.delete(temporary);
   }
 }
 
