@@ -325,7 +325,19 @@ describe("gradient-lab run flag validation", () => {
   });
 });
 
-describe("bad places to write to, refused before anything runs", () => {
+describe("bad input, refused in one line before anything runs", () => {
+  it("test names the notebook, cell and output of `outputs: [null]` and of a display_data without data", async () => {
+    const cell = (output: unknown) => ({ cell_type: "code", source: "1", metadata: {}, outputs: [output], execution_count: 1 });
+    const nullOutput = join(work, "null-output.ipynb");
+    const noData = join(work, "no-data.ipynb");
+    writeFileSync(nullOutput, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [cell(null)] }));
+    writeFileSync(noData, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: "markdown", source: "", metadata: {} }, cell({ output_type: "display_data", metadata: {} })] }));
+    const { result, errors, stderr } = await captured(() => testCommand([nullOutput, noData]));
+    expect(result).toBe(1);
+    expect(errors).toEqual([`FAIL ${nullOutput}: cell 1 output 1 is null, not an output object`, `FAIL ${noData}: cell 2 output 1 is display_data without a "data" object`]);
+    expect(stderr).not.toContain("kernel started");
+  });
+
   it("run --out naming an existing file fails in one line, and no kernel starts", async () => {
     const file = join(work, "a-file");
     writeFileSync(file, "not a folder");
