@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
-import { basename, join, resolve } from "node:path";
-import { mkdir } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { mkdir, stat } from "node:fs/promises";
 import { executeNotebook, type CellFailure, type ExecuteOptions } from "./notebook/execute";
 import { NotebookFormatError, readNotebook, writeNotebook, type Notebook } from "./notebook/nbformat";
 
@@ -25,14 +25,20 @@ export interface RunOptions extends ExecuteOptions {
 
 export const DEFAULT_OUT_DIR = "build/notebooks";
 
-/** Makes the folder for executed copies before any kernel starts, so a file in its place fails at once, not after the run. */
-export async function prepareOutDir(dir = DEFAULT_OUT_DIR): Promise<void> {
-  const folder = resolve(dir);
-  try {
-    await mkdir(folder, { recursive: true });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(code === "EEXIST" || code === "ENOTDIR" ? `${folder} is a file, not a folder for the executed notebooks` : `cannot make the folder ${folder} (${code ?? (error as Error).message})`);
+/**
+ * Checks, before any kernel starts, that the folder for executed copies can
+ * be made: a file in its place (or above it) fails at once, not after the
+ * run. Nothing is created here; a run whose notebooks all fail writes nothing.
+ */
+export async function checkOutDir(dir = DEFAULT_OUT_DIR): Promise<void> {
+  for (let folder = resolve(dir); ; folder = dirname(folder)) {
+    const stats = await stat(folder).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return undefined;
+      throw new Error(`cannot use ${folder} for the executed notebooks (${error.code ?? error.message})`);
+    });
+    if (stats?.isDirectory()) return;
+    if (stats) throw new Error(`${folder} is a file, not a folder for the executed notebooks`);
+    if (dirname(folder) === folder) return;
   }
 }
 
@@ -73,7 +79,7 @@ async function runOne(file: string, options: RunOptions): Promise<NotebookOutcom
     if (failure) return { file, executed: notebook, problem: { kind: "cell", failure } };
     if (options.dryRun) return { file, executed: notebook };
     const target = options.inPlace ? file : join(resolve(options.outDir ?? DEFAULT_OUT_DIR), basename(file));
-    if (!options.inPlace) await prepareOutDir(options.outDir);
+    if (!options.inPlace) await mkdir(resolve(options.outDir ?? DEFAULT_OUT_DIR), { recursive: true });
     await writeNotebook(target, notebook);
     return { file, executed: notebook, written: target };
   } catch (error) {

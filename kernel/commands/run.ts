@@ -1,7 +1,7 @@
 import { basename, resolve } from "node:path";
 import { clearProgressLine, terminalProgress } from "../progress";
 import { listNotebooks } from "../notebook/nbformat";
-import { boundJobs, describeProblem, prepareOutDir, runNotebooks } from "../runner";
+import { boundJobs, describeProblem, checkOutDir, runNotebooks } from "../runner";
 import { positiveNumber, UsageError, runCommand } from "./args";
 
 const USAGE = `usage: gradient-lab run [--out DIR] [--jobs N] [--timeout S] [--in-place] [notebooks...]
@@ -31,7 +31,7 @@ export async function main(argv: string[]): Promise<number> {
         seen.set(name, file);
       }
     }
-    if (!values["in-place"]) await prepareOutDir(values.out).catch((error: Error) => Promise.reject(new UsageError(`--out: ${error.message}`)));
+    if (!values["in-place"]) await checkOutDir(values.out).catch((error: Error) => Promise.reject(new UsageError(`--out: ${error.message}`)));
     const effectiveJobs = boundJobs(jobs, files.length);
     const outcomes = await runNotebooks(files, {
       outDir: values.out,
