@@ -1,9 +1,11 @@
+import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { main as kernelCommand } from "../kernel/commands/kernel";
 import { main as runCommand } from "../kernel/commands/run";
+import { kernelLauncher, kernelSpec } from "../kernel/kernelspec";
 import { main as testCommand } from "../kernel/commands/test";
 import type { ProgressEvent } from "../kernel/notebook/execute";
 import { clearProgressLine, terminalProgress } from "../kernel/progress";
@@ -346,6 +348,14 @@ describe("bad input, refused in one line before anything runs", () => {
     expect(errors[0]!.split("\n")[0]).toBe(`--out: ${file} is a file, not a folder for the executed notebooks`);
     expect(stderr).not.toContain("kernel started");
     expect(readFileSync(file, "utf8")).toBe("not a folder");
+  });
+
+  it("a kernel.json whose project has moved says so in one line in the kernel's log", () => {
+    const moved = kernelLauncher("/projects/moved-away");
+    const argv = kernelSpec().argv.map((arg) => (arg === kernelLauncher() ? moved : arg.replace("{connection_file}", join(work, "connection.json"))));
+    const kernel = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8", timeout: 60_000 });
+    expect(kernel.status).toBe(1);
+    expect(kernel.stderr.trim()).toBe(`gradient-lab kernel: ${moved} is missing (the project was moved, deleted or not built); run gradient-lab kernel install again from the project`);
   });
 
   it('kernel install --prefix "" is refused instead of installing into the current folder', async () => {
