@@ -58,9 +58,13 @@ export const NOTEBOOK_KERNELSPEC = {
   language: "typescript",
 } as const;
 
+export function kernelSpecFolder(dataDir: string): string {
+  return join(dataDir, "kernels", KERNEL_NAME);
+}
+
 /** Writes `<dataDir>/kernels/<name>/kernel.json` (atomically) and returns the folder. */
 export async function installKernelSpec(dataDir: string, spec: KernelSpec = kernelSpec()): Promise<string> {
-  const folder = join(dataDir, "kernels", KERNEL_NAME);
+  const folder = kernelSpecFolder(dataDir);
   await mkdir(folder, { recursive: true });
   const file = join(folder, "kernel.json");
   const temporary = `${file}.${process.pid}.tmp`;

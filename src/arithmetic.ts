@@ -59,3 +59,10 @@ export function formatFloat(value: number): string {
   if (value === 0) return "0";
   return String(Number(value.toPrecision(12)));
 }
+
+/** The arithmetic a trace names in its `arithmetic` field, to compute further in the same number system. */
+export function arithmeticNamed(name: "float" | "fraction"): Arithmetic<number> | Arithmetic<Fraction> {
+  if (name === "float") return floatArithmetic;
+  if (name === "fraction") return fractionArithmetic;
+  throw new Error(`unknown arithmetic '${String(name)}'; a trace is either "float" or "fraction"`);
+}

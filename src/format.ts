@@ -16,3 +16,18 @@ export function latexName(name: string): string {
 export function neuronIndex(name: string): string {
   return /(\d+)$/.exec(name)?.[1] ?? name;
 }
+
+/** Z_{3}: the weighted sum of the neuron numbered 3, as the equations write it. */
+export function preActivationLatex(neuron: string): string {
+  return `Z_{${neuronIndex(neuron)}}`;
+}
+
+/** a_{3}: the output of the neuron numbered 3, as the equations write it. */
+export function outputLatex(neuron: string): string {
+  return `a_{${neuronIndex(neuron)}}`;
+}
+
+/** \frac{\partial L}{\partial W_{31}}, for any LaTeX symbol. */
+export function lossPartialLatex(of: string): string {
+  return `\\frac{\\partial L}{\\partial ${of}}`;
+}

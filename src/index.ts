@@ -1,4 +1,4 @@
-export type { Figure } from "./figure";
+export type { Figure, FigureFrame } from "./figure";
 export { Fraction } from "./fraction";
 export { type Arithmetic, floatArithmetic, fractionArithmetic, formatFloat } from "./arithmetic";
 export { type Activation, type ActivationName, activations } from "./activations";
@@ -19,7 +19,13 @@ export { forwardEquations, lossEquation, backwardEquations, updateEquations, dis
 export { lossExpression, symbolicGradients, symbolicLoss, type SymbolicGradient } from "./symbolic";
 export { gradientCheck, type GradientComparison } from "./gradient-check";
 export { FastNetwork } from "./fast";
+export { explain, type Explanation, type DerivationStep, type DerivationKind } from "./explain";
+export { explanationMarkdown } from "./render-explanation";
+export { check, checkNumber, DEFAULT_TOLERANCE, type CheckResult, type CheckOptions, type Answer } from "./check";
+export { chainPaths, type ChainPath, type ChainFactor } from "./chain-paths";
+export { parseValueName, validNames, type ValueRef } from "./step-names";
 export { sourceErrata, type Erratum } from "./errata";
+export { forwardRecord, backwardRecord, gradientRecord, updateRecord } from "./trace-lookup";
 export * from "./plots";
 export * from "./parallel";
 export { twoSpirals, circles, splitPoints, type PointSet } from "./datasets";

@@ -1,8 +1,8 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { minifiedPlotlyPath } from "../display/plotly-source";
 import { projectRoot } from "../project-root";
-import { plotlySourcePath } from "./assets";
 
 /**
  * The nbconvert path: `jupyter nbconvert --to html` with our templates in
@@ -27,8 +27,8 @@ export function nbconvertArgs(notebook: string, outDir: string, template: Nbconv
     "--template",
     templateName(template),
     `--TemplateExporter.extra_template_basedirs=${nbconvertTemplatesDir()}`,
-    // The template's include_js("plotly.js") looks the file up on this path.
-    `--TemplateExporter.extra_template_paths=${path.dirname(plotlySourcePath())}`,
+    // The template's include_js("plotly.min.js") looks the file up on this path.
+    `--TemplateExporter.extra_template_paths=${path.dirname(minifiedPlotlyPath())}`,
     "--output-dir",
     outDir,
     notebook,

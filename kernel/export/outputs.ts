@@ -1,10 +1,9 @@
+import { PLOTLY_MIME } from "../display/names";
 import { renderLatex } from "./math";
 import { renderMarkdown, type PageEnv } from "./markdown";
 import { joinText, type Output } from "../notebook/nbformat";
 import { offlineFigure } from "./offline-figure";
 import { escapeHtml, sanitize } from "./sanitize";
-
-export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
 /** Terminal colour codes (tracebacks, coloured logs) mean nothing in a page. */
 const stripAnsi = (text: string): string => text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, "");

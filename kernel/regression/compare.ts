@@ -1,11 +1,10 @@
+import { PLOTLY_MIME } from "../display/names";
 import { createHash } from "node:crypto";
 import { joinText, type Output } from "../notebook/nbformat";
 import { clipLine } from "../clip";
 import { checkDeadline, NO_DEADLINE, type Deadline } from "./deadline";
 import { compareText, type Tolerance } from "./numbers";
 import { sanitize, type RegressionSettings } from "./settings";
-
-export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
 /**
  * One cell's outputs as comparable text lines. Each output starts with a

@@ -15,3 +15,6 @@ export * from "./pipeline-gantt";
 export * from "./model-scale";
 export * from "./go-back-n";
 export * from "./data-parallel";
+export * from "./units";
+export * from "./equations";
+export * from "./loss-gap-figure";

@@ -14,7 +14,11 @@ export interface TransformerShape {
   vocabulary: number;
 }
 
-/** GPT-3 175B as Narayanan et al. 2021 (arXiv 2104.04473, Table 1) size it. */
+/**
+ * GPT-3 175B: 96 layers of hidden size 12288 (Brown et al. 2020), the
+ * 174.6e9-parameter model Narayanan et al. 2021 (arXiv 2104.04473, section 5.2)
+ * train with a model-parallel size of 96.
+ */
 export const GPT3: Readonly<TransformerShape> = Object.freeze({ layers: 96, hidden: 12288, sequenceLength: 2048, vocabulary: 51200 });
 
 function checkShape(shape: TransformerShape): TransformerShape {
@@ -53,7 +57,7 @@ export interface TensorParallelInput {
  * Tensor-parallel traffic: 8 b s h (t-1)/t elements per layer per device
  * per micro-batch, forward and backward together (two all-reduces each way,
  * each of b s h elements, ring cost 2(t-1)/t) (Narayanan et al. 2021,
- * arXiv 2104.04473, section 3.5).
+ * arXiv 2104.04473, section 3.2; section 3.5 is activation recomputation).
  */
 export function tensorParallelTrafficPerLayer(input: TensorParallelInput): { elements: number; bytes: number } {
   const b = requirePositiveInteger("microBatchSize", input.microBatchSize);

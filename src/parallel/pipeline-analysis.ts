@@ -127,7 +127,7 @@ export interface ActivationTraffic {
 
 /**
  * Activation bytes crossing stage boundaries: b s h elements per micro-batch
- * per boundary (Narayanan et al. 2021, section 3.3), and the same again for
+ * per boundary (Narayanan et al. 2021, section 3.2), and the same again for
  * their gradients on the way back.
  */
 export function pipelineActivationTraffic(input: ActivationTrafficInput): ActivationTraffic {
