@@ -1,5 +1,5 @@
 import { kernelSpec, type KernelSpec } from "./kernelspec";
-import { KernelClient, KernelGoneError, MAX_MESSAGE_BYTES, type IopubListener } from "./wire/client";
+import { KernelClient, KernelGoneError, type IopubListener } from "./wire/client";
 import { KernelProcess } from "./wire/launch";
 import { within } from "./wire/within";
 import type { JupyterMessage } from "./wire/message";
@@ -45,12 +45,6 @@ export class Kernel {
     const process = await KernelProcess.start(options.spec ?? kernelSpec(), options.cwd, options.env);
     const client = KernelClient.connect(process.connection);
     void process.exited.then(() => client.fail(new KernelGoneError(process.describeExit())));
-    // A dying kernel drops its connections too; its exit says more, so a drop counts only while it lives on.
-    client.on("disconnected", () => {
-      void within(process.exited, 1000).then((exited) => {
-        if (exited === undefined) client.fail(new KernelGoneError(`the kernel's connection dropped while it runs: a message over ${MAX_MESSAGE_BYTES / 1024 / 1024} MB, or a fault on the loopback`));
-      });
-    });
     // Only while starting: once ready, the same word on stderr may come from a cell's own code.
     let ready = false;
     void process.portTaken.then(() => {

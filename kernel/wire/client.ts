@@ -17,8 +17,11 @@ export type IopubListener = (message: JupyterMessage) => void;
 
 /**
  * The largest message taken from the kernel. A bigger one makes zeromq drop
- * that connection before the message is held in memory ("disconnected").
- * Far above any honest output: a cell printing 10 MB sends 10 MB.
+ * that connection before the message is held in memory (the client emits
+ * "disconnected"; the cell then ends at its timeout). Far above any honest
+ * output: a cell printing 10 MB sends 10 MB. A dropped connection does not
+ * fail the run by itself: under heavy load one was reported for a kernel
+ * that was still fine.
  */
 export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 /** How many recent message ids are remembered to refuse a replayed message. */
@@ -61,10 +64,7 @@ export class KernelClient extends EventEmitter {
     }
   }
 
-  /**
-   * Connects to a kernel. Listen for "disconnected": a connection the kernel
-   * did not close, for instance over a message past `maxMessageBytes`.
-   */
+  /** Connects to a kernel. "disconnected" tells of a dropped connection, for instance over a message past `maxMessageBytes`. */
   static connect(info: ConnectionInfo, maxMessageBytes = MAX_MESSAGE_BYTES): KernelClient {
     const client = new KernelClient(info, maxMessageBytes);
     client.shell.connect(address(info, info.shell_port));
