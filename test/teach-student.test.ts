@@ -76,6 +76,11 @@ describe("solution markup", () => {
       [{ cell_type: "markdown", metadata: {}, source: `${begin}\nthe answer\n${end}` }, "nb.ipynb: cell 1: solution markers belong in code cells, this is a markdown cell"],
     ];
     for (const [cell, message] of cases) expect(() => studentNotebook(notebookOf(cell), "nb.ipynb"), message).toThrow(message);
+    // A name declared inside and used after: the student's copy would not compile.
+    const escaping = notebookOf(code(`${begin}\nconst z4 = 1.5;\n${end}`, solution("nb-z4")), code("console.log(check(step, \"Z4\", z4).message);"));
+    expect(() => studentNotebook(escaping, "nb.ipynb")).toThrow("nb.ipynb: cell 1, line 2: z4 is declared inside the solution region but used in cell 2; declare it before BEGIN SOLUTION (let z4: ...;) and only assign it inside");
+    const assigned = notebookOf(code(`let z4: number;\n${begin}\nconst h4 = 1;\nz4 = h4 + 0.5;\n${end}\nconsole.log(z4);`, solution("nb-z4")), code("console.log(z4, xh4);"));
+    expect(joinText(studentNotebook(assigned, "nb.ipynb").cells[0]!.source)).toBe('let z4: number;\nthrow new Error("not done yet: nb-z4");\nconsole.log(z4);');
   });
 });
 
