@@ -1,6 +1,6 @@
 import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rename, rm, rmdir, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { projectRoot } from "../kernelspec";
+import { projectRoot } from "../project-root";
 
 /**
  * `gradient-lab init DIR`: a teacher's own course repository, depending on
