@@ -49,7 +49,7 @@ export const SLIDER_MARGIN = 130;
 
 export function scrubTraining(run: ScrubRun, options: ScrubOptions = {}): Figure {
   const quantity = options.show ?? "weight";
-  const maxFrames = options.maxFrames ?? DEFAULT_SCRUB_FRAMES;
+  const maxFrames = frameLimit(options.maxFrames, DEFAULT_SCRUB_FRAMES, "scrubTraining");
   if (!run || !Array.isArray(run.history) || run.history.length === 0) throw new Error("scrubTraining: the run has no history; pass a TrainingRun (train(...)) or { network, history }");
   const entries = thinHistory(run.history, maxFrames);
   const states = entries.map((entry) => networkGeometry(run.network, { show: quantity, entry, ...(options.learningRate === undefined ? {} : { learningRate: options.learningRate }) }));
@@ -148,6 +148,13 @@ export function slider(entries: readonly { step: number }[], prefix = "step "): 
       args: [[frameName(entry.step)], { mode: "immediate", frame: { duration: 0, redraw: true }, transition: { duration: 0 } }],
     })),
   } as NonNullable<Layout["sliders"]>[number];
+}
+
+/** The frame limit asked for, or the default; a slider needs at least two positions. */
+export function frameLimit(asked: number | undefined, fallback: number, where: string): number {
+  if (asked === undefined) return fallback;
+  if (!Number.isInteger(asked) || asked < 2) throw new Error(`${where}: maxFrames must be a whole number of at least 2, got ${String(asked)}`);
+  return asked;
 }
 
 export function frameName(step: number): string {
