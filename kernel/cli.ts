@@ -10,6 +10,7 @@ const COMMANDS: Record<string, string> = {
   kernel: "kernel install|uninstall [--user|--prefix DIR]: register the TypeScript kernel, plotly.js and the JupyterLab extension with Jupyter (or remove them)",
   export: "build the offline HTML course site",
   step: "show one training step with the numbers substituted",
+  init: "init DIR: start a course repository of your own that depends on gradient-lab",
 };
 
 const USAGE = `usage: gradient-lab <command> [options]\n\n${Object.entries(COMMANDS)

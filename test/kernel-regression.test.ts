@@ -3,9 +3,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Notebook, Output } from "../kernel/notebook/nbformat";
 import { readNotebook } from "../kernel/notebook/nbformat";
 import { PatternTimeoutError } from "../kernel/regression/bounded-replace";
-import { DIFF_CHANGED_LINES, DIFF_LINE_CHARS } from "../kernel/regression/compare";
+import { DIFF_CHANGED_LINES, DIFF_LINE_CHARS, diffOutputs } from "../kernel/regression/compare";
 import { compareNotebooks, formatRegression, regressNotebook, type RegressionResult } from "../kernel/regression/harness";
 import { PATTERN_LIMIT_MS } from "../kernel/regression/settings";
+import { DEFAULT_TOLERANCE } from "../kernel/regression/numbers";
 
 const ARITHMETIC = resolve(__dirname, "fixtures/notebooks/arithmetic.ipynb");
 
@@ -79,6 +80,26 @@ describe("output comparison", () => {
     const stdout = (text: string): Output => ({ output_type: "stream", name: "stdout", text });
     const [mismatch] = compareNotebooks(notebookWith([stdout("loss 0.5\n")]), notebookWith([stdout("gain 0.5\n")]));
     expect(mismatch?.diff).toBe("- loss 0.5\n+ gain 0.5".replace(/^/, "  [stdout]\n"));
+  });
+
+  it("matches the common head and tail first: one changed line in the middle of a long output is the whole diff", () => {
+    const lines = Array.from({ length: 40_000 }, (_, i) => `frame ${i}: width ${i / 8}`);
+    expect(diffOutputs(lines, [...lines], DEFAULT_TOLERANCE)).toBeUndefined();
+    const changed = lines.map((line, i) => (i === 20_000 ? "frame 20000: width 9999" : line));
+    expect(diffOutputs(lines, changed, DEFAULT_TOLERANCE)).toBe([
+      "  ... 19997 unchanged lines",
+      "  frame 19997: width 2499.625",
+      "  frame 19998: width 2499.75",
+      "  frame 19999: width 2499.875",
+      "- frame 20000: width 2500",
+      "  ^ numbers differ: 2500 -> 9999 (relative 7.50e-1)",
+      "+ frame 20000: width 9999",
+      "  frame 20001: width 2500.125",
+      "  frame 20002: width 2500.25",
+      "  frame 20003: width 2500.375",
+      "  ... 19996 unchanged lines",
+    ].join("\n"));
+    expect(diffOutputs(["a 1", "b 2"], ["a 1", "x", "b 2"], DEFAULT_TOLERANCE)).toBe("  a 1\n+ x\n  b 2");
   });
 
   it("merges stream chunks the kernel split differently", () => {

@@ -9,6 +9,8 @@ import { parseCommandLineValue, resolveValues, typeMismatch } from "../kernel/te
 import { ParametersError, readParameters } from "../kernel/teach/parameters";
 import { takeParameterFlags } from "../kernel/teach/run-parameters";
 import { captured } from "./helpers/captured";
+import { courseNotebookNames, loadCourseNotebook, outputText } from "./helpers/stored-notebook";
+
 
 const ONE_STEP = resolve(__dirname, "fixtures/teach/one-step.ipynb");
 const out = mkdtempSync(join(tmpdir(), "gradient-lab-parameters-"));
@@ -176,5 +178,41 @@ describe("gradient-lab run -p on a real kernel", () => {
     const inPlace = await captured(() => runCommand(["--in-place", "-p", "learningRate", "0.1", ONE_STEP]));
     expect(inPlace.result).toBe(2);
     expect(inPlace.errors[0]!.split("\n")[0]).toBe("-p/--parameters cannot go with --in-place: the source notebook would keep the injected values");
+  });
+});
+
+describe("gradient-lab run -p learningRate 0.1 on notebook 05", () => {
+  const course05 = resolve(__dirname, "../notebooks/05-training-loop.ipynb");
+  const stepOneLoss = (notebook: Notebook): string => /step 1: loss (\S+)/.exec(outputText(notebook))?.[1] ?? "none";
+
+  it("writes a copy whose injected cell and outputs show the new rate, with metadata.papermill.parameters", async () => {
+    const run = await captured(() => runCommand(["-p", "learningRate", "0.1", course05, "--out", join(out, "05")]));
+    expect(run.result, run.errors.join("\n")).toBe(0);
+    const executed = parseNotebook(readFileSync(join(out, "05/05-training-loop.ipynb"), "utf8"), "05");
+    // The stored outputs are the default run's (the regression suite checks them).
+    const stored = parseNotebook(readFileSync(course05, "utf8"), "05");
+    const parametersAt = stored.cells.findIndex((cell) => cell.metadata.tags?.includes("parameters"));
+    expect(joinText(stored.cells[parametersAt]!.source)).toMatch(/^const learningRate = 0\.01;/m);
+    const injected = executed.cells[parametersAt + 1]!;
+    expect(injected.metadata.tags).toEqual([INJECTED_TAG]);
+    expect(joinText(injected.source)).toMatch(/^const learningRate = 0\.1; \/\/ .*\(default 0\.01\)$/m);
+    expect(stepOneLoss(stored)).toBe("0.18096516");
+    expect(stepOneLoss(executed)).toBe("0.04410000");
+    expect((executed.metadata.papermill as { parameters: unknown }).parameters).toEqual({ learningRate: 0.1 });
+  });
+
+  it("refuses a name 05 does not declare, in one line", async () => {
+    const run = await captured(() => runCommand(["-p", "learning_rate", "0.1", course05, "--out", join(out, "never")]));
+    expect(run.result).toBe(2);
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]).toMatch(/^gradient-lab run: .*05-training-loop\.ipynb: the parameters cell declares no learning_rate \(it declares .*learningRate.*\)$/);
+    expect(run.stderr).toBe("");
+  });
+});
+
+describe("the course notebooks' parameters cells", () => {
+  it.each(courseNotebookNames())("%s: its parameters cell, if any, reads under run -p's rules", (name) => {
+    const parameters = readParameters(loadCourseNotebook(name), name);
+    if (parameters) expect(parameters.parameters.length).toBeGreaterThan(0);
   });
 });

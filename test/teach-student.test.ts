@@ -5,8 +5,9 @@ import { main as exportCommand } from "../kernel/commands/export";
 import { joinText, parseNotebook, type Cell, type CodeCell, type Notebook } from "../kernel/notebook/nbformat";
 import { runNotebooks } from "../kernel/runner";
 import { findLeaks, htmlText } from "../kernel/teach/leaks";
-import { secretLines, studentNotebook } from "../kernel/teach/solutions";
+import { normalizeSpace, secretLines, studentNotebook } from "../kernel/teach/solutions";
 import { captured } from "./helpers/captured";
+import { courseNotebookNames, loadCourseNotebook } from "./helpers/stored-notebook";
 
 const TEACH_FIXTURES = resolve(__dirname, "fixtures/teach");
 const teacher = parseNotebook(readFileSync(join(TEACH_FIXTURES, "exercises.ipynb"), "utf8"), "exercises.ipynb");
@@ -135,5 +136,13 @@ describe("gradient-lab export --student", () => {
     } finally {
       rmSync(occupied, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the course notebooks' solution markup", () => {
+  it.each(courseNotebookNames())("%s: every solution region is well formed and its student copy holds none of it", (name) => {
+    const notebook = loadCourseNotebook(name);
+    const student = JSON.stringify(studentNotebook(notebook, name));
+    for (const line of secretLines(notebook, name)) expect(normalizeSpace(student).includes(line), line).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { copyFile, cp, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { projectRoot } from "../kernelspec";
+import { projectRoot } from "../project-root";
 import { PLOTLY_FILE } from "./names";
 import { minifiedPlotlyPath } from "./plotly-source";
 

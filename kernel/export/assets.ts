@@ -1,6 +1,7 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { minifiedPlotlyPath } from "../display/plotly-source";
+import { projectRoot } from "../project-root";
 
 /**
  * The files every page shares, written once into `<site>/assets/`:
@@ -8,20 +9,8 @@ import { minifiedPlotlyPath } from "../display/plotly-source";
  * the site's own stylesheet and scripts.
  */
 
-/** kernel/export/assets holds site.css, site.js, theme.js; found from the package root so it works from dist/ too. */
-function packageRoot(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    try {
-      const pkg = require(path.join(dir, "package.json")) as { name?: string };
-      if (pkg.name === "gradient-lab") return dir;
-    } catch {
-      // no package.json here; keep climbing
-    }
-    if (path.dirname(dir) === dir) throw new Error(`cannot find the gradient-lab package root above ${__dirname}`);
-  }
-}
-
-export const siteAssetsDir = (): string => path.join(packageRoot(), "kernel", "export", "assets");
+/** kernel/export/assets holds site.css, site.js, theme.js, read from the project as they are. */
+export const siteAssetsDir = (): string => path.join(projectRoot(), "kernel", "export", "assets");
 
 /** KaTeX's CSS lists woff2, woff and ttf fonts; every browser we target takes woff2, so ship only those. */
 async function writeKatex(assets: string): Promise<void> {

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { minifiedPlotlyPath } from "../display/plotly-source";
-import { siteAssetsDir } from "./assets";
+import { projectRoot } from "../project-root";
 
 /**
  * The nbconvert path: `jupyter nbconvert --to html` with our templates in
@@ -15,7 +15,7 @@ export type NbconvertTemplate = "lab" | "classic";
 const templateName = (t: NbconvertTemplate): string => (t === "lab" ? "gradient-lab" : "gradient-lab-classic");
 
 export function nbconvertTemplatesDir(): string {
-  return path.join(siteAssetsDir(), "..", "..", "nbconvert", "templates");
+  return path.join(projectRoot(), "kernel", "nbconvert", "templates");
 }
 
 /** The arguments after `jupyter`; README shows the same command for people who call nbconvert themselves. */
