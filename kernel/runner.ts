@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
-import { mkdir, readdir } from "node:fs/promises";
+import { mkdir, stat } from "node:fs/promises";
 import { executeNotebook, type CellFailure, type ExecuteOptions } from "./notebook/execute";
 import { NotebookFormatError, readNotebook, writeNotebook, type Notebook } from "./notebook/nbformat";
 
@@ -29,13 +29,26 @@ export interface RunOptions extends ExecuteOptions {
 
 /** Where `run` writes a notebook's executed copy. */
 export function executedCopyPath(file: string, options: Pick<RunOptions, "outDir" | "inPlace">): string {
-  return options.inPlace ? file : join(resolve(options.outDir ?? "build/notebooks"), basename(file));
+  return options.inPlace ? file : join(resolve(options.outDir ?? DEFAULT_OUT_DIR), basename(file));
 }
 
-/** `notebooks/*.ipynb`, sorted, so the course runs in its chapter order. */
-export async function listNotebooks(folder: string): Promise<string[]> {
-  const names = await readdir(folder).catch(() => [] as string[]);
-  return names.filter((name) => name.endsWith(".ipynb")).sort().map((name) => join(folder, name));
+export const DEFAULT_OUT_DIR = "build/notebooks";
+
+/**
+ * Checks, before any kernel starts, that the folder for executed copies can
+ * be made: a file in its place (or above it) fails at once, not after the
+ * run. Nothing is created here; a run whose notebooks all fail writes nothing.
+ */
+export async function checkOutDir(dir = DEFAULT_OUT_DIR): Promise<void> {
+  for (let folder = resolve(dir); ; folder = dirname(folder)) {
+    const stats = await stat(folder).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return undefined;
+      throw new Error(`cannot use ${folder} for the executed notebooks (${error.code ?? error.message})`);
+    });
+    if (stats?.isDirectory()) return;
+    if (stats) throw new Error(`${folder} is a file, not a folder for the executed notebooks`);
+    if (dirname(folder) === folder) return;
+  }
 }
 
 /** At least one, never more than the machine's cores or the work there is. */

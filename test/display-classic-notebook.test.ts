@@ -1,6 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Browser } from "playwright-core";
@@ -8,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installKernelSpec } from "../kernel/kernelspec";
 import { installPlotlyNbextension } from "../kernel/display/nbextension";
 import { BROWSER_WAIT_MS, launchChromium } from "./export-chromium";
+import { startJupyterServer, type RunningServer } from "./helpers/jupyter-server";
 import { courseNotebookNames, loadCourseNotebook, storedFigureCount } from "./helpers/stored-notebook";
 import { needTools } from "./helpers/tools";
 
@@ -29,10 +28,9 @@ const tools = needTools("classic Notebook test", ["chromium", "jupyter", "jupyte
 describe.skipIf(tools.skip)("figures in Debian's classic Notebook", () => {
   let jupyterHome: string;
   let notebooks: string;
-  let server: ChildProcess | undefined;
+  let server: RunningServer | undefined;
   let browser: Browser;
   let base: string;
-  const serverLog: string[] = [];
 
   beforeAll(async () => {
     jupyterHome = mkdtempSync(join(tmpdir(), "gradient-lab-classic-"));
@@ -51,38 +49,18 @@ describe.skipIf(tools.skip)("figures in Debian's classic Notebook", () => {
     symlinkSync(join(ROOT, "node_modules"), join(jupyterHome, "node_modules"));
     cpSync(FIXTURE, join(notebooks, "show-figure.ipynb"));
     cpSync(COURSE, join(notebooks, "course"), { recursive: true, filter: (path) => !path.includes(".ipynb_checkpoints") });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    server = spawn(
+    server = await startJupyterServer(
       tools.path("jupyter"),
-      ["notebook", "--no-browser", `--port=${port}`, "--ip=127.0.0.1", "--NotebookApp.token=", "--NotebookApp.password=", "--NotebookApp.port_retries=0", `--notebook-dir=${notebooks}`, ...(process.getuid?.() === 0 ? ["--allow-root"] : [])],
-      {
-        env: { ...process.env, JUPYTER_PATH: data, JUPYTER_DATA_DIR: data, JUPYTER_CONFIG_DIR: join(jupyterHome, "config"), JUPYTER_RUNTIME_DIR: join(jupyterHome, "runtime") },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
+      (port) => ["notebook", "--no-browser", `--port=${port}`, "--ip=127.0.0.1", "--NotebookApp.token=", "--NotebookApp.password=", "--NotebookApp.port_retries=0", `--notebook-dir=${notebooks}`, ...(process.getuid?.() === 0 ? ["--allow-root"] : [])],
+      { ...process.env, JUPYTER_PATH: data, JUPYTER_DATA_DIR: data, JUPYTER_CONFIG_DIR: join(jupyterHome, "config"), JUPYTER_RUNTIME_DIR: join(jupyterHome, "runtime") },
     );
-    server.stdout?.on("data", (chunk) => serverLog.push(String(chunk)));
-    server.stderr?.on("data", (chunk) => serverLog.push(String(chunk)));
-    await waitForServer(`${base}/api`, server, serverLog);
+    base = server.base;
     ({ browser } = await launchChromium());
   });
 
   afterAll(async () => {
     await browser?.close();
-    if (server?.pid) {
-      // Shut the kernels down through the API first, so no tslab outlives the server.
-      try {
-        const kernels = (await (await fetch(`${base}/api/kernels`)).json()) as { id: string }[];
-        await Promise.all(kernels.map((kernel) => fetch(`${base}/api/kernels/${kernel.id}`, { method: "DELETE" })));
-      } catch {
-        // the server is already gone
-      }
-      const exited = server.exitCode === null ? new Promise((done) => server?.once("exit", done)) : Promise.resolve();
-      server.kill("SIGTERM");
-      const stubborn = setTimeout(() => server?.kill("SIGKILL"), 10_000);
-      await exited;
-      clearTimeout(stubborn);
-    }
+    await server?.stop();
     rmSync(jupyterHome, { recursive: true, force: true });
   });
 
@@ -181,27 +159,3 @@ describe.skipIf(tools.skip)("figures in Debian's classic Notebook", () => {
     }
   }
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolvePort(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
-async function waitForServer(url: string, server: ChildProcess, log: string[]): Promise<void> {
-  for (const deadline = Date.now() + 180_000; Date.now() < deadline; ) {
-    if (server.exitCode !== null) throw new Error(`the Notebook server exited with code ${server.exitCode}; its log:\n${log.join("")}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((wake) => setTimeout(wake, 200));
-  }
-  throw new Error(`the Notebook server did not answer at ${url}; its log:\n${log.join("")}`);
-}

@@ -1,12 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../kernel/commands/export";
 import { newPageEnv, renderMarkdown } from "../kernel/export/markdown";
-import { parseNotebook } from "../kernel/export/notebook";
+import { joinText, parseNotebook, type Attachments } from "../kernel/notebook/nbformat";
 import { jsonForScript, renderOutput } from "../kernel/export/outputs";
-import { firstSentence } from "../kernel/export/page";
+import { firstSentence, renderNotebook } from "../kernel/export/page";
 import { sanitize } from "../kernel/export/sanitize";
 import { minifiedPlotlyPath } from "../kernel/display/plotly-source";
 import { describeSite, exportSite, type SiteReport } from "../kernel/export/site";
@@ -71,6 +71,7 @@ describe("outputs", () => {
         "application/vnd.plotly.v1+json": { data: [{ y: [1], name: "</script><script>alert(1)</script>" }], layout: {} },
         "text/html": "<script>alert(2)</script>",
       },
+      metadata: {},
     });
     expect(html).toContain('<script type="application/json" class="gl-figure-data">');
     expect(html).not.toContain("alert(2)");
@@ -81,7 +82,7 @@ describe("outputs", () => {
 
   it("accepts a figure stored as JSON text, and keeps animation frames", () => {
     const figure = { data: [{ y: [1, 2] }], layout: { title: { text: "t" } }, frames: [{ name: "f1", data: [{ y: [2, 1] }] }] };
-    const html = render({ output_type: "display_data", data: { "application/vnd.plotly.v1+json": JSON.stringify(figure) } });
+    const html = render({ output_type: "display_data", data: { "application/vnd.plotly.v1+json": JSON.stringify(figure) }, metadata: {} });
     const island = html.slice(html.indexOf(">", html.indexOf("gl-figure-data")) + 1, html.lastIndexOf("</script>"));
     expect(JSON.parse(island)).toEqual({ ...figure, config: {} });
   });
@@ -91,7 +92,7 @@ describe("outputs", () => {
   });
 
   it("reports a figure without data by notebook and cell", () => {
-    expect(() => render({ output_type: "display_data", data: { "application/vnd.plotly.v1+json": { layout: {} } } })).toThrow(
+    expect(() => render({ output_type: "display_data", data: { "application/vnd.plotly.v1+json": { layout: {} } }, metadata: {} })).toThrow(
       'test: application/vnd.plotly.v1+json output has no "data" list',
     );
   });
@@ -99,7 +100,7 @@ describe("outputs", () => {
   it("sanitizes HTML outputs unless trusted, and keeps data-URI images only", () => {
     const html = '<p>ok</p><script>x()</script><img src="data:image/png;base64,AAAA"><img src="https://example.com/t.png">';
     expect(sanitize(html)).toBe('<p>ok</p><img src="data:image/png;base64,AAAA" />');
-    const output = { output_type: "display_data" as const, data: { "text/html": html } };
+    const output = { output_type: "display_data" as const, data: { "text/html": html }, metadata: {} };
     expect(render(output)).not.toContain("<script>");
     expect(render(output, true)).toContain("<script>x()</script>");
   });
@@ -116,7 +117,7 @@ describe("index summaries", () => {
 describe("markdown attachments (pasted images)", () => {
   const png = "iVBORw0KGgoAAAANSUhEUgAAAAwAAAAICAIAAABChommAAAAEUlEQVR4nGPwqVhBEDGMKgIAzTqIgZXMVysAAAAASUVORK5CYII=";
   const attachments = { "seed net.png": { "image/png": png }, "plot.svg": { "text/plain": "no image", "image/svg+xml": "PHN2Zy8+" } };
-  const render = (source: string, trusted = false) => renderMarkdown(source, newPageEnv(), trusted, attachments);
+  const render = (source: string, trusted = false, own: Attachments = attachments) => renderMarkdown(source, newPageEnv(), trusted, own);
 
   it("inlines Markdown and raw-HTML attachment images as data URIs that survive the sanitizer", () => {
     expect(render("![the seed network](attachment:seed%20net.png)")).toBe(`<p><img src="data:image/png;base64,${png}" alt="the seed network" /></p>\n`);
@@ -131,27 +132,38 @@ describe("markdown attachments (pasted images)", () => {
   it("reads attachments from the notebook, and names the cell when they are malformed", () => {
     const cell = { cell_type: "markdown", source: "![a](attachment:x.png)", attachments: { "x.png": { "image/png": ["iVBOR", "w0K"] } } };
     const nb = parseNotebook(JSON.stringify({ nbformat: 4, cells: [cell] }), "e.ipynb");
-    expect(nb.cells[0]).toEqual({ cell_type: "markdown", source: "![a](attachment:x.png)", attachments: { "x.png": { "image/png": "iVBORw0K" } } });
+    const markdown = nb.cells[0]!;
+    expect(render(joinText(markdown.source), false, markdown.cell_type === "markdown" ? markdown.attachments : undefined)).toBe('<p><img src="data:image/png;base64,iVBORw0K" alt="a" /></p>\n');
     const bad = JSON.stringify({ nbformat: 4, cells: [{ ...cell, attachments: { "x.png": "iVBOR" } }] });
-    expect(() => parseNotebook(bad, "f.ipynb")).toThrow('f.ipynb: cell 1.attachments["x.png"]: expected a MIME bundle object');
+    expect(() => parseNotebook(bad, "f.ipynb")).toThrow('f.ipynb: cell 1 attachment "x.png" is not a MIME bundle object');
   });
 });
 
 describe("reading notebooks", () => {
   it("names the file and the cell in errors", () => {
-    expect(() => parseNotebook("{", "a.ipynb")).toThrow(/^a\.ipynb: not valid JSON/);
-    expect(() => parseNotebook('{"nbformat": 3, "cells": []}', "b.ipynb")).toThrow("b.ipynb: nbformat 3 is not supported (need 4)");
+    expect(() => parseNotebook("{", "a.ipynb")).toThrow(/^a\.ipynb: not JSON/);
+    expect(() => parseNotebook('{"nbformat": 3, "cells": []}', "b.ipynb")).toThrow("b.ipynb: wrong nbformat 3, only nbformat 4 is supported");
     const badCell = JSON.stringify({ nbformat: 4, cells: [{ cell_type: "markdown", source: "" }, { cell_type: "picture", source: "" }] });
-    expect(() => parseNotebook(badCell, "c.ipynb")).toThrow('c.ipynb: cell 2: unknown cell_type "picture"');
+    expect(() => parseNotebook(badCell, "c.ipynb")).toThrow('c.ipynb: cell 2 has cell_type "picture"');
   });
 
-  it("joins line lists and reads the trust marker", () => {
+  it("renders sources and outputs stored as line lists", () => {
+    const stream = { output_type: "stream", name: "stdout", text: ["one\n", "two\n"] };
     const nb = parseNotebook(
-      JSON.stringify({ nbformat: 4, metadata: { "gradient-lab": { trusted: true } }, cells: [{ cell_type: "markdown", source: ["# A\n", "b"] }] }),
+      JSON.stringify({ nbformat: 4, cells: [{ cell_type: "markdown", source: ["# A\n", "b"] }, { cell_type: "code", source: ["x\n", "y"], outputs: [stream] }] }),
       "d.ipynb",
     );
-    expect(nb.cells[0]).toEqual({ cell_type: "markdown", source: "# A\nb" });
-    expect(nb.markedTrusted).toBe(true);
+    const page = renderNotebook(nb, "d.ipynb", "d", "show", false);
+    expect(page.title).toBe("A");
+    expect(page.body).toContain("<p>b</p>");
+    expect(page.body).toContain('<pre class="gl-stream gl-stdout">one\ntwo\n</pre>');
+  });
+
+  it("names the file, cell and output of a malformed output, and of JSON that is not a notebook", () => {
+    const cells = (output: unknown) => JSON.stringify({ nbformat: 4, cells: [{ cell_type: "code", source: "", outputs: [output] }] });
+    expect(() => parseNotebook(cells(null), "e.ipynb")).toThrow("e.ipynb: cell 1 output 1 is null, not an output object");
+    expect(() => parseNotebook(cells({ output_type: "display_data" }), "e.ipynb")).toThrow('e.ipynb: cell 1 output 1 is display_data without a "data" object');
+    expect(() => parseNotebook("null", "n.ipynb")).toThrow("n.ipynb: not a notebook: the JSON is not an object");
   });
 });
 
@@ -265,6 +277,29 @@ describe("gradient-lab export (command)", () => {
       expect(printed).toContain("plotly.js: 1 copy (assets/plotly.js");
     } finally {
       log.mockRestore();
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  it("names a notebook that is JSON null and a folder named x.ipynb, exports the rest and exits 1", async () => {
+    const work = mkdtempSync(path.join(tmpdir(), "gl-export-cli-"));
+    const from = path.join(work, "notebooks");
+    mkdirSync(from);
+    cpSync(path.join(FIXTURES, "01-the-loss.ipynb"), path.join(from, "01-the-loss.ipynb"));
+    writeFileSync(path.join(from, "02-null.ipynb"), "null");
+    mkdirSync(path.join(from, "03-x.ipynb"));
+    const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const err = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      expect(await main(["--html", "--from", from, "--out", path.join(work, "site")])).toBe(1);
+      expect(err.mock.calls.map((c) => String(c[0]))).toEqual([
+        `gradient-lab export: skipped ${path.join(from, "02-null.ipynb")}: not a notebook: the JSON is not an object`,
+        `gradient-lab export: skipped ${path.join(from, "03-x.ipynb")}: cannot be read (EISDIR)`,
+      ]);
+      expect(readdirSync(path.join(work, "site")).filter((file) => file.endsWith(".html")).sort()).toEqual(["01-the-loss.html", "index.html"]);
+    } finally {
+      log.mockRestore();
+      err.mockRestore();
       rmSync(work, { recursive: true, force: true });
     }
   });

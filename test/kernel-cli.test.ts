@@ -1,8 +1,11 @@
+import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { main as kernelCommand } from "../kernel/commands/kernel";
 import { main as runCommand } from "../kernel/commands/run";
+import { kernelLauncher, kernelSpec } from "../kernel/kernelspec";
 import { main as testCommand } from "../kernel/commands/test";
 import type { ProgressEvent } from "../kernel/notebook/execute";
 import { clearProgressLine, terminalProgress } from "../kernel/progress";
@@ -303,6 +306,45 @@ describe("gradient-lab run flag validation", () => {
     expect(result).toBe(1);
     expect(errors).toEqual([`FAIL ${missing}: cannot be read (ENOENT)`]);
     expect(logs).toEqual(["1 notebooks: 0 executed, 1 failed"]);
+  });
+});
+
+describe("bad input, refused in one line before anything runs", () => {
+  it("test names the notebook, cell and output of `outputs: [null]` and of a display_data without data", async () => {
+    const cell = (output: unknown) => ({ cell_type: "code", source: "1", metadata: {}, outputs: [output], execution_count: 1 });
+    const nullOutput = join(work, "null-output.ipynb");
+    const noData = join(work, "no-data.ipynb");
+    writeFileSync(nullOutput, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [cell(null)] }));
+    writeFileSync(noData, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: "markdown", source: "", metadata: {} }, cell({ output_type: "display_data", metadata: {} })] }));
+    const { result, errors, stderr } = await captured(() => testCommand([nullOutput, noData]));
+    expect(result).toBe(1);
+    expect(errors).toEqual([`FAIL ${nullOutput}: cell 1 output 1 is null, not an output object`, `FAIL ${noData}: cell 2 output 1 is display_data without a "data" object`]);
+    expect(stderr).not.toContain("kernel started");
+  });
+
+  it("run --out naming an existing file fails in one line, and no kernel starts", async () => {
+    const file = join(work, "a-file");
+    writeFileSync(file, "not a folder");
+    const { result, errors, stderr } = await captured(() => runCommand(["--out", file, join(work, "infinite-loop.ipynb")]));
+    expect(result).toBe(2);
+    expect(errors[0]!.split("\n")[0]).toBe(`--out: ${file} is a file, not a folder for the executed notebooks`);
+    expect(stderr).not.toContain("kernel started");
+    expect(readFileSync(file, "utf8")).toBe("not a folder");
+  });
+
+  it("a kernel.json whose project has moved says so in one line in the kernel's log", () => {
+    const moved = kernelLauncher("/projects/moved-away");
+    const argv = kernelSpec().argv.map((arg) => (arg === kernelLauncher() ? moved : arg.replace("{connection_file}", join(work, "connection.json"))));
+    const kernel = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8", timeout: 60_000 });
+    expect(kernel.status).toBe(1);
+    expect(kernel.stderr.trim()).toBe(`gradient-lab kernel: ${moved} is missing (the project was moved, deleted or not built); run gradient-lab kernel install again from the project`);
+  });
+
+  it('kernel install --prefix "" is refused instead of installing into the current folder', async () => {
+    const { result, errors, logs } = await captured(() => kernelCommand(["install", "--prefix", ""]));
+    expect(result).toBe(2);
+    expect(errors[0]!.split("\n")[0]).toBe("--prefix wants a folder, got an empty string");
+    expect(logs).toEqual([]);
   });
 });
 

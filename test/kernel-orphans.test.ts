@@ -98,8 +98,11 @@ describe.each(COMMANDS)("`gradient-lab %s` ended mid-cell", (command, flags) => 
       const [kernel, child] = readFileSync(pidsFile, "utf8").split(" ").map(Number) as [number, number];
       expect([isAlive(kernel), isAlive(child), connectionFolders(tmp).length]).toEqual([true, true, 1]);
 
+      const killedAt = Date.now();
       cli.kill(signal);
       await exited;
+      // The house rule: Ctrl-C and SIGTERM end any command within a second.
+      if (signal === "SIGINT" || signal === "SIGTERM") expect(Date.now() - killedAt, `${command} ended by ${signal}`).toBeLessThan(1000);
       const took = await within(CLEANUP_BOUND_MS, () => !isAlive(kernel) && !isAlive(child) && connectionFolders(tmp).length === 0);
       expect({ kernel: isAlive(kernel), child: isAlive(child), folders: connectionFolders(tmp) }).toEqual({ kernel: false, child: false, folders: [] });
       expect(took, `everything gone within ${CLEANUP_BOUND_MS} ms of the command's end`).toBeDefined();

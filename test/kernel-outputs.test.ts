@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { OutputCollector } from "../kernel/notebook/outputs";
 import { newMessage } from "../kernel/wire/message";
-import { parseNotebook, NotebookFormatError } from "../kernel/notebook/nbformat";
+import { parseNotebook, NotebookFormatError, type CodeCell } from "../kernel/notebook/nbformat";
+import { errorText } from "../kernel/notebook/execute";
+import { REPORT_LINE_CHARS } from "../kernel/clip";
 
 const iopub = (type: string, content: Record<string, unknown>) => newMessage(type, content, "test");
 
@@ -40,5 +42,13 @@ describe("parseNotebook", () => {
     expect(problem('{"nbformat": 4, "cells": [{"cell_type": "code"}]}')).toBe("nb.ipynb: cell 1 has no source text");
     expect(problem('{"nbformat": 4, "cells": [{"cell_type": "picture", "source": ""}]}')).toBe('nb.ipynb: cell 1 has cell_type "picture"');
     expect(problem('{"nbformat": 4, "cells": []}')).toBe("accepted");
+  });
+});
+
+describe("a failed cell's error text", () => {
+  it("cuts a 5 MB stderr line to a few hundred characters and drops stack frames", () => {
+    const line = "E".repeat(5_000_000);
+    const cell: CodeCell = { cell_type: "code", source: "", metadata: {}, execution_count: 1, outputs: [{ output_type: "stream", name: "stderr", text: `Error: ${line}\n    at frame (x.ts:1:1)\n` }] };
+    expect(errorText(cell)).toBe(`Error: ${"E".repeat(REPORT_LINE_CHARS - 7)}... (${5_000_007 - REPORT_LINE_CHARS} more characters)`);
   });
 });

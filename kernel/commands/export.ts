@@ -1,6 +1,6 @@
 import { exportNbconvert } from "../export/nbconvert";
 import { describeSite, exportSite, type CodeMode } from "../export/site";
-import { listNotebooks } from "../runner";
+import { listNotebooks } from "../notebook/nbformat";
 import { describeStudentEdition, exportStudentEdition } from "../teach/student-edition";
 
 const USAGE = `usage: gradient-lab export --html [--out site/] [--from build/notebooks] [--hide-code|--fold-code] [--title TEXT] [--trust-marked]
@@ -75,7 +75,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     const report = await exportSite({ from: args.from ?? "build/notebooks", out: args.out ?? "site", code: args.code, title: args.title, trustMarked: args.trustMarked });
     console.log(describeSite(report));
-    return 0;
+    for (const problem of report.skipped) console.error(`gradient-lab export: skipped ${problem}`);
+    return report.skipped.length > 0 ? 1 : 0;
   } catch (err) {
     console.error(`gradient-lab export: ${(err as Error).message}`);
     return 1;

@@ -1,6 +1,7 @@
 import { basename, resolve } from "node:path";
 import { clearProgressLine, terminalProgress } from "../progress";
-import { boundJobs, describeProblem, listNotebooks, runNotebooks } from "../runner";
+import { listNotebooks } from "../notebook/nbformat";
+import { boundJobs, checkOutDir, describeProblem, runNotebooks } from "../runner";
 import { ParametersError } from "../teach/parameters";
 import { parameterHooks, takeParameterFlags } from "../teach/run-parameters";
 import { positiveNumber, UsageError, runCommand, withUsage } from "./args";
@@ -42,6 +43,7 @@ async function runWithParameters(parameterFlags: ReturnType<typeof takeParameter
         seen.set(name, file);
       }
     }
+    if (!values["in-place"]) await checkOutDir(values.out).catch((error: Error) => Promise.reject(new UsageError(`--out: ${error.message}`)));
     let hooks: Awaited<ReturnType<typeof parameterHooks>>;
     try {
       hooks = await parameterHooks(files, parameterFlags.given, values.parameters, { outDir: values.out, inPlace: values["in-place"] });

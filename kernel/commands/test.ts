@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
-import { NotebookFormatError } from "../notebook/nbformat";
+import { listNotebooks, NotebookFormatError } from "../notebook/nbformat";
 import { clearProgressLine, terminalProgress } from "../progress";
 import { formatRegression, refreshStoredOutputs, regressNotebook, type RegressionResult } from "../regression/harness";
-import { listNotebooks } from "../runner";
+
 import { positiveNumber, runCommand } from "./args";
 
 const USAGE = `usage: gradient-lab test [--update] [--timeout S] [notebooks...]

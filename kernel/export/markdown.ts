@@ -1,7 +1,7 @@
 import MarkdownIt = require("markdown-it");
 import { highlightCode } from "./highlight";
 import { MathSlots, mathPlugin } from "./math";
-import type { Attachments } from "./notebook";
+import { joinText, type Attachments } from "../notebook/nbformat";
 import { DATA_URI_IMAGE_TYPES, sanitize } from "./sanitize";
 
 /** A heading found while rendering a page, for its table of contents. */
@@ -112,9 +112,9 @@ export function renderMarkdown(source: string, page: PageEnv, trusted: boolean, 
 function inlineAttachments(html: string, attachments: Attachments): string {
   return html.replace(/(\ssrc=)(["'])attachment:([^"']*)\2/gi, (whole, attribute: string, quote: string, encoded: string) => {
     const bundle = attachments[decodeEntities(safeDecodeURI(encoded))] ?? attachments[encoded];
-    const mime = DATA_URI_IMAGE_TYPES.find((type) => typeof bundle?.[type] === "string");
+    const mime = DATA_URI_IMAGE_TYPES.find((type) => bundle?.[type] !== undefined);
     if (!bundle || !mime) return whole;
-    return `${attribute}${quote}data:${mime};base64,${(bundle[mime] ?? "").replace(/\s+/g, "")}${quote}`;
+    return `${attribute}${quote}data:${mime};base64,${joinText(bundle[mime] ?? "").replace(/\s+/g, "")}${quote}`;
   });
 }
 

@@ -1,7 +1,7 @@
 import { PLOTLY_MIME } from "../display/names";
 import { renderLatex } from "./math";
 import { renderMarkdown, type PageEnv } from "./markdown";
-import type { MimeBundle, Output } from "./notebook";
+import { joinText, type Output } from "../notebook/nbformat";
 import { offlineFigure } from "./offline-figure";
 import { escapeHtml, sanitize } from "./sanitize";
 
@@ -41,9 +41,13 @@ function renderFigure(figure: unknown, label: string, trusted: boolean): string 
   return `<figure class="gl-figure"><div class="gl-plot"></div><script type="application/json" class="gl-figure-data">${jsonForScript(island)}</script>${note}</figure>`;
 }
 
+type MimeBundle = Record<string, unknown>;
+
+/** A text MIME value, stored as one string or as a list of lines. */
 const text = (bundle: MimeBundle, mime: string): string | undefined => {
   const value = bundle[mime];
-  return typeof value === "string" ? value : undefined;
+  if (typeof value === "string") return value;
+  return Array.isArray(value) && value.every((line) => typeof line === "string") ? joinText(value) : undefined;
 };
 
 function renderImage(bundle: MimeBundle, mime: string): string | undefined {
@@ -81,7 +85,7 @@ export function renderOutput(output: Output, page: PageEnv, trusted: boolean, la
   switch (output.output_type) {
     case "stream": {
       const kind = output.name === "stderr" ? "gl-stderr" : "gl-stdout";
-      return `<pre class="gl-stream ${kind}">${escapeHtml(stripAnsi(output.text))}</pre>`;
+      return `<pre class="gl-stream ${kind}">${escapeHtml(stripAnsi(joinText(output.text)))}</pre>`;
     }
     case "error": {
       const trace = output.traceback.length > 0 ? output.traceback.join("\n") : `${output.ename}: ${output.evalue}`;

@@ -1,6 +1,6 @@
 import { highlightCode } from "./highlight";
 import { firstParagraph, newPageEnv, renderInlineMarkdown, renderMarkdown, type Heading } from "./markdown";
-import type { Notebook } from "./notebook";
+import { joinText, type Notebook } from "../notebook/nbformat";
 import { countFigures, renderOutput } from "./outputs";
 import { escapeHtml } from "./sanitize";
 
@@ -37,18 +37,25 @@ export function firstSentence(paragraph: string): string {
   return end ? flat.slice(0, end.index + 1) : flat;
 }
 
-/** Renders every cell of a notebook; `trusted` lets its HTML through unsanitized. */
-export function renderNotebook(nb: Notebook, fallbackTitle: string, code: CodeMode, trusted: boolean): RenderedNotebook {
+/** The language the notebook's code is in (`metadata.language_info.name`), for the highlighter. */
+function notebookLanguage(nb: Notebook): string {
+  const name = (nb.metadata.language_info as { name?: unknown } | undefined)?.name;
+  return typeof name === "string" ? name : "typescript";
+}
+
+/** Renders every cell of a notebook; `trusted` lets its HTML through unsanitized. `file` names it in errors. */
+export function renderNotebook(nb: Notebook, file: string, fallbackTitle: string, code: CodeMode, trusted: boolean): RenderedNotebook {
   const env = newPageEnv();
   let summarySource = "";
   const parts = nb.cells.map((cell, i) => {
-    const label = `${nb.file}: cell ${i + 1}`;
+    const label = `${file}: cell ${i + 1}`;
+    const source = joinText(cell.source);
     switch (cell.cell_type) {
       case "markdown":
-        if (!summarySource) summarySource = firstParagraph(cell.source);
-        return `<section class="gl-cell gl-markdown">${renderMarkdown(cell.source, env, trusted, cell.attachments)}</section>`;
+        if (!summarySource) summarySource = firstParagraph(source);
+        return `<section class="gl-cell gl-markdown">${renderMarkdown(source, env, trusted, cell.attachments)}</section>`;
       case "code": {
-        const input = renderCodeInput(cell.source, nb.language, code);
+        const input = renderCodeInput(source, notebookLanguage(nb), code);
         const outputs = cell.outputs.map((o, j) => renderOutput(o, env, trusted, `${label}, output ${j + 1}`)).join("\n");
         if (!input && !outputs) return "";
         return `<section class="gl-cell gl-code-cell">${input}${outputs ? `<div class="gl-outputs">${outputs}</div>` : ""}</section>`;

@@ -2,7 +2,7 @@ import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { writeAssets } from "./assets";
 import { indexPage, notebookPage, type PageLink } from "./layout";
-import { listNotebooks, readNotebook } from "./notebook";
+import { listNotebooks, NotebookFormatError, readNotebook, type Notebook } from "../notebook/nbformat";
 import { renderNotebook, type CodeMode, type RenderedNotebook } from "./page";
 import { formatBytes, measureSite, type SiteMeasure } from "./report";
 
@@ -40,7 +40,20 @@ export interface SiteReport extends SiteMeasure {
   out: string;
   index: string;
   pages: SitePage[];
+  /** Notebooks that could not be read, each with its problem ("file: problem"); the rest were exported. */
+  skipped: string[];
   plotly: { file: string };
+}
+
+/**
+ * The trust marker: notebook metadata `"gradient-lab": {"trusted": true}` (the
+ * object that also holds the regression harness's settings). It counts only
+ * when whoever exports also opts in (`trustMarked`), since anyone can write
+ * the marker into a file.
+ */
+function isMarkedTrusted(nb: Notebook): boolean {
+  const lab = nb.metadata["gradient-lab"] as { trusted?: unknown } | undefined;
+  return lab?.trusted === true;
 }
 
 /** Marks a folder as ours, so a later export may replace it without deleting someone's files. */
@@ -71,17 +84,27 @@ export async function exportSite(options: ExportOptions): Promise<SiteReport> {
   const code = options.code ?? "show";
   const courseTitle = options.title ?? "gradient-lab course";
   const sources = await listNotebooks(options.from);
+  if (sources.length === 0) throw new Error(`notebook folder ${options.from} holds no .ipynb files`);
 
   const rendered: Array<{ source: string; file: string; trusted: boolean; page: RenderedNotebook }> = [];
+  const skipped: string[] = [];
   const taken = new Map<string, string>();
   for (const source of sources) {
-    const nb = await readNotebook(source);
+    let nb: Notebook;
+    try {
+      nb = await readNotebook(source);
+    } catch (error) {
+      // One unreadable notebook is named and left out; the course's other pages still export.
+      if (!(error instanceof NotebookFormatError)) throw error;
+      skipped.push(error.message);
+      continue;
+    }
     const file = pageFileName(source);
     const clash = taken.get(file);
     if (clash) throw new Error(`${source} and ${clash} would both become ${file}; rename one of them`);
     taken.set(file, source);
-    const trusted = Boolean(options.trustMarked) && nb.markedTrusted;
-    rendered.push({ source, file, trusted, page: renderNotebook(nb, path.basename(source, ".ipynb"), code, trusted) });
+    const trusted = Boolean(options.trustMarked) && isMarkedTrusted(nb);
+    rendered.push({ source, file, trusted, page: renderNotebook(nb, source, path.basename(source, ".ipynb"), code, trusted) });
   }
 
   const out = path.resolve(options.out);
@@ -115,6 +138,7 @@ export async function exportSite(options: ExportOptions): Promise<SiteReport> {
       out,
       index: "index.html",
       pages: rendered.map((r) => ({ source: r.source, file: r.file, title: r.page.title, figures: r.page.figures, trusted: r.trusted })),
+      skipped,
       plotly: { file: assets.plotlyFile },
     };
   } catch (err) {

@@ -5,6 +5,7 @@ import type { JupyterMessage } from "../wire/message";
 import type { KernelSpec } from "../kernelspec";
 import { cellTags, joinText, type CodeCell, type Notebook, type Output } from "./nbformat";
 import { OutputCollector } from "./outputs";
+import { clipLine } from "../clip";
 
 /** Tags understood the way nbval understands them. */
 export const TAG_SKIP = "nbval-skip";
@@ -144,6 +145,7 @@ export function errorText(cell: CodeCell): string {
     .join("\n")
     .split("\n")
     .filter((line) => !/^\s+at /.test(line))
+    .map(clipLine)
     .join("\n")
     .trim();
   return text || "the cell failed without an error message";

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { rmSync } from "node:fs";
+import { chmod, readdir, readFile, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 /** The parts of nbformat 4.5 this project reads and writes. */
@@ -42,8 +43,11 @@ export interface TextCell {
   id?: string;
   source: MultilineString;
   metadata: CellMetadata;
-  attachments?: Record<string, unknown>;
+  attachments?: Attachments;
 }
+
+/** A markdown cell's pasted images: name -> MIME type -> base64 data, as nbformat stores them. */
+export type Attachments = Record<string, Record<string, MultilineString>>;
 export type Cell = CodeCell | TextCell;
 
 export interface CellMetadata {
@@ -142,7 +146,6 @@ function checkOutput(output: unknown, where: string, file: string): void {
   }
 }
 
-/** A markdown cell's pasted images: name -> MIME type -> base64 text. */
 function checkAttachments(attachments: unknown, where: string, file: string): void {
   if (!isObject(attachments)) throw new NotebookFormatError(file, `${where} has attachments that are not an object of name -> MIME bundle`);
   for (const [name, bundle] of Object.entries(attachments)) {
@@ -167,6 +170,25 @@ export async function readNotebook(file: string): Promise<Notebook> {
   return parseNotebook(text, file);
 }
 
+/**
+ * The `.ipynb` entries of a folder, sorted by name (the course's chapter
+ * order: 01-…, 02-…); hidden ones (editor and checkpoint copies) are left out.
+ * An entry that is not a readable notebook is listed all the same, so the
+ * caller reports it by name when it reads it.
+ */
+export async function listNotebooks(folder: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch (error) {
+    throw new Error(`notebook folder ${folder} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  return names
+    .filter((name) => name.endsWith(".ipynb") && !name.startsWith("."))
+    .sort()
+    .map((name) => join(folder, name));
+}
+
 /** nbformat 4.5 wants an id on every cell; old notebooks get fresh ones. */
 export function withCellIds(notebook: Notebook): Notebook {
   const used = new Set<string>();
@@ -185,17 +207,62 @@ export function formatNotebook(notebook: Notebook): string {
 }
 
 /**
+ * Our temporary files: `.<name>.gradient-lab-<pid>-<random>.tmp` beside the
+ * file they replace, so a later write can tell the leftovers of a run that
+ * was killed (its pid gone) from anything else in the folder.
+ */
+const temporaryName = (name: string): string => `.${name}.gradient-lab-${process.pid}-${randomBytes(3).toString("hex")}.tmp`;
+const TEMPORARY = /^\.(.+)\.gradient-lab-(\d+)-[0-9a-f]+\.tmp$/;
+
+/** Temporary files being written now; removed if this process exits (Ctrl-C, SIGTERM) before the rename. */
+const pending = new Set<string>();
+process.once("exit", () => {
+  for (const file of pending) rmSync(file, { force: true });
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Removes temporary copies of `name` that a run killed mid-write (SIGKILL) left in `folder`. */
+async function removeLeftovers(folder: string, name: string): Promise<void> {
+  const entries = await readdir(folder).catch(() => [] as string[]);
+  for (const entry of entries) {
+    const match = TEMPORARY.exec(entry);
+    if (match && match[1] === name && !isAlive(Number(match[2]))) await rm(join(folder, entry), { force: true });
+  }
+}
+
+/**
  * Writes next to the target, then renames: a reader (or a crash) sees the old
- * file or the new one, never half of one.
+ * file or the new one, never half of one. A symlink is written through (its
+ * target is replaced, the link stays) and an existing file keeps its mode.
  */
 export async function writeFileAtomically(file: string, text: string): Promise<void> {
-  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(3).toString("hex")}.tmp`);
+  const target = await realpath(file).catch(() => file);
+  const folder = dirname(target);
+  await removeLeftovers(folder, basename(target));
+  const mode = await stat(target).then(
+    (stats) => stats.mode & 0o7777,
+    () => undefined,
+  );
+  const temporary = join(folder, temporaryName(basename(target)));
+  pending.add(temporary);
   try {
-    await writeFile(temporary, text);
-    await rename(temporary, file);
+    // Private while it is written; the original's mode is set before it takes the original's place.
+    await writeFile(temporary, text, mode === undefined ? {} : { mode: 0o600 });
+    if (mode !== undefined) await chmod(temporary, mode);
+    await rename(temporary, target);
   } catch (error) {
     await rm(temporary, { force: true });
     throw error;
+  } finally {
+    pending.delete(temporary);
   }
 }
 

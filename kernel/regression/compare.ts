@@ -1,6 +1,7 @@
 import { PLOTLY_MIME } from "../display/names";
 import { createHash } from "node:crypto";
 import { joinText, type Output } from "../notebook/nbformat";
+import { clipLine } from "../clip";
 import { checkDeadline, NO_DEADLINE, type Deadline } from "./deadline";
 import { compareText, type Tolerance } from "./numbers";
 import { sanitize, type RegressionSettings } from "./settings";
@@ -59,8 +60,6 @@ function sortKeys(value: unknown): unknown {
 
 /** Above this many line pairs the changed middle is shown without alignment: the table would cost too much. */
 const ALIGNMENT_LIMIT = 1_000_000;
-/** Each diff line is cut to this many characters: a 50 MB output line must not reach the terminal whole. */
-export const DIFF_LINE_CHARS = 240;
 /** At most this many changed lines are listed; the rest are counted. */
 export const DIFF_CHANGED_LINES = 200;
 
@@ -127,10 +126,6 @@ function alignedMiddle(expected: string[], actual: string[], tolerance: Toleranc
 
 function unchangedNote(count: number): string {
   return `  ... ${count} unchanged line${count === 1 ? "" : "s"}`;
-}
-
-function clipLine(line: string): string {
-  return line.length <= DIFF_LINE_CHARS ? line : `${line.slice(0, DIFF_LINE_CHARS)}... (${line.length - DIFF_LINE_CHARS} more characters)`;
 }
 
 function limitChanges(lines: string[]): string[] {

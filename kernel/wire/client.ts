@@ -16,6 +16,18 @@ interface PendingRequest {
 export type IopubListener = (message: JupyterMessage) => void;
 
 /**
+ * The largest message taken from the kernel. A bigger one makes zeromq drop
+ * that connection before the message is held in memory (the client emits
+ * "disconnected"; the cell then ends at its timeout). Far above any honest
+ * output: a cell printing 10 MB sends 10 MB. A dropped connection does not
+ * fail the run by itself: under heavy load one was reported for a kernel
+ * that was still fine.
+ */
+export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+/** How many recent message ids are remembered to refuse a replayed message. */
+const REMEMBERED_IDS = 100_000;
+
+/**
  * A Jupyter client over ZeroMQ: DEALER sockets for shell and control, a SUB
  * socket for iopub. Every message is signed; every received message is
  * verified and dropped (with a "rejected" event) when its signature fails.
@@ -25,21 +37,36 @@ export class KernelClient extends EventEmitter {
   readonly session = randomUUID();
   /** How many received messages were dropped for a bad signature. */
   rejectedCount = 0;
-  private readonly shell = new zmq.Dealer({ linger: 0 });
-  private readonly control = new zmq.Dealer({ linger: 0 });
-  // No receive limit: the kernel (kernel/tslab/ordered-sends.ts) drops nothing, and neither may we.
-  private readonly iopub = new zmq.Subscriber({ linger: 0, receiveHighWaterMark: 0 });
+  private readonly shell: zmq.Dealer;
+  private readonly control: zmq.Dealer;
+  private readonly iopub: zmq.Subscriber;
+  /** Ids of the messages received lately: a replayed message carries a valid signature but an id already seen. */
+  private readonly seen = new Set<string>();
   private readonly pending = new Map<string, PendingRequest>();
   private readonly iopubListeners = new Map<string, IopubListener>();
   private failure: Error | undefined;
   private closed = false;
 
-  private constructor(private readonly info: ConnectionInfo) {
+  private constructor(
+    private readonly info: ConnectionInfo,
+    maxMessageBytes: number,
+  ) {
     super();
+    const options = { linger: 0, maxMessageSize: maxMessageBytes };
+    this.shell = new zmq.Dealer(options);
+    this.control = new zmq.Dealer(options);
+    // No queue limit: the kernel (kernel/tslab/ordered-sends.ts) drops nothing, and neither may we.
+    this.iopub = new zmq.Subscriber({ ...options, receiveHighWaterMark: 0 });
+    for (const socket of [this.shell, this.control, this.iopub]) {
+      socket.events.on("disconnect", () => {
+        if (!this.closed) this.emit("disconnected");
+      });
+    }
   }
 
-  static connect(info: ConnectionInfo): KernelClient {
-    const client = new KernelClient(info);
+  /** Connects to a kernel. "disconnected" tells of a dropped connection, for instance over a message past `maxMessageBytes`. */
+  static connect(info: ConnectionInfo, maxMessageBytes = MAX_MESSAGE_BYTES): KernelClient {
+    const client = new KernelClient(info, maxMessageBytes);
     client.shell.connect(address(info, info.shell_port));
     client.control.connect(address(info, info.control_port));
     client.iopub.connect(address(info, info.iopub_port));
@@ -54,15 +81,24 @@ export class KernelClient extends EventEmitter {
     try {
       for await (const frames of socket) {
         const decoded = decodeMessage(this.info.key, frames);
-        if (decoded.ok) handle(decoded.message);
+        const replayed = decoded.ok && this.remember(decoded.message.header.msg_id);
+        if (decoded.ok && !replayed) handle(decoded.message);
         else {
           this.rejectedCount += 1;
-          this.emit("rejected", decoded.reason);
+          this.emit("rejected", decoded.ok ? `replayed message ${decoded.message.header.msg_id}` : decoded.reason);
         }
       }
     } catch (error) {
       if (!this.closed) this.fail(new KernelGoneError(`socket failed: ${(error as Error).message}`));
     }
+  }
+
+  /** True when the id was seen before (a replay); else remembers it, forgetting the oldest past REMEMBERED_IDS. */
+  private remember(id: string): boolean {
+    if (this.seen.has(id)) return true;
+    this.seen.add(id);
+    if (this.seen.size > REMEMBERED_IDS) this.seen.delete(this.seen.values().next().value!);
+    return false;
   }
 
   private onReply(message: JupyterMessage) {

@@ -79,13 +79,30 @@ export function decodeMessage(key: string, frames: readonly Buffer[]): DecodeRes
   if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) {
     return { ok: false, reason: "signature does not match" };
   }
+  let header: unknown, parent: unknown, metadata: unknown, content: unknown;
   try {
-    const [header, parent, metadata, content] = parts.slice(0, 4).map((frame) => JSON.parse(frame.toString("utf8")));
-    return {
-      ok: true,
-      message: { header, parent_header: parent, metadata, content, buffers: parts.slice(4) },
-    };
+    [header, parent, metadata, content] = parts.slice(0, 4).map((frame) => JSON.parse(frame.toString("utf8")));
   } catch (error) {
     return { ok: false, reason: `frame is not JSON: ${(error as Error).message}` };
   }
+  // A correctly signed message can still be malformed (a buggy or hostile kernel); nothing below may crash on it.
+  if (!isObject(header) || typeof header.msg_id !== "string" || typeof header.msg_type !== "string") {
+    return { ok: false, reason: "header without msg_id and msg_type strings" };
+  }
+  if (!isObject(content)) return { ok: false, reason: "content is not an object" };
+  return {
+    ok: true,
+    message: {
+      header: header as unknown as MessageHeader,
+      // The spec sends {} for "no parent"; some kernels send null.
+      parent_header: isObject(parent) ? parent : {},
+      metadata: isObject(metadata) ? metadata : {},
+      content,
+      buffers: parts.slice(4),
+    },
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
