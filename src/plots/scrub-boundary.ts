@@ -3,7 +3,7 @@ import type { Figure, FigureFrame } from "../figure";
 import type { FitEntry } from "../fit";
 import { boundaryFigure, type DecisionGrid, gridAxes, type LabelledPoint, predictionGrid } from "./decision-boundary";
 import { lossCurve } from "./loss-curve";
-import { changingPart, frameName, LEFT_PANEL, LOSS_PANEL, lossReadout, slider, SLIDER_MARGIN } from "./scrub-training";
+import { changingPart, frameLimit, frameName, LEFT_PANEL, LOSS_PANEL, lossReadout, slider, SLIDER_MARGIN } from "./scrub-training";
 import { thinHistory } from "./thin-history";
 
 /**
@@ -51,7 +51,7 @@ export function boundarySnapshot(epoch: number, predict: (x: number, y: number) 
 export function scrubBoundary(input: BoundaryScrubInput, options: BoundaryScrubOptions = {}): Figure {
   const { points, grid, history } = input;
   if (!Array.isArray(input.snapshots) || input.snapshots.length === 0) throw new Error("scrubBoundary: no snapshots; record some with boundarySnapshot(epoch, predict, grid) in fit's onEpoch");
-  const snapshots = thinHistory(input.snapshots, options.maxFrames ?? 30);
+  const snapshots = thinHistory(input.snapshots, frameLimit(options.maxFrames, 30, "scrubBoundary"));
   const lossAt = new Map(history.map((entry) => [entry.epoch, entry.trainLoss]));
   const shape = input.snapshots[0]?.z;
   const entries = snapshots.map((snapshot, i) => {

@@ -49,14 +49,15 @@ export const SLIDER_MARGIN = 130;
 
 export function scrubTraining(run: ScrubRun, options: ScrubOptions = {}): Figure {
   const quantity = options.show ?? "weight";
-  const maxFrames = options.maxFrames ?? DEFAULT_SCRUB_FRAMES;
+  const maxFrames = frameLimit(options.maxFrames, DEFAULT_SCRUB_FRAMES, "scrubTraining");
   if (!run || !Array.isArray(run.history) || run.history.length === 0) throw new Error("scrubTraining: the run has no history; pass a TrainingRun (train(...)) or { network, history }");
   const entries = thinHistory(run.history, maxFrames);
-  const states = entries.map((entry) => networkGeometry(run.network, { show: quantity, entry, ...(options.learningRate === undefined ? {} : { learningRate: options.learningRate }) }));
-  const first = states[0] as NetworkGeometry;
+  const geometryAt = (entry: HistoryEntry): NetworkGeometry => networkGeometry(run.network, { show: quantity, entry, ...(options.learningRate === undefined ? {} : { learningRate: options.learningRate }) });
+  const first = geometryAt(entries[0] as HistoryEntry);
   if (first.edges.length > MAX_SCRUB_EDGES) {
     throw new Error(`scrubTraining: ${first.edges.length} weights are too many to animate (limit ${MAX_SCRUB_EDGES}); scrub a smaller network`);
   }
+  const states = [first, ...entries.slice(1).map(geometryAt)];
   // One scale for every frame, so an edge that thins as training goes on is seen to thin.
   const largest = Math.max(0, ...states.flatMap((s) => s.edges.map((e) => Math.abs(e.value))));
   const sized = states.map((s) => ({ ...s, edges: s.edges.map((e) => ({ ...e, width: edgeWidth(e.value, largest) })) }));
@@ -126,7 +127,7 @@ export function scrubTraining(run: ScrubRun, options: ScrubOptions = {}): Figure
 /**
  * Plotly merges a frame's annotations into the drawn ones entry by entry, so
  * a frame carries only what moves (text and colour); positions and fonts stay
- * in the layout once. This keeps a 60-frame figure near a tenth of its size.
+ * in the layout once. On the 2-2-1 net this took a 35-frame figure from 99 kB to 58 kB.
  */
 export function changingPart(annotation: Partial<Annotation>): Partial<Annotation> {
   return { text: annotation.text ?? "", ...(annotation.font?.color === undefined ? {} : { font: { color: annotation.font.color } }) };
@@ -148,6 +149,13 @@ export function slider(entries: readonly { step: number }[], prefix = "step "): 
       args: [[frameName(entry.step)], { mode: "immediate", frame: { duration: 0, redraw: true }, transition: { duration: 0 } }],
     })),
   } as NonNullable<Layout["sliders"]>[number];
+}
+
+/** The frame limit asked for, or the default; a slider needs at least two positions. */
+export function frameLimit(asked: number | undefined, fallback: number, where: string): number {
+  if (asked === undefined) return fallback;
+  if (!Number.isInteger(asked) || asked < 2) throw new Error(`${where}: maxFrames must be a whole number of at least 2, got ${String(asked)}`);
+  return asked;
 }
 
 export function frameName(step: number): string {

@@ -1,3 +1,4 @@
+import katex from "katex";
 import { describe, expect, it } from "vitest";
 import {
   type ActivationName,
@@ -79,6 +80,21 @@ describe("explain on the source's 2-2-1 step", () => {
     expect(message).not.toContain("\n");
     for (const name of ["X1", "H3", "Z5", "W53", "W31^new", "dL/dW31", "Ye"]) expect(message).toContain(name);
     expect(() => explain(seedStep, "dL/dX1")).toThrow(/no value named 'dL\/dX1'/);
+  });
+
+  it("writes every equation as LaTeX that KaTeX (the course site's renderer) accepts", () => {
+    const wide = randomCase(5, [2, 3, 2], ["sigmoid", "identity"]);
+    const wideStep = traceStep(wide.network, { input: wide.input, target: wide.target, learningRate: 0.1, loss: "mse" });
+    const names = [...["L", "O5", "Z3", "dL/dW31", "dL/dH3", "dL/dZ4", "W53^new", "Ye", "X2"].map((n) => [seedStep, n] as const), ...["dL/dH3", "dL/dW31", "L", "O6"].map((n) => [wideStep, n] as const)];
+    let count = 0;
+    for (const [on, name] of names) {
+      const why = explain(on, name);
+      for (const equation of [...why.equations, ...why.derivation.map((d) => d.equation), why.symbol]) {
+        expect(() => katex.renderToString(equation, { throwOnError: true }), `${name}: ${equation}`).not.toThrow();
+        count++;
+      }
+    }
+    expect(count).toBeGreaterThan(100);
   });
 
   it("renders as Markdown with display math the notebook's showMarkdown takes", () => {

@@ -66,6 +66,8 @@ describe("scrubTraining", () => {
     expect((updates.frames![0]!.data as Trace[])[6]?.hovertext?.[4]).toBe("ΔW53 = -0.025<br>H3 → O5");
     expect(() => scrubTraining(run, { show: "update" })).toThrow(/show "update" needs options.learningRate/);
     expect(() => scrubTraining({ network: run.network, history: [] })).toThrow(/the run has no history/);
+    expect(() => scrubTraining(run, { maxFrames: 1 })).toThrow(/^scrubTraining: maxFrames must be a whole number of at least 2, got 1$/);
+    expect(() => scrubTraining(run, { maxFrames: Number.NaN })).toThrow(/got NaN$/);
   });
 
   it("thins a long run to maxFrames, keeping the first and last steps, and stays small", () => {
