@@ -1,5 +1,6 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { projectRoot } from "./project-root";
 
 /** The name notebooks put in `metadata.kernelspec.name` to run on this kernel. */
 export const KERNEL_NAME = "gradient-lab";
@@ -12,14 +13,6 @@ export interface KernelSpec {
   language: string;
   interrupt_mode: "signal" | "message";
   metadata?: Record<string, unknown>;
-}
-
-/** The project's root, found from this file whether it runs as .ts or from dist/. */
-export function projectRoot(): string {
-  const here = __dirname;
-  const parts = here.split(/[\\/]/);
-  const distAt = parts.lastIndexOf("dist");
-  return distAt >= 0 ? parts.slice(0, distAt).join("/") || "/" : resolve(here, "..");
 }
 
 /** Our kernel entry: tslab with its sends put in order (kernel/tslab/main.ts), as built into dist/. */
@@ -65,9 +58,13 @@ export const NOTEBOOK_KERNELSPEC = {
   language: "typescript",
 } as const;
 
+export function kernelSpecFolder(dataDir: string): string {
+  return join(dataDir, "kernels", KERNEL_NAME);
+}
+
 /** Writes `<dataDir>/kernels/<name>/kernel.json` (atomically) and returns the folder. */
 export async function installKernelSpec(dataDir: string, spec: KernelSpec = kernelSpec()): Promise<string> {
-  const folder = join(dataDir, "kernels", KERNEL_NAME);
+  const folder = kernelSpecFolder(dataDir);
   await mkdir(folder, { recursive: true });
   const file = join(folder, "kernel.json");
   const temporary = `${file}.${process.pid}.tmp`;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { figureBundle, figureElementId, figureHtml, figureTitle } from "../kernel/display/bundle";
 import { show, showMarkdown, showTable } from "../kernel/display";
 import { installPlotlyNbextension } from "../kernel/display/nbextension";
+import { minifiedPlotlyPath } from "../kernel/display/plotly-source";
 import { lossCurve, networkDiagram, seedNetwork } from "../src";
 
 const figure = lossCurve({ history: [{ step: 0, loss: 0.25 }, { step: 1, loss: 0.18096516 }] });
@@ -77,13 +78,12 @@ describe("show, with tslab's display writer stood in for", () => {
 });
 
 describe("installPlotlyNbextension", () => {
-  it("copies plotly.js whole to <dataDir>/nbextensions/gradient-lab/plotly.min.js", async () => {
+  it("copies the minified plotly.js whole to <dataDir>/nbextensions/gradient-lab/plotly.min.js", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "gradient-lab-nbextension-"));
     try {
       const target = await installPlotlyNbextension(dataDir);
       expect(target).toBe(join(dataDir, "nbextensions", "gradient-lab", "plotly.min.js"));
-      const source = createRequire(__filename).resolve("plotly.js-dist/plotly.js");
-      expect(statSync(target).size).toBe(statSync(source).size);
+      expect(readFileSync(target, "utf8")).toBe(readFileSync(minifiedPlotlyPath(), "utf8"));
       expect(readdirSync(dirname(target))).toEqual(["plotly.min.js"]);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

@@ -2,8 +2,10 @@ import { resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Notebook, Output } from "../kernel/notebook/nbformat";
 import { readNotebook } from "../kernel/notebook/nbformat";
+import { PatternTimeoutError } from "../kernel/regression/bounded-replace";
+import { DIFF_CHANGED_LINES, DIFF_LINE_CHARS, diffOutputs } from "../kernel/regression/compare";
 import { compareNotebooks, formatRegression, regressNotebook, type RegressionResult } from "../kernel/regression/harness";
-import { diffOutputs } from "../kernel/regression/compare";
+import { PATTERN_LIMIT_MS } from "../kernel/regression/settings";
 import { DEFAULT_TOLERANCE } from "../kernel/regression/numbers";
 
 const ARITHMETIC = resolve(__dirname, "fixtures/notebooks/arithmetic.ipynb");
@@ -122,5 +124,59 @@ describe("output comparison", () => {
   it("rejects a malformed tolerance with the place it came from", () => {
     const stored = notebookWith([], [], { "gradient-lab": { tolerance: { relative: "big" } } });
     expect(() => compareNotebooks(stored, stored)).toThrow('notebook metadata: tolerance.relative must be a number >= 0, got "big"');
+  });
+});
+
+describe("output comparison within bounds", () => {
+  const stdout = (text: string): Output => ({ output_type: "stream", name: "stdout", text });
+  const numbered = (count: number, change?: [number, string]) =>
+    Array.from({ length: count }, (_, i) => (change && change[0] === i ? change[1] : `line ${i} of the log`)).join("\n") + "\n";
+
+  it("matches 100,000 equal lines (the line-by-line table would need 10^10 cells)", () => {
+    const text = numbered(100_000);
+    expect(compareNotebooks(notebookWith([stdout(text)]), notebookWith([stdout(text)]))).toEqual([]);
+  });
+
+  it("shows one changed line among 100,000 with three lines of context and counts the rest", () => {
+    const [mismatch] = compareNotebooks(notebookWith([stdout(numbered(100_000))]), notebookWith([stdout(numbered(100_000, [50_000, "a new line"]))]));
+    expect(mismatch?.diff.split("\n")).toEqual([
+      "  ... 49998 unchanged lines",
+      "  line 49997 of the log",
+      "  line 49998 of the log",
+      "  line 49999 of the log",
+      "- line 50000 of the log",
+      "+ a new line",
+      "  line 50001 of the log",
+      "  line 50002 of the log",
+      "  line 50003 of the log",
+      "  ... 49996 unchanged lines",
+    ]);
+  });
+
+  it("cuts each diff line to a few hundred characters and lists at most DIFF_CHANGED_LINES changes", () => {
+    const huge = "x".repeat(5_000_000);
+    const [long] = compareNotebooks(notebookWith([stdout(`${huge}\n`)]), notebookWith([stdout(`${huge}y\n`)]));
+    const lines = long!.diff.split("\n");
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(DIFF_LINE_CHARS + 40);
+    expect(lines[1]).toBe(`- ${"x".repeat(DIFF_LINE_CHARS - 2)}... (4999762 more characters)`);
+    const [many] = compareNotebooks(notebookWith([stdout(numbered(5000))]), notebookWith([stdout(numbered(5000).replaceAll("log", "file"))]));
+    expect(many!.diff.split("\n").filter((line) => /^[-+] /.test(line))).toHaveLength(DIFF_CHANGED_LINES);
+    expect(many!.diff).toMatch(/\.\.\. and 9800 more changed lines$/);
+  });
+
+  it("stops a notebook's backtracking sanitize pattern with an error naming it", () => {
+    const metadata = { "gradient-lab": { sanitize: [{ regex: "(a+)+$", replace: "" }] } };
+    const text = `${"a".repeat(40)}!\n`;
+    expect(() => compareNotebooks(notebookWith([stdout(text)], [], metadata), notebookWith([stdout(text)]))).toThrow(
+      new PatternTimeoutError(`notebook metadata: sanitize regex "(a+)+$" ran longer than ${PATTERN_LIMIT_MS} ms on one output (it backtracks without end; make it simpler)`),
+    );
+  });
+
+  it("gives up at the deadline instead of comparing on", () => {
+    const metadata = { "gradient-lab": { sanitize: [{ regex: "x", replace: "y" }] } };
+    const passed = { at: Date.now() - 1, limitMs: 5000 };
+    expect(() => compareNotebooks(notebookWith([stdout("x\n")], [], metadata), notebookWith([stdout("x\n")]), passed)).toThrow(
+      "comparing the outputs took longer than the time limit (5 s)",
+    );
   });
 });

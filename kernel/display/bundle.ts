@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Figure } from "../../src/figure";
-import { PLOTLY_MIME } from "./plotly-mime";
+import { PLOTLY_MIME } from "./names";
 
 /** One Jupyter output: every representation of the same thing, keyed by MIME type. */
 export type MimeBundle = Record<string, unknown>;

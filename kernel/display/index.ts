@@ -41,5 +41,5 @@ export function showTable(rows: readonly Readonly<Record<string, TableCell>>[], 
 }
 
 export { figureBundle, figureHtml, figureTitle, type MimeBundle } from "./bundle";
-export { PLOTLY_MIME } from "./plotly-mime";
+export { PLOTLY_MIME } from "./names";
 export { insideTslab } from "./tslab";

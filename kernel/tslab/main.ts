@@ -1,13 +1,15 @@
 /**
  * The kernel the kernelspec starts: tslab's own kernel, with zeromq's sends
- * put in order first (ordered-sends.ts) and, under our runner, ended with
- * the runner (parent-watch.ts). Takes tslab's arguments:
+ * put in order first (ordered-sends.ts), its stream output batched as
+ * ipykernel batches it (stream-batching.ts) and, under our runner, ended
+ * with the runner (parent-watch.ts). Takes tslab's arguments:
  * `--config-path <connection file>`.
  */
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { orderZeromqSends } from "./ordered-sends";
 import { endWithParent } from "./parent-watch";
+import { batchStreamOutput } from "./stream-batching";
 
 interface TslabMain {
   startKernel(options: { configPath: string; enableFindLocal: boolean; jsKernel: boolean; globalVersion: string }): void;
@@ -37,6 +39,7 @@ function main(argv: string[]): void {
   const tslabMain = findTslabMain(process.cwd());
   const requireFromTslab = createRequire(tslabMain);
   orderZeromqSends(requireFromTslab("zeromq"));
+  batchStreamOutput(requireFromTslab("./jupyter.js"));
   const tslab = requireFromTslab(tslabMain) as TslabMain;
   const version = (requireFromTslab("../package.json") as { version: string }).version;
   tslab.startKernel({ configPath: connectionFile, enableFindLocal: false, jsKernel: false, globalVersion: version });

@@ -7,9 +7,13 @@
  * (zeromq's default send high-water mark).
  *
  * Both are fixed here, in the zeromq module that tslab is about to load:
- * each socket's sends wait their turn in one queue (so they leave in the
- * order they were made), and a Publisher keeps every message however far a
- * subscriber lags. Nothing inside node_modules is edited.
+ * sends wait their turn in one queue, so they leave in the order tslab made
+ * them, across sockets too (a cell's outputs on iopub, then its reply on
+ * shell, then "idle": a frontend that stops listening some seconds after the
+ * reply, as nbclient does, then has the outputs already); and a Publisher
+ * keeps every message however far a subscriber lags. The heartbeat (a Reply
+ * socket) keeps a queue of its own, so a flood of output cannot make the
+ * kernel look dead. Nothing inside node_modules is edited.
  */
 
 type Send = (this: object, ...args: unknown[]) => Promise<void>;
@@ -17,6 +21,7 @@ type Send = (this: object, ...args: unknown[]) => Promise<void>;
 interface ZeromqModule {
   Socket: { prototype: { send?: Send } };
   Publisher: new (options?: Record<string, unknown>) => object;
+  Reply: new (...args: never[]) => object;
 }
 
 const PATCHED = Symbol.for("gradient-lab.ordered-sends");

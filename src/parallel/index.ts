@@ -17,3 +17,4 @@ export * from "./go-back-n";
 export * from "./data-parallel";
 export * from "./units";
 export * from "./equations";
+export * from "./loss-gap-figure";

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { Fraction } from "../../src";
+import { Fraction, fractionArithmetic, seedNetwork } from "../../src";
 import {
   activationTrafficEquations,
+  dataParallelGradient,
+  largestGapEquation,
+  lossGapFigure,
+  meanEquation,
+  shardAverageEquations,
   allReduceSecondsEquation,
   bubbleShareEquation,
   busiestSenderEquation,
@@ -9,8 +14,11 @@ import {
   formatCount,
   formatSeconds,
   GPT3,
+  goBackNAddedSecondsEquation,
   goBackNEquation,
   measuredIdleEquation,
+  peakInFlightEquation,
+  pipelineMakespanEquation,
   pipelineSchedule,
   ringBytesPerRankEquation,
   ringChunkEquation,
@@ -21,6 +29,8 @@ import {
   transferSecondsEquation,
   transformerParameters,
   transformerParametersEquation,
+  transformerParameterPartsEquations,
+  repeatedBytesEquation,
   weightedMeanEquation,
 } from "../../src/parallel";
 
@@ -64,6 +74,21 @@ describe("equations with the numbers substituted, from the engine's own values",
     expect(interleaved.value.equals(bubbleShareEquation(4, 8, 2).value)).toBe(true);
   });
 
+  it("makespan (m + (p-1)/v)(t_f + t_b) equals the simulated timeline's, also with thirds of a slot (v = 3)", () => {
+    for (const [schedule, p, m, v] of [["gpipe", 4, 4, 1], ["1f1b", 8, 32, 1], ["interleaved", 4, 8, 2], ["interleaved", 4, 8, 3]] as const) {
+      const timeline = pipelineSchedule(schedule, { stages: p, microBatches: m, chunks: v });
+      expect(pipelineMakespanEquation(timeline).value.toNumber()).toBeCloseTo(timeline.makespan, 9);
+      expect(measuredIdleEquation(timeline).value.equals(bubbleShareEquation(p, m, v).value)).toBe(true);
+    }
+    const thirds = measuredIdleEquation(pipelineSchedule("interleaved", { stages: 4, microBatches: 8, chunks: 3 }));
+    expect(thirds.text).toBe("idle measured = (p x makespan - busy)/(p x makespan) = (4 x 27 - 96)/(4 x 27) = 1/9");
+  });
+
+  it("peak micro-batches held: m for GPipe, min(p-s, m) for 1F1B", () => {
+    expect(peakInFlightEquation("gpipe", 4, 8).value).toEqual([8, 8, 8, 8]);
+    expect(peakInFlightEquation("1f1b", 4, 2).text).toBe("peak per stage = min(p-s, m) = [min(4-0, 2), min(4-1, 2), min(4-2, 2), min(4-3, 2)] = [2, 2, 2, 1]");
+  });
+
   it("ring chunk indices match the simulated schedule of every step", () => {
     const run = ringAllReduce(Array.from({ length: 4 }, () => new Float64Array(8)));
     for (const transfer of run.log) {
@@ -97,15 +122,52 @@ describe("equations with the numbers substituted, from the engine's own values",
     expect(activation.map((e) => e.value)).toEqual([25_165_824, 50_331_648, 32 * 50_331_648, 2 * 32 * 7 * 50_331_648]);
     const time = trainingTimeEquation({ tokens: 300e9, parameters: transformerParameters(GPT3), gpus: 1024, flopsPerGpu: 140e12 });
     expect(time.text).toMatch(/= 8 x 3e11 x 1\.7462e11 \/ \(1024 x 1\.4e14\) = 2\.9233e6 s = 33\.83 days$/);
+    const toy = trainingTimeEquation({ tokens: 300e9, parameters: 9, gpus: 1, flopsPerGpu: 140e12 });
+    expect(toy.text).toBe("training time = 8 T P / (n X) = 8 x 3e11 x 9 / (1 x 1.4e14) = 154.3 ms");
+    const parts = transformerParameterPartsEquations(GPT3);
+    expect(parts.reduce((sum, part) => sum + part.value, 0)).toBe(Math.round(transformerParameters(GPT3)));
+    expect(repeatedBytesEquation("all layers", "l x bytes", 96, bytes!.value).text).toBe("all layers = l x bytes = 96 x 352.3 MB = 33.82 GB");
   });
 
   it("go-back-N efficiency with s and m substituted", () => {
     expect(goBackNEquation(1e-3, 122).text).toBe("eta = s / (s + m(1-s)) = 0.999 / (0.999 + 122 x 0.001) = 0.8912");
+    const added = goBackNAddedSecondsEquation(12.25, 1e-3, 122);
+    expect(added.value).toBeCloseTo(12.25 / goBackNEquation(1e-3, 122).value - 12.25, 12);
+    expect(added.text).toBe("time added = time x m(1-s)/s = 12.25 s x 122 x 0.001 / 0.999 = 1.496 s");
   });
 
   it("a weighted mean of shard gradients in exact fractions", () => {
     const half = new Fraction(1n, 2n);
     const mean = weightedMeanEquation("dL/dW31", [[half, half], [half, new Fraction(5n)]], new Fraction(11n, 4n));
     expect(mean.text).toBe("dL/dW31 = sum_k w_k g_k = 1/2 x 1/2 + 1/2 x 5 = 11/4");
+  });
+
+  it("a data-parallel average as sum_k (B_k/B) g_k, shard sizes unreduced and negative factors bracketed", () => {
+    const batch = [
+      { input: [1, 0], target: [2] },
+      { input: [0, 1], target: [1] },
+      { input: [-1, 0.25], target: [1] },
+    ];
+    const run = dataParallelGradient(seedNetwork(), batch, { workers: 3, arithmetic: fractionArithmetic });
+    const { loss, gradients } = shardAverageEquations(run);
+    expect(loss.value.equals(run.loss)).toBe(true);
+    expect(loss.text).toBe("L = sum_k (B_k/B) L_k = 1/3 x 1/4 + 1/3 x 9/4 + 1/3 x 1/4 = 11/12");
+    expect(gradients.find((e) => e.text.startsWith("dL/db5"))!.text).toBe("dL/db5 = sum_k (B_k/B) g_k = 1/3 x 1 + 1/3 x 3 + 1/3 x (-1) = 1");
+  });
+
+  it("a plain mean and the largest gap between two series, at the index where it occurs", () => {
+    expect(meanEquation("dL/dW31", [1, 0, 0, 10], 2.75).text).toBe("dL/dW31 = (g_0 + ... + g_{N-1})/N = (1 + 0 + 0 + 10)/4 = 2.75");
+    const gap = largestGapEquation([1, 2.5, 3], [1, 2, 3.25]);
+    expect(gap.value).toBe(0.5);
+    expect(gap.text).toBe("largest gap = max_k |a_k - b_k| = |2.5 - 2| (k = 1) = 5.00e-1");
+  });
+});
+
+describe("lossGapFigure", () => {
+  it("draws each run minus the reference, update by update", () => {
+    const figure = lossGapFigure([1, 0.5, 0.25], [{ label: "2 workers", losses: [1, 0.5 + 1e-16, 0.25] }], "gaps");
+    expect(figure.data).toHaveLength(1);
+    expect((figure.data[0] as { y: number[] }).y).toEqual([0, 0.5 + 1e-16 - 0.5, 0]);
+    expect(() => lossGapFigure([1, 2], [{ label: "short", losses: [1] }], "gaps")).toThrow('run "short" has 1 losses, the reference 2');
   });
 });

@@ -1,6 +1,6 @@
 import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
 import { Widget } from "@lumino/widgets";
-import { PLOTLY_MIME } from "../../plotly-mime";
+import { PLOTLY_MIME } from "../../names";
 import { loadPlotly, type PlotlyApi } from "./load-plotly";
 import { isDarkTheme, onThemeChange, themedLayout } from "./theme";
 

@@ -1,3 +1,5 @@
+import { PLOTLY_FILE } from "../../names";
+
 /**
  * plotly.js, loaded once per page from this extension's own static folder.
  * `gradient-lab kernel install` puts the minified plotly.js there beside the
@@ -18,8 +20,6 @@ declare global {
     Plotly?: PlotlyApi;
   }
 }
-
-export const PLOTLY_FILE = "plotly.min.js";
 
 let loading: Promise<PlotlyApi> | undefined;
 
