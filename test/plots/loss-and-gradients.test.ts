@@ -27,7 +27,7 @@ describe("lossCurve", () => {
       { label: "wild", history: perEpoch, diverged: true },
     ], { unit: "epoch" });
     expect(figure.layout.xaxis?.title).toEqual({ text: "epoch" });
-    expect(traces(figure)[0]?.hovertemplate).toBe("epoch %{x}<br>loss %{y:.6g}");
+    expect((figure.data[0] as { hovertemplate?: string }).hovertemplate).toBe("epoch %{x}<br>loss %{y:.6g}");
     expect(figure.layout.annotations?.map((a) => a.text)).toEqual(["wild diverged after epoch 2"]);
     expect(lossCurve(run).layout.xaxis?.title).toEqual({ text: "step" });
   });
