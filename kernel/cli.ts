@@ -7,9 +7,10 @@
 const COMMANDS: Record<string, string> = {
   run: "execute notebooks and write their executed copies",
   test: "re-execute notebooks and compare with their stored outputs",
-  kernel: "kernel install [--user|--prefix DIR]: register the TypeScript kernel with Jupyter",
+  kernel: "kernel install|uninstall [--user|--prefix DIR]: register the TypeScript kernel, plotly.js and the JupyterLab extension with Jupyter (or remove them)",
   export: "build the offline HTML course site",
   step: "show one training step with the numbers substituted",
+  init: "init DIR: start a course repository of your own that depends on gradient-lab",
 };
 
 const USAGE = `usage: gradient-lab <command> [options]\n\n${Object.entries(COMMANDS)

@@ -1,5 +1,6 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
+import { projectRoot } from "./project-root";
 
 /** The name notebooks put in `metadata.kernelspec.name` to run on this kernel. */
 export const KERNEL_NAME = "gradient-lab";
@@ -14,27 +15,35 @@ export interface KernelSpec {
   metadata?: Record<string, unknown>;
 }
 
-/** The project's root, found from this file whether it runs as .ts or from dist/. */
-export function projectRoot(): string {
-  const here = __dirname;
-  const parts = here.split(/[\\/]/);
-  const distAt = parts.lastIndexOf("dist");
-  return distAt >= 0 ? parts.slice(0, distAt).join("/") || "/" : resolve(here, "..");
+/** Our kernel entry: tslab with its sends put in order (kernel/tslab/main.ts), as built into dist/. */
+export function kernelLauncher(root = projectRoot()): string {
+  return join(root, "dist", "kernel", "tslab", "main.js");
 }
 
-function tslabBin(): string {
-  const packageJson = require.resolve("tslab/package.json", { paths: [projectRoot()] });
-  return join(dirname(packageJson), "bin", "tslab");
-}
+/**
+ * Run by Node before the launcher: kernel.json names the project by an
+ * absolute path, so a moved, deleted or unbuilt project must say so in the
+ * kernel's log instead of failing with a bare "Cannot find module".
+ */
+const CHECK_LAUNCHER = [
+  "const launcher = process.argv[1];",
+  "if (!require('fs').existsSync(launcher)) {",
+  "  console.error('gradient-lab kernel: ' + launcher + ' is missing (the project was moved, deleted or not built); run gradient-lab kernel install again from the project');",
+  "  process.exit(1);",
+  "}",
+  "process.argv.splice(1, 1);",
+  "require(launcher);",
+].join("\n");
 
 /**
  * The kernelspec for the locally installed tslab. Node is named by its
  * absolute path so JupyterLab finds it even when started without this
- * shell's PATH; tslab itself then prefers the copy nearest the notebook.
+ * shell's PATH; the launcher then picks tslab as tslab would (the copy
+ * nearest the notebook first).
  */
 export function kernelSpec(): KernelSpec {
   return {
-    argv: [process.execPath, tslabBin(), "kernel", "--config-path", "{connection_file}"],
+    argv: [process.execPath, "-e", CHECK_LAUNCHER, kernelLauncher(), "--config-path", "{connection_file}"],
     display_name: "TypeScript (gradient-lab)",
     language: "typescript",
     interrupt_mode: "signal",
@@ -49,9 +58,13 @@ export const NOTEBOOK_KERNELSPEC = {
   language: "typescript",
 } as const;
 
+export function kernelSpecFolder(dataDir: string): string {
+  return join(dataDir, "kernels", KERNEL_NAME);
+}
+
 /** Writes `<dataDir>/kernels/<name>/kernel.json` (atomically) and returns the folder. */
 export async function installKernelSpec(dataDir: string, spec: KernelSpec = kernelSpec()): Promise<string> {
-  const folder = join(dataDir, "kernels", KERNEL_NAME);
+  const folder = kernelSpecFolder(dataDir);
   await mkdir(folder, { recursive: true });
   const file = join(folder, "kernel.json");
   const temporary = `${file}.${process.pid}.tmp`;

@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { mkdir, readdir } from "node:fs/promises";
 import { executeNotebook, type CellFailure, type ExecuteOptions } from "./notebook/execute";
 import { NotebookFormatError, readNotebook, writeNotebook, type Notebook } from "./notebook/nbformat";
@@ -21,6 +21,15 @@ export interface RunOptions extends ExecuteOptions {
   /** Execute only; write nothing (the regression harness). */
   dryRun?: boolean;
   jobs?: number;
+  /** Changes the notebook before it runs (run -p injects its parameters here); the source file is never touched. */
+  prepare?: (source: Notebook, file: string) => Notebook;
+  /** Changes the executed notebook before it is written (run -p closes papermill's metadata here). */
+  finish?: (executed: Notebook, file: string) => Notebook;
+}
+
+/** Where `run` writes a notebook's executed copy. */
+export function executedCopyPath(file: string, options: Pick<RunOptions, "outDir" | "inPlace">): string {
+  return options.inPlace ? file : join(resolve(options.outDir ?? "build/notebooks"), basename(file));
 }
 
 /** `notebooks/*.ipynb`, sorted, so the course runs in its chapter order. */
@@ -62,11 +71,13 @@ async function runOne(file: string, options: RunOptions): Promise<NotebookOutcom
     throw error;
   }
   try {
-    const { notebook, failure } = await executeNotebook(source, file, options);
-    if (failure) return { file, executed: notebook, problem: { kind: "cell", failure } };
+    const prepared = options.prepare ? options.prepare(source, file) : source;
+    const { notebook: executed, failure } = await executeNotebook(prepared, file, options);
+    if (failure) return { file, executed, problem: { kind: "cell", failure } };
+    const notebook = options.finish ? options.finish(executed, file) : executed;
     if (options.dryRun) return { file, executed: notebook };
-    const target = options.inPlace ? file : join(resolve(options.outDir ?? "build/notebooks"), basename(file));
-    if (!options.inPlace) await mkdir(resolve(options.outDir ?? "build/notebooks"), { recursive: true });
+    const target = executedCopyPath(file, options);
+    await mkdir(dirname(target), { recursive: true });
     await writeNotebook(target, notebook);
     return { file, executed: notebook, written: target };
   } catch (error) {

@@ -20,6 +20,8 @@ import { type GradientTarget, outputNames, sumName } from "./step-names";
 export interface ChainFactor<T> {
   /** "dZ5/dH3", in the names of `step-names.ts`. */
   name: string;
+  /** Which local derivative: the loss's (dL/dO5), an activation's slope (dH3/dZ3), a weight (dZ5/dH3 = W53) or the input a parameter carries (dZ3/dW31 = X1, 1 for a bias). */
+  kind: "loss" | "activation" | "weight" | "input";
   /** The value differentiated ("Z5") and the one it is differentiated by ("H3"). */
   of: string;
   by: string;
@@ -144,7 +146,7 @@ function lossFactor<T extends Value>(graph: StepGraph<T>, neuron: string, k: num
   const value = lossByName(step.loss.loss).derivative(step.loss.received, step.loss.expected, A)[k] as T;
   const latex = `\\frac{\\partial L}{\\partial ${nodeLatex(step, neuron)}}`;
   const meaning = step.loss.loss === "squared-error" ? "2(Yr - Ye)" : step.loss.loss === "mse" ? `2(Yr - Ye)/${graph.outputs.length}` : "(Yr - Ye)/(Yr(1 - Yr))";
-  return { name: `dL/d${neuron}`, of: "L", by: neuron, value, meaning, uses: neuron, latex, equation: `${latex} = ${lossDerivativeLatex(step, k)} = ${formatValue(value)}` };
+  return { name: `dL/d${neuron}`, kind: "loss", of: "L", by: neuron, value, meaning, uses: neuron, latex, equation: `${latex} = ${lossDerivativeLatex(step, k)} = ${formatValue(value)}` };
 }
 
 function activationFactor<T extends Value>(graph: StepGraph<T>, neuron: string): ChainFactor<T> {
@@ -159,7 +161,7 @@ function activationFactor<T extends Value>(graph: StepGraph<T>, neuron: string):
   // identity's derivative is 1 whatever Z is; its LaTeX has no parentheses to mark with a prime.
   const meaningLatex = record.activation === "identity" ? "1" : `${slope(preActivationLatex(neuron))} = ${slope(formatValue(record.z))}`;
   const meaning = record.activation === "identity" ? "1" : `${activationWord(record.activation)}'(${sum})`;
-  return { name: `d${neuron}/d${sum}`, of: neuron, by: sum, value, meaning, uses: sum, latex, equation: `${latex} = ${meaningLatex} = ${formatValue(value)}` };
+  return { name: `d${neuron}/d${sum}`, kind: "activation", of: neuron, by: sum, value, meaning, uses: sum, latex, equation: `${latex} = ${meaningLatex} = ${formatValue(value)}` };
 }
 
 function weightFactor<T extends Value>(graph: StepGraph<T>, consumer: Consumer<T>, source: string): ChainFactor<T> {
@@ -168,6 +170,7 @@ function weightFactor<T extends Value>(graph: StepGraph<T>, consumer: Consumer<T
   const latex = `\\frac{\\partial ${preActivationLatex(consumer.neuron)}}{\\partial ${nodeLatex(step, source)}}`;
   return {
     name: `d${sum}/d${source}`,
+    kind: "weight",
     of: sum,
     by: source,
     value: consumer.weight,
@@ -186,9 +189,10 @@ function parameterFactor<T extends Value>(graph: StepGraph<T>, neuron: string, p
   const term = record?.terms.find((t) => t.weightName === parameter);
   const sum = sumName(neuron);
   const latex = `\\frac{\\partial ${preActivationLatex(neuron)}}{\\partial ${latexName(parameter)}}`;
-  if (!term) return { name: `d${sum}/d${parameter}`, of: sum, by: parameter, value: A.from(1), meaning: "1", latex, equation: `${latex} = 1` };
+  if (!term) return { name: `d${sum}/d${parameter}`, kind: "input", of: sum, by: parameter, value: A.from(1), meaning: "1", latex, equation: `${latex} = 1` };
   return {
     name: `d${sum}/d${parameter}`,
+    kind: "input",
     of: sum,
     by: parameter,
     value: term.input,

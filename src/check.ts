@@ -6,7 +6,7 @@ import { forward } from "./forward";
 import { lossByName } from "./losses";
 import { parametersOf } from "./model";
 import type { TracedStep } from "./step";
-import { parseValueName, sumName, type ValueRef, valueName } from "./step-names";
+import { outputNames, parseValueName, sumName, type ValueRef, valueName } from "./step-names";
 import { explain } from "./explain";
 
 /**
@@ -83,7 +83,8 @@ function compareNumbers<T>(label: string, answer: Answer, expected: T, A: Arithm
 
 interface Candidate<T> {
   value: T;
-  hint: string;
+  /** Written only for the candidate that matches: formatting every number of a big trace would cost more than the search. */
+  hint: () => string;
 }
 
 interface Judge<T> {
@@ -118,7 +119,7 @@ function wrong<T>(label: string, answer: Answer, expected: T | Answer, judge: Ju
 }
 
 function firstMatch<T>(judge: Judge<T>, candidates: Iterable<Candidate<T>>): string | null {
-  for (const candidate of candidates) if (judge.same(candidate.value)) return candidate.hint;
+  for (const candidate of candidates) if (judge.same(candidate.value)) return candidate.hint();
   return null;
 }
 
@@ -132,27 +133,27 @@ function* hintsFor<T extends number | Fraction>(step: TracedStep<T>, ref: ValueR
     case "activation":
     case "pre-activation":
     case "loss":
-      yield { value: negated, hint: "the sign is wrong" };
+      yield { value: negated, hint: () => "the sign is wrong" };
       yield* forwardHints(step, ref, A);
       return;
     case "updated-parameter": {
       const u = step.updates.find((x) => x.parameter === ref.parameter);
       if (!u) return;
       const stepSize = A.mul(u.learningRate, u.gradient);
-      yield { value: A.add(u.old, stepSize), hint: `SGD moves against the gradient: ${ref.parameter} - η · dL/d${ref.parameter}, not plus` };
-      yield { value: A.sub(u.old, u.gradient), hint: `the learning rate η = ${formatValue(u.learningRate)} is missing: new = old - η · gradient` };
-      yield { value: A.sub(A.from(0), stepSize), hint: `that is the change alone (-η · gradient); add it to the old value ${ref.parameter} = ${formatValue(u.old)}` };
-      yield { value: u.old, hint: `that is ${ref.parameter} before the update; subtract η · dL/d${ref.parameter} = ${formatValue(stepSize)}` };
+      yield { value: A.add(u.old, stepSize), hint: () => `SGD moves against the gradient: ${ref.parameter} - η · dL/d${ref.parameter}, not plus` };
+      yield { value: A.sub(u.old, u.gradient), hint: () => `the learning rate η = ${formatValue(u.learningRate)} is missing: new = old - η · gradient` };
+      yield { value: A.sub(A.from(0), stepSize), hint: () => `that is the change alone (-η · gradient); add it to the old value ${ref.parameter} = ${formatValue(u.old)}` };
+      yield { value: u.old, hint: () => `that is ${ref.parameter} before the update; subtract η · dL/d${ref.parameter} = ${formatValue(stepSize)}` };
       return;
     }
     case "parameter": {
       const u = step.updates.find((x) => x.parameter === ref.parameter);
-      if (u) yield { value: u.new, hint: `that is ${ref.parameter} after the update (${ref.parameter}^new); ${ref.parameter} names the value the step used` };
-      yield { value: negated, hint: "the sign is wrong" };
+      if (u) yield { value: u.new, hint: () => `that is ${ref.parameter} after the update (${ref.parameter}^new); ${ref.parameter} names the value the step used` };
+      yield { value: negated, hint: () => "the sign is wrong" };
       return;
     }
     default:
-      yield { value: negated, hint: "the sign is wrong" };
+      yield { value: negated, hint: () => "the sign is wrong" };
   }
 }
 
@@ -163,47 +164,65 @@ function* hintsFor<T extends number | Fraction>(step: TracedStep<T>, ref: ValueR
  */
 function* gradientHints<T extends number | Fraction>(step: TracedStep<T>, paths: readonly ChainPath<T>[], A: Arithmetic<T>): Generator<Candidate<T>> {
   const factors = distinctFactors(paths);
-  const sum = (change: (factor: ChainFactor<T>) => T | undefined, keep: (index: number) => boolean = () => true): T =>
-    paths.reduce((total, path, i) => (keep(i) ? A.add(total, path.factors.reduce((p, f) => A.mul(p, change(f) ?? f.value), A.from(1))) : total), A.from(0));
+  const total = paths.reduce((sum, path) => A.add(sum, path.product), A.from(0));
   const first = paths[0]?.factors[0];
   const signHint = first ? `the sign is wrong; check the first factor ${first.name} = ${first.meaning} (Yr minus Ye, not the reverse)` : "the sign is wrong";
-  yield { value: A.sub(A.from(0), sum(() => undefined)), hint: signHint };
+  yield { value: A.sub(A.from(0), total), hint: () => signHint };
 
+  // The gradient is linear in each factor: with it set to v, the sum is v * through + elsewhere.
+  const split = new Map(factors.map((factor) => [factor.name, splitAt(paths, factor.name, A)]));
+  const withFactor = (factor: ChainFactor<T>, value: T): T => {
+    const { through, elsewhere } = split.get(factor.name) as { through: T; elsewhere: T };
+    return A.add(A.mul(value, through), elsewhere);
+  };
   const updated = new Map(step.updates.map((u) => [u.parameter, u.new]));
   for (const factor of factors) {
     if (!factor.parameter) continue;
     const newer = updated.get(factor.parameter) as T;
     yield {
-      value: sum((f) => (f.name === factor.name ? newer : undefined)),
-      hint: `${factor.name} is the old weight ${factor.parameter} = ${formatValue(factor.value)}, but your answer used the updated ${factor.parameter}^new = ${formatValue(newer)}; backprop uses the weights from before the update`,
+      value: withFactor(factor, newer),
+      hint: () => `${factor.name} is the old weight ${factor.parameter} = ${formatValue(factor.value)}, but your answer used the updated ${factor.parameter}^new = ${formatValue(newer)}; backprop uses the weights from before the update`,
     };
   }
   for (const factor of factors) {
     if (A.compare(factor.value, A.from(1)) === 0) continue;
-    yield { value: sum((f) => (f.name === factor.name ? A.from(1) : undefined)), hint: `the factor ${factor.name} = ${factor.meaning} = ${formatValue(factor.value)} is missing from the chain` };
+    yield { value: withFactor(factor, A.from(1)), hint: () => `the factor ${factor.name} = ${factor.meaning} = ${formatValue(factor.value)} is missing from the chain` };
   }
   if (paths.length > 1) {
-    for (let i = 0; i < paths.length; i++) {
-      const path = paths[i] as ChainPath<T>;
-      yield { value: sum(() => undefined, (j) => j !== i), hint: `you left out the path ${path.through.join(" → ")} (worth ${formatValue(path.product)}); this gradient sums ${paths.length} paths` };
+    for (const path of paths) {
+      yield { value: A.sub(total, path.product), hint: () => `you left out the path ${path.through.join(" → ")} (worth ${formatValue(path.product)}); this gradient sums ${paths.length} paths` };
     }
     if (paths.length > 2) {
-      for (let i = 0; i < paths.length; i++) {
-        const path = paths[i] as ChainPath<T>;
-        yield { value: path.product, hint: `that is only the path ${path.through.join(" → ")}; this gradient sums ${paths.length} paths` };
+      for (const path of paths) yield { value: path.product, hint: () => `that is only the path ${path.through.join(" → ")}; this gradient sums ${paths.length} paths` };
+    }
+  }
+  // First the values a learner mixes up with this very factor, then any number of the trace.
+  const pool = traceValues(step, A);
+  for (const valuesFor of [(factor: ChainFactor<T>) => neighbours(step, factor, A), () => pool]) {
+    for (const factor of factors) {
+      for (const [name, value] of valuesFor(factor)) {
+        if (A.compare(value, factor.value) === 0) continue;
+        yield {
+          value: withFactor(factor, value),
+          hint: () => `the factor ${factor.name} should be ${factor.meaning} = ${formatValue(factor.value)}; your answer matches ${name} = ${formatValue(value)} in its place`,
+        };
       }
     }
   }
-  const pool = traceValues(step, A);
-  for (const factor of factors) {
-    for (const [name, value] of pool) {
-      if (A.compare(value, factor.value) === 0) continue;
-      yield {
-        value: sum((f) => (f.name === factor.name ? value : undefined)),
-        hint: `the factor ${factor.name} should be ${factor.meaning} = ${formatValue(factor.value)}; your answer matches ${name} = ${formatValue(value)} in its place`,
-      };
+}
+
+/** The paths through a factor, each without that factor, summed; and the paths that miss it, summed. */
+function splitAt<T>(paths: readonly ChainPath<T>[], factorName: string, A: Arithmetic<T>): { through: T; elsewhere: T } {
+  let through = A.from(0);
+  let elsewhere = A.from(0);
+  for (const path of paths) {
+    if (!path.factors.some((f) => f.name === factorName)) {
+      elsewhere = A.add(elsewhere, path.product);
+      continue;
     }
+    through = A.add(through, path.factors.reduce((product, f) => (f.name === factorName ? product : A.mul(product, f.value)), A.from(1)));
   }
+  return { through, elsewhere };
 }
 
 /** Mistakes in a forward value: the updated parameters used, the activation skipped or applied, a term or the bias left out. */
@@ -211,38 +230,38 @@ function* forwardHints<T extends number | Fraction>(step: TracedStep<T>, ref: Va
   if (ref.kind === "loss") {
     const received = step.loss.received;
     const differences = received.map((yr, k) => A.sub(yr, step.loss.expected[k] as T));
-    yield { value: differences.reduce((s, d) => A.add(s, d), A.from(0)), hint: "that is Yr - Ye; the loss squares it" };
-    yield { value: step.loss.derivative.reduce((s, d) => A.add(s, d), A.from(0)), hint: "that is the loss's derivative 2(Yr - Ye), not the loss (Yr - Ye)^2" };
+    yield { value: differences.reduce((s, d) => A.add(s, d), A.from(0)), hint: () => "that is Yr - Ye; the loss squares it" };
+    yield { value: step.loss.derivative.reduce((s, d) => A.add(s, d), A.from(0)), hint: () => "that is the loss's derivative 2(Yr - Ye), not the loss (Yr - Ye)^2" };
   }
   const afterPass = forward(step.after, step.input, A);
   const stale = "that is the value with the updated parameters; this step's forward pass uses the parameters from before the update";
   if (ref.kind === "loss") {
-    yield { value: lossByName(step.loss.loss).value(afterPass.outputs, step.loss.expected, A), hint: stale };
+    yield { value: lossByName(step.loss.loss).value(afterPass.outputs, step.loss.expected, A), hint: () => stale };
     return;
   }
   if (ref.kind !== "activation" && ref.kind !== "pre-activation") return;
   const again = afterPass.records.find((r) => r.neuron === ref.neuron);
-  if (again) yield { value: ref.kind === "activation" ? again.a : again.z, hint: stale };
+  if (again) yield { value: ref.kind === "activation" ? again.a : again.z, hint: () => stale };
   const record = step.forward.find((r) => r.neuron === ref.neuron);
   if (!record) return;
   if (ref.kind === "activation") {
-    yield { value: record.z, hint: `that is ${sumName(ref.neuron)} = ${formatValue(record.z)}, the weighted sum before the activation; ${ref.neuron} = ${record.activation}(${sumName(ref.neuron)})` };
+    yield { value: record.z, hint: () => `that is ${sumName(ref.neuron)} = ${formatValue(record.z)}, the weighted sum before the activation; ${ref.neuron} = ${record.activation}(${sumName(ref.neuron)})` };
     return;
   }
-  yield { value: record.a, hint: `that is ${ref.neuron}'s output after ${record.activation}; ${sumName(ref.neuron)} is the weighted sum before it` };
-  yield { value: A.sub(record.z, record.bias), hint: `the bias ${record.biasName} = ${formatValue(record.bias)} is missing` };
+  yield { value: record.a, hint: () => `that is ${ref.neuron}'s output after ${record.activation}; ${sumName(ref.neuron)} is the weighted sum before it` };
+  yield { value: A.sub(record.z, record.bias), hint: () => `the bias ${record.biasName} = ${formatValue(record.bias)} is missing` };
   for (const term of record.terms) {
-    yield { value: A.sub(record.z, term.product), hint: `the term ${term.source} · ${term.weightName} = ${formatValue(term.input)} · ${formatValue(term.weight)} is missing` };
+    yield { value: A.sub(record.z, term.product), hint: () => `the term ${term.source} · ${term.weightName} = ${formatValue(term.input)} · ${formatValue(term.weight)} is missing` };
   }
 }
 
 function* numberHints<T>(expected: T, A: Arithmetic<T>): Generator<Candidate<T>> {
-  yield { value: A.sub(A.from(0), expected), hint: "the sign is wrong" };
-  yield { value: A.mul(expected, A.from(2)), hint: "it is twice the expected value" };
-  yield { value: A.div(expected, A.from(2)), hint: "it is half the expected value" };
+  yield { value: A.sub(A.from(0), expected), hint: () => "the sign is wrong" };
+  yield { value: A.mul(expected, A.from(2)), hint: () => "it is twice the expected value" };
+  yield { value: A.div(expected, A.from(2)), hint: () => "it is half the expected value" };
   for (let power = 1; power <= 12; power++) {
-    yield { value: A.mul(expected, A.from(10 ** power)), hint: `it is 10^${power} times too large: check the units` };
-    yield { value: A.div(expected, A.from(10 ** power)), hint: `it is 10^${power} times too small: check the units` };
+    yield { value: A.mul(expected, A.from(10 ** power)), hint: () => `it is 10^${power} times too large: check the units` };
+    yield { value: A.div(expected, A.from(10 ** power)), hint: () => `it is 10^${power} times too small: check the units` };
   }
 }
 
@@ -267,6 +286,27 @@ function distinctFactors<T>(paths: readonly ChainPath<T>[]): ChainFactor<T>[] {
   const seen = new Map<string, ChainFactor<T>>();
   for (const factor of paths.flatMap((p) => p.factors)) if (!seen.has(factor.name)) seen.set(factor.name, factor);
   return [...seen.values()];
+}
+
+/**
+ * The numbers next to a factor that a learner most often takes in its place:
+ * for the loss's derivative Yr - Ye, Yr, Ye or L; for an activation's slope
+ * the weighted sum or the output; for a weight the neuron's other weights;
+ * for a carried input the neuron's other inputs or the weight itself.
+ */
+function neighbours<T>(step: TracedStep<T>, factor: ChainFactor<T>, A: Arithmetic<T>): [string, T][] {
+  if (factor.kind === "loss") {
+    const k = outputNames(step).indexOf(factor.by);
+    const yr = step.loss.received[k] as T;
+    const ye = step.loss.expected[k] as T;
+    return [["Yr - Ye", A.sub(yr, ye)], [`Yr (${factor.by})`, yr], ["Ye", ye], ["L", step.loss.value]];
+  }
+  const record = step.forward.find((r) => sumName(r.neuron) === factor.of || r.neuron === factor.of);
+  if (!record) return [];
+  if (factor.kind === "activation") return [[sumName(record.neuron), record.z], [record.neuron, record.a]];
+  if (factor.kind === "weight") return record.terms.filter((t) => t.weightName !== factor.parameter).map((t) => [t.weightName, t.weight]);
+  const own = record.terms.find((t) => t.weightName === factor.by);
+  return [...record.terms.filter((t) => t !== own).map((t): [string, T] => [t.source, t.input]), ...(own ? [[own.weightName, own.weight] as [string, T]] : [])];
 }
 
 /** Numbers a learner could have picked up by mistake: every input, weighted sum, output, parameter (old and new), the loss and Yr - Ye. */

@@ -1,8 +1,3 @@
-import { floatArithmetic } from "./arithmetic";
-import { backward } from "./backward";
-import { forward } from "./forward";
-import { losses } from "./losses";
-import { toModel, withParameters } from "./model";
 import type { NetworkDescription } from "./network";
 import { seedExample, seedNetwork } from "./seed-network";
 import { traceStep } from "./step";
@@ -30,7 +25,7 @@ const { input, target, learningRate } = seedExample;
 const sample = { input: [...input], target: [...target], learningRate };
 
 export function sourceErrata(): Erratum[] {
-  return [biasSwap(), gradientFormula(), wrongBiasName(), updateOrder()];
+  return [biasSwap(), gradientFormula(), wrongBiasName()];
 }
 
 /** The prose gives H3 a bias of 0.5 and H4 a bias of 0, but its arithmetic uses b3 = 0 and b4 = 0.5. */
@@ -72,7 +67,7 @@ function gradientFormula(): Erratum {
   };
 }
 
-/** "The same computation applies to W54 and b3": b3 is a hidden-layer bias; the output bias is b5. */
+/** "The same computation applies to W54 and b3", repeated in the bias figure's caption: b3 is a hidden-layer bias; the output bias is b5. */
 function wrongBiasName(): Erratum {
   const step = traceStep(seedNetwork(), sample);
   const outputParameters = step.gradients.filter((g) => g.neuron === "O5").map((g) => g.parameter);
@@ -81,37 +76,11 @@ function wrongBiasName(): Erratum {
   return {
     id: "wrong-bias-name",
     topic: "which bias the output-layer formula covers",
-    sourceSays: "the same computation as for W53 applies to W54 and b3",
+    sourceSays: "the same computation as for W53 applies to W54 and b3 (and the caption of the bias figure repeats \"the new bias b3\")",
     claimGives: `the parameters of the output neuron O5 are ${outputParameters.join(", ")}; b3 is not among them`,
     engineGives: `dL/db3 = dL/dZ5 x W53 x ReLU'(Z3) = ${b3Path?.upstreamTerms[0]?.gradient} x ${b3Path?.upstreamTerms[0]?.weight} x ${b3Path?.localDerivative} = ${b3?.gradient}, a chain-rule gradient through the hidden layer`,
     claimHolds: outputParameters.includes("b3"),
     correction: "the same computation applies to W54 and b5; b3 needs the chain rule like W31",
-  };
-}
-
-/**
- * The source updates the output weights and then moves on to the hidden
- * layer; backprop must take every gradient from the weights as they were
- * during the forward pass.
- */
-function updateOrder(): Erratum {
-  const A = floatArithmetic;
-  const step = traceStep(seedNetwork(), sample);
-  const correct = step.gradients.find((g) => g.parameter === "W31")?.gradient ?? Number.NaN;
-  // Follow the source's order literally: update W53, W54, b5 first, then differentiate the hidden layer.
-  const outputUpdates = new Map(step.updates.filter((u) => ["W53", "W54", "b5"].includes(u.parameter)).map((u) => [u.parameter, u.new]));
-  const early = withParameters(toModel(seedNetwork(), A), outputUpdates);
-  const pass = forward(toModel(seedNetwork(), A), step.input, A);
-  // The forward pass (and so Z3) is the one the loss came from; only the weights read during backprop differ.
-  const stale = backward(early, pass, [...target], losses["squared-error"], A).gradients.find((g) => g.parameter === "W31")?.gradient ?? Number.NaN;
-  return {
-    id: "update-order",
-    topic: "when the output weights are updated",
-    sourceSays: "after updating the weights and biases (of the output layer), backpropagation moves to the hidden layer",
-    claimGives: `dL/dW31 computed with the already-updated W53 = ${outputUpdates.get("W53")}: ${stale}`,
-    engineGives: `dL/dW31 with the W53 = 1 the forward pass used: ${correct}`,
-    claimHolds: stale === correct,
-    correction: "compute every gradient first, from the pre-update weights, then update all parameters at once",
   };
 }
 

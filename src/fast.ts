@@ -1,9 +1,9 @@
-import type { ActivationName } from "./activations";
-import type { LossName } from "./losses";
+import { type Activation, type ActivationName, activationByName } from "./activations";
+import { lossByName, type LossName } from "./losses";
 import { biasName, type NetworkDescription, validateNetwork, weightName } from "./network";
 import { orderedProduct, transpose } from "./fast-kernels";
 import { type Layout, simdAvailable, simdProduct } from "./fast-wasm";
-import { checkLearningRate } from "./sgd";
+import { checkLearningRate, sgdKernel } from "./sgd";
 
 /**
  * The fast path: the same dense network and the same arithmetic as the
@@ -26,6 +26,8 @@ export class FastNetwork {
   private aT: Float64Array[] = [];
   private dzT: Float64Array[] = [];
   private readonly weightsT: Float64Array[];
+  // Looked up once: an unknown name fails here, in the constructor, not in the middle of training.
+  private readonly activationRecords: readonly Activation[];
 
   constructor(
     readonly sizes: readonly number[],
@@ -34,6 +36,7 @@ export class FastNetwork {
   ) {
     if (sizes.length < 2 || !sizes.every((n) => Number.isInteger(n) && n > 0)) throw new Error(`FastNetwork: sizes must be at least two positive whole numbers, got [${sizes.join(", ")}]`);
     if (activations.length !== sizes.length - 1) throw new Error(`FastNetwork: expected ${sizes.length - 1} activations (one per layer), got ${activations.length}`);
+    this.activationRecords = activations.map((name) => activationByName(name));
     const layers = sizes.slice(1).map((out, l) => ({ out, in: sizes[l] as number }));
     this.weights = layers.map((s) => new Float64Array(s.out * s.in));
     this.biases = layers.map((s) => new Float64Array(s.out));
@@ -132,7 +135,7 @@ export class FastNetwork {
       const z = this.z[l] as Float64Array;
       // z = x W^T, each sum over the inputs in order; the bias comes last, as in the traced path.
       product(this.a[l] as Float64Array, this.weights[l] as Float64Array, z, batch, nOut, nIn, "rows", "rows", null, null);
-      addBiasAndActivate(this.activations[l], this.biases[l] as Float64Array, z, this.a[l + 1] as Float64Array, batch, nOut);
+      addBiasAndActivate(this.activationRecords[l] as Activation, this.biases[l] as Float64Array, z, this.a[l + 1] as Float64Array, batch, nOut);
     }
   }
 
@@ -148,7 +151,8 @@ export class FastNetwork {
     if (targets.length < batch * nOut) throw new Error(`computeGradients: targets hold ${targets.length} numbers, a batch of ${batch} needs ${batch * nOut}`);
     let lossSum = 0;
     const top = this.upstream[L] as Float64Array;
-    for (let s = 0; s < batch; s++) lossSum += lossAndDerivative(loss, outputs, targets, s * nOut, nOut, top);
+    const record = lossByName(loss);
+    for (let s = 0; s < batch; s++) lossSum += record.kernel(outputs, targets, s * nOut, nOut, top);
     for (let l = L - 1; l >= 0; l--) {
       const nIn = this.sizes[l] as number;
       const width = this.sizes[l + 1] as number;
@@ -158,7 +162,7 @@ export class FastNetwork {
       const dzT = this.dzT[l] as Float64Array;
       const x = this.a[l] as Float64Array;
       const xT = this.aT[l] as Float64Array;
-      const activation = this.activations[l];
+      const activation = this.activationRecords[l] as Activation;
       const z = this.z[l] as Float64Array;
       const a = this.a[l + 1] as Float64Array;
       const up = this.upstream[l + 1] as Float64Array;
@@ -183,8 +187,8 @@ export class FastNetwork {
     checkLearningRate(learningRate);
     const value = this.computeGradients(inputs, targets, batch, loss);
     for (let l = 0; l < this.weights.length; l++) {
-      sgd(this.weights[l] as Float64Array, this.weightGradients[l] as Float64Array, learningRate);
-      sgd(this.biases[l] as Float64Array, this.biasGradients[l] as Float64Array, learningRate);
+      sgdKernel(this.weights[l] as Float64Array, this.weightGradients[l] as Float64Array, learningRate);
+      sgdKernel(this.biases[l] as Float64Array, this.biasGradients[l] as Float64Array, learningRate);
     }
     return value;
   }
@@ -240,77 +244,26 @@ function product(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n
 }
 
 /** z += bias (per neuron), then a = activation(z), over a (batch x width) layer. */
-function addBiasAndActivate(name: ActivationName | undefined, bias: Float64Array, z: Float64Array, a: Float64Array, batch: number, width: number): void {
+function addBiasAndActivate(activation: Activation, bias: Float64Array, z: Float64Array, a: Float64Array, batch: number, width: number): void {
   // ReLU gets its own loop: deciding the activation once per layer rather than once per number measurably speeds the MLPs up.
-  const relu = name === "relu";
+  const relu = activation.name === "relu";
+  const f = activation.kernel.forward;
   for (let s = 0; s < batch; s++) {
     const row = s * width;
     for (let j = 0; j < width; j++) {
       const sum = (z[row + j] as number) + (bias[j] as number);
       z[row + j] = sum;
-      a[row + j] = relu ? (sum > 0 ? sum : 0) : activate(name, sum);
+      a[row + j] = relu ? (sum > 0 ? sum : 0) : f(sum);
     }
   }
 }
 
 /** dz = dL/da * da/dz, element by element. */
-function chainThroughActivation(name: ActivationName | undefined, up: Float64Array, z: Float64Array, a: Float64Array, dz: Float64Array, count: number): void {
-  if (name === "relu") {
+function chainThroughActivation(activation: Activation, up: Float64Array, z: Float64Array, a: Float64Array, dz: Float64Array, count: number): void {
+  if (activation.name === "relu") {
     for (let k = 0; k < count; k++) dz[k] = (up[k] as number) * ((z[k] as number) > 0 ? 1 : 0);
   } else {
-    for (let k = 0; k < count; k++) dz[k] = (up[k] as number) * derivative(name, z[k] as number, a[k] as number);
+    const derivative = activation.kernel.derivative;
+    for (let k = 0; k < count; k++) dz[k] = (up[k] as number) * derivative(z[k] as number, a[k] as number);
   }
-}
-
-// The same formulas, in the same order, as src/activations.ts and src/losses.ts use in float arithmetic.
-function activate(name: ActivationName | undefined, z: number): number {
-  switch (name) {
-    case "relu":
-      return z > 0 ? z : 0;
-    case "sigmoid":
-      return 1 / (1 + Math.exp(0 - z));
-    case "tanh": {
-      const negative = z < 0;
-      const e = Math.exp((negative ? 2 : -2) * z);
-      const t = (1 - e) / (1 + e);
-      return negative ? 0 - t : t;
-    }
-    default:
-      return z;
-  }
-}
-
-function derivative(name: ActivationName | undefined, z: number, a: number): number {
-  switch (name) {
-    case "relu":
-      return z > 0 ? 1 : 0;
-    case "sigmoid":
-      return a * (1 - a);
-    case "tanh":
-      return 1 - a * a;
-    default:
-      return 1;
-  }
-}
-
-/** Adds one sample's loss, writes dL/dYr for its outputs into `into`, and returns the loss. */
-function lossAndDerivative(loss: LossName, outputs: Float64Array, targets: Float64Array, offset: number, count: number, into: Float64Array): number {
-  let value = 0;
-  for (let k = offset; k < offset + count; k++) {
-    const yr = outputs[k] as number;
-    const ye = targets[k] as number;
-    if (loss === "binary-cross-entropy") {
-      value = value - (ye * Math.log(yr) + (1 - ye) * Math.log(1 - yr));
-      into[k] = (yr - ye) / (yr * (1 - yr));
-    } else {
-      const d = yr - ye;
-      value = value + d * d;
-      into[k] = loss === "mse" ? (2 * d) / count : 2 * d;
-    }
-  }
-  return loss === "mse" ? value / count : value;
-}
-
-function sgd(parameters: Float64Array, gradients: Float64Array, learningRate: number): void {
-  for (let k = 0; k < parameters.length; k++) parameters[k] = (parameters[k] as number) - learningRate * (gradients[k] as number);
 }

@@ -1,4 +1,4 @@
-export type { Figure } from "./figure";
+export type { Figure, FigureFrame } from "./figure";
 export { Fraction } from "./fraction";
 export { type Arithmetic, floatArithmetic, fractionArithmetic, formatFloat } from "./arithmetic";
 export { type Activation, type ActivationName, activations } from "./activations";
@@ -25,6 +25,7 @@ export { check, checkNumber, DEFAULT_TOLERANCE, type CheckResult, type CheckOpti
 export { chainPaths, type ChainPath, type ChainFactor } from "./chain-paths";
 export { parseValueName, validNames, type ValueRef } from "./step-names";
 export { sourceErrata, type Erratum } from "./errata";
+export { forwardRecord, backwardRecord, gradientRecord, updateRecord } from "./trace-lookup";
 export * from "./plots";
 export * from "./parallel";
 export { twoSpirals, circles, splitPoints, type PointSet } from "./datasets";

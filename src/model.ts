@@ -1,4 +1,4 @@
-import { type Activation, activations } from "./activations";
+import { type Activation, activationByName } from "./activations";
 import type { Arithmetic } from "./arithmetic";
 import { biasName, type NetworkDescription, validateNetwork, weightName } from "./network";
 
@@ -32,7 +32,7 @@ export function toModel<T>(network: NetworkDescription | Model<T>, A: Arithmetic
     layers: description.layers.map((layer) =>
       layer.neurons.map((neuron) => ({
         name: neuron.name,
-        activation: activations[neuron.activation ?? layer.activation ?? "relu"],
+        activation: activationByName(neuron.activation ?? layer.activation ?? "relu"),
         terms: Object.entries(neuron.weights).map(([source, weight]) => ({
           source,
           weightName: weightName(neuron.name, source),

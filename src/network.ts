@@ -1,4 +1,4 @@
-import { type ActivationName, activations, isActivationName } from "./activations";
+import { activationByName, type ActivationName, activations } from "./activations";
 
 /**
  * A network as plain JSON data. Neurons are named as in the source: inputs
@@ -109,8 +109,10 @@ export function parseNetwork(text: string, source = "network"): NetworkDescripti
 
 function checkActivation(value: unknown, path: string, optional: boolean): void {
   if (value === undefined && optional) return;
-  if (!isActivationName(value)) {
-    throw new Error(`${path}: unknown activation ${JSON.stringify(value)}; known: ${Object.keys(activations).join(", ")}`);
+  try {
+    activationByName(value as string);
+  } catch (error) {
+    throw new Error(`${path}: ${(error as Error).message}`);
   }
 }
 

@@ -1,5 +1,7 @@
+import { activationByName } from "./activations";
 import type { Fraction } from "./fraction";
 import { formatValue as fmt, latexName, lossPartialLatex as partial, outputLatex as a, preActivationLatex as z } from "./format";
+import { lossByName } from "./losses";
 import type { StepTrace } from "./trace";
 
 /**
@@ -8,30 +10,23 @@ import type { StepTrace } from "./trace";
  */
 type Value = number | Fraction;
 
-const activationLatex: Record<string, (x: string) => string> = {
-  relu: (x) => `\\mathrm{ReLU}(${x})`,
-  identity: (x) => x,
-  sigmoid: (x) => `\\sigma(${x})`,
-  tanh: (x) => `\\tanh(${x})`,
-};
 
 /** Z_3 = (1 \cdot 0.5) + (0 \cdot 0.5) + 0 = 0.5, then a_3 = ReLU(0.5) = 0.5, for each neuron. */
 export function forwardEquations<T extends Value>(trace: StepTrace<T>): string[] {
   return trace.forward.flatMap((r) => {
     const symbols = [...r.terms.map((t) => `${latexName(t.source)} \\cdot ${latexName(t.weightName)}`), latexName(r.biasName)].join(" + ");
     const numbers = [...r.terms.map((t) => `(${fmt(t.input)} \\cdot ${fmt(t.weight)})`), fmt(r.bias)].join(" + ");
-    const f = activationLatex[r.activation] ?? ((x: string) => x);
+    const f = activationByName(r.activation).latex;
     return [`${z(r.neuron)} = ${symbols} = ${numbers} = ${fmt(r.z)}`, `${a(r.neuron)} = ${f(z(r.neuron))} = ${f(fmt(r.z))} = ${fmt(r.a)}`];
   });
 }
 
-/** L = (2.5 - 2)^2 = 0.25 for the source's loss; other losses show their formula and value. */
+/** L = (2.5 - 2)^2 = 0.25 for the source's loss: each loss's formula, with the numbers put in where it has that form, then the value. */
 export function lossEquation<T extends Value>(trace: StepTrace<T>): string {
   const { loss, received, expected, value } = trace.loss;
-  const pairs = received.map((yr, i) => `(${fmt(yr)} - ${fmt(expected[i] as T)})^2`);
-  if (loss === "squared-error") return `L = (Y_r - Y_e)^2 = ${pairs.join(" + ")} = ${fmt(value)}`;
-  if (loss === "mse") return `L = \\frac{1}{${received.length}} \\sum_k (Y_{r,k} - Y_{e,k})^2 = \\frac{1}{${received.length}}\\left(${pairs.join(" + ")}\\right) = ${fmt(value)}`;
-  return `L = -\\sum_k \\left(Y_{e,k} \\log Y_{r,k} + (1 - Y_{e,k}) \\log(1 - Y_{r,k})\\right) = ${fmt(value)}`;
+  const record = lossByName(loss);
+  const substituted = record.substituted?.(received.map(fmt), expected.map((ye) => fmt(ye)));
+  return [record.latex(received.length), ...(substituted === undefined ? [] : [substituted]), fmt(value)].join(" = ");
 }
 
 /**
@@ -52,7 +47,7 @@ export function backwardEquations<T extends Value>(trace: StepTrace<T>, neurons?
       const numbers = r.upstreamTerms.map((t) => `${fmt(t.gradient)} \\cdot ${fmt(t.weight as T)}`).join(" + ");
       lines.push(`${partial(a(r.neuron))} = ${symbols} = ${numbers} = ${fmt(r.upstream)}`);
     }
-    const f = activationLatex[r.activation] ?? ((x: string) => x);
+    const f = activationByName(r.activation).latex;
     lines.push(`${partial(z(r.neuron))} = ${partial(a(r.neuron))} \\cdot ${f(z(r.neuron)).replace("(", "'(")} = ${fmt(r.upstream)} \\cdot ${fmt(r.localDerivative)} = ${fmt(r.product)}`);
     for (const g of trace.gradients.filter((g) => g.neuron === r.neuron)) {
       const carried = g.source === null ? "1" : latexName(g.source);
@@ -62,18 +57,9 @@ export function backwardEquations<T extends Value>(trace: StepTrace<T>, neurons?
   return lines;
 }
 
-/** dL/dYr for output k as the source writes it: 2(Y_r - Y_e) = 2(2.5 - 2). */
+/** dL/dYr for output k, as the loss record writes it: 2(Y_r - Y_e) = 2(2.5 - 2) for squared error. */
 export function lossDerivativeLatex<T extends Value>(trace: StepTrace<T>, k: number): string {
-  const yr = fmt(trace.loss.received[k] as T);
-  const ye = fmt(trace.loss.expected[k] as T);
-  switch (trace.loss.loss) {
-    case "squared-error":
-      return `2(Y_r - Y_e) = 2(${yr} - ${ye})`;
-    case "mse":
-      return `\\frac{2}{${trace.loss.received.length}}(Y_r - Y_e) = \\frac{2}{${trace.loss.received.length}}(${yr} - ${ye})`;
-    default:
-      return `\\frac{Y_r - Y_e}{Y_r (1 - Y_r)} = \\frac{${yr} - ${ye}}{${yr}(1 - ${yr})}`;
-  }
+  return lossByName(trace.loss.loss).derivativeLatex(fmt(trace.loss.received[k] as T), fmt(trace.loss.expected[k] as T), trace.loss.received.length);
 }
 
 /** W_{53}^{new} = W_{53} - \eta \cdot dL/dW_{53} = 1 - 0.01 \cdot 0.5 = 0.995, for each (or each named) parameter. */
@@ -89,10 +75,15 @@ export function displayMath(equations: readonly string[]): string {
   return equations.map((e) => `$$${e}$$`).join("\n\n");
 }
 
-/** A Markdown table from a header and rows of cells. */
-export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const line = (cells: readonly string[]): string => `| ${cells.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+/**
+ * A Markdown table from a header and rows of cells. A pipe in a cell is
+ * escaped and a line break becomes a space, so no cell can split the table;
+ * `align` right-aligns columns (numbers read best that way).
+ */
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[], align?: readonly ("left" | "right")[]): string {
+  const line = (cells: readonly string[]): string => `| ${cells.map((c) => c.replace(/\|/g, "\\|").replace(/\r?\n/g, " ")).join(" | ")} |`;
+  const rule = `| ${header.map((_, i) => (align?.[i] === "right" ? "---:" : "---")).join(" | ")} |`;
+  return [line(header), rule, ...rows.map(line)].join("\n");
 }
 
 export function forwardTable<T extends Value>(trace: StepTrace<T>): string {

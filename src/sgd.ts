@@ -17,6 +17,11 @@ export function sgdUpdate<T>(model: Model<T>, gradients: ReadonlyMap<string, T>,
   return { model: withParameters(model, next), updates };
 }
 
+/** The fast path's form of the same update, in place on a buffer of parameters and their gradients. */
+export function sgdKernel(parameters: Float64Array, gradients: Float64Array, learningRate: number): void {
+  for (let k = 0; k < parameters.length; k++) parameters[k] = (parameters[k] as number) - learningRate * (gradients[k] as number);
+}
+
 export function checkLearningRate(learningRate: number): void {
   if (typeof learningRate !== "number" || !Number.isFinite(learningRate) || learningRate <= 0) {
     throw new Error(`learning rate must be a positive finite number, got ${learningRate}`);

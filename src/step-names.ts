@@ -67,13 +67,19 @@ export function validNames<T>(step: TracedStep<T>): string {
   const first = parameters[0] ?? "W31";
   return [
     `valid names: L (the loss)`,
-    `inputs ${step.before.inputs.join(" ")}`,
-    `neuron outputs ${neurons.join(" ")}`,
-    `weighted sums ${neurons.map(sumName).join(" ")}`,
-    `parameters ${parameters.join(" ")} (before the update; add ${UPDATED_SUFFIX} for after, e.g. ${first}${UPDATED_SUFFIX})`,
-    `targets ${outputNames(step).length === 1 ? "Ye" : outputNames(step).map((n) => `Ye${neuronIndex(n)}`).join(" ")}`,
+    `inputs ${listed(step.before.inputs)}`,
+    `neuron outputs ${listed(neurons)}`,
+    `weighted sums ${listed(neurons.map(sumName))}`,
+    `parameters ${listed(parameters)} (before the update; add ${UPDATED_SUFFIX} for after, e.g. ${first}${UPDATED_SUFFIX})`,
+    `targets ${outputNames(step).length === 1 ? "Ye" : listed(outputNames(step).map((n) => `Ye${neuronIndex(n)}`))}`,
     `gradients dL/d<neuron output, weighted sum or parameter>, e.g. dL/d${first}`,
   ].join("; ");
+}
+
+/** A short list whole; a long one as its first and last few names, so the error stays one readable line. */
+function listed(names: readonly string[]): string {
+  if (names.length <= 12) return names.join(" ");
+  return `${names.slice(0, 4).join(" ")} ... ${names.slice(-2).join(" ")} (${names.length} in all)`;
 }
 
 /** Z3 for neuron H3: the name of a neuron's weighted sum. */

@@ -1,7 +1,6 @@
 import type { MathJsInstance, MathNode } from "mathjs";
-import type { ActivationName } from "./activations";
 import { Fraction } from "./fraction";
-import type { LossName } from "./losses";
+import { lossByName, type LossName } from "./losses";
 import { parametersOf, toModel } from "./model";
 import type { NetworkDescription } from "./network";
 import { fractionArithmetic } from "./arithmetic";
@@ -34,14 +33,6 @@ function mathjs(): MathInstances {
   return instances;
 }
 
-const activationExpression: Record<ActivationName, (z: string) => string> = {
-  // max(0, z) has no symbolic derivative in mathjs; (z + |z|) / 2 is the same function and does.
-  relu: (z) => `((${z}) + abs(${z})) / 2`,
-  identity: (z) => `(${z})`,
-  sigmoid: (z) => `1 / (1 + exp(-(${z})))`,
-  tanh: (z) => `tanh(${z})`,
-};
-
 /** The loss for one sample as an expression string whose free symbols are the parameter names. */
 export function lossExpression(network: NetworkDescription, sample: Sample, loss: LossName = "squared-error"): string {
   const model = toModel(network, fractionArithmetic);
@@ -50,21 +41,13 @@ export function lossExpression(network: NetworkDescription, sample: Sample, loss
   for (const layer of model.layers) {
     outputs = layer.map((neuron) => {
       const sum = [...neuron.terms.map((t) => `${t.weightName} * ${values.get(t.source)}`), neuron.biasName].join(" + ");
-      const expression = activationExpression[neuron.activation.name](sum);
+      const expression = neuron.activation.expression(sum);
       values.set(neuron.name, expression);
       return expression;
     });
   }
   const targets = outputs.map((_, k) => decimal(sample.target[k], `target[${k}]`));
-  const squares = outputs.map((yr, k) => `(${yr} - ${targets[k]})^2`);
-  switch (loss) {
-    case "squared-error":
-      return squares.join(" + ");
-    case "mse":
-      return `(${squares.join(" + ")}) / ${outputs.length}`;
-    case "binary-cross-entropy":
-      return outputs.map((yr, k) => `-(${targets[k]} * log(${yr}) + (1 - ${targets[k]}) * log(1 - ${yr}))`).join(" + ");
-  }
+  return lossByName(loss).expression(outputs, targets);
 }
 
 export interface SymbolicGradient<T> {

@@ -1,11 +1,12 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { figureBundle, figureElementId, figureHtml, figureTitle, tableMarkdown } from "../kernel/display-bundle";
+import { figureBundle, figureElementId, figureHtml, figureTitle } from "../kernel/display/bundle";
 import { show, showMarkdown, showTable } from "../kernel/display";
-import { installPlotlyNbextension } from "../kernel/nbextension";
+import { installPlotlyNbextension } from "../kernel/display/nbextension";
+import { minifiedPlotlyPath } from "../kernel/display/plotly-source";
 import { lossCurve, networkDiagram, seedNetwork } from "../src";
 
 const figure = lossCurve({ history: [{ step: 0, loss: 0.25 }, { step: 1, loss: 0.18096516 }] });
@@ -41,13 +42,6 @@ describe("figureBundle", () => {
   });
 });
 
-describe("tableMarkdown", () => {
-  it("writes a Markdown table, numbers right-aligned, pipes escaped", () => {
-    expect(tableMarkdown([{ name: "W53", value: 0.995 }, { name: "a|b", value: 1 }])).toBe("| name | value |\n| --- | ---: |\n| W53 | 0.995 |\n| a\\|b | 1 |");
-    expect(() => tableMarkdown([])).toThrow(/no rows and no columns/);
-  });
-});
-
 describe("show, with tslab's display writer stood in for", () => {
   const cache = createRequire(__filename).cache;
   const fakePath = "/fake/node_modules/tslab/dist/jupyter.js";
@@ -74,19 +68,22 @@ describe("show, with tslab's display writer stood in for", () => {
     expect(ids[0]).not.toBe(ids[1]);
     expect(sent[2]!.data).toEqual({ "text/markdown": "$L = 0.25$", "text/plain": "$L = 0.25$" });
     expect(sent[3]!.data["text/markdown"]).toBe("| parameter | value |\n| --- | ---: |\n| W53 | 0.995 |");
+    // the engine's markdownTable writes it: numbers right-aligned, pipes escaped, a line break cannot split a row
+    showTable([{ name: "W53", value: 0.995 }, { name: "a|b\nc", value: 1 }]);
+    expect(sent[4]!.data["text/markdown"]).toBe("| name | value |\n| --- | ---: |\n| W53 | 0.995 |\n| a\\|b c | 1 |");
+    expect(() => showTable([])).toThrow(/no rows and no columns/);
     expect(() => show(undefined as never)).toThrow(/show: expected a figure/);
-    expect(sent).toHaveLength(4);
+    expect(sent).toHaveLength(5);
   });
 });
 
 describe("installPlotlyNbextension", () => {
-  it("copies plotly.js whole to <dataDir>/nbextensions/gradient-lab/plotly.min.js", async () => {
+  it("copies the minified plotly.js whole to <dataDir>/nbextensions/gradient-lab/plotly.min.js", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "gradient-lab-nbextension-"));
     try {
       const target = await installPlotlyNbextension(dataDir);
       expect(target).toBe(join(dataDir, "nbextensions", "gradient-lab", "plotly.min.js"));
-      const source = createRequire(__filename).resolve("plotly.js-dist/plotly.js");
-      expect(statSync(target).size).toBe(statSync(source).size);
+      expect(readFileSync(target, "utf8")).toBe(readFileSync(minifiedPlotlyPath(), "utf8"));
       expect(readdirSync(dirname(target))).toEqual(["plotly.min.js"]);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

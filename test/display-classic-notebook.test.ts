@@ -1,14 +1,15 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installKernelSpec } from "../kernel/kernelspec";
-import { installPlotlyNbextension } from "../kernel/nbextension";
-import { BROWSER_WAIT_MS } from "./export-chromium";
+import { installPlotlyNbextension } from "../kernel/display/nbextension";
+import { BROWSER_WAIT_MS, launchChromium } from "./export-chromium";
 import { courseNotebookNames, loadCourseNotebook, storedFigureCount } from "./helpers/stored-notebook";
+import { needTools } from "./helpers/tools";
 
 /**
  * The path a classic-Notebook user takes: Debian's Notebook server with our
@@ -19,17 +20,13 @@ import { courseNotebookNames, loadCourseNotebook, storedFigureCount } from "./he
  */
 const ROOT = resolve(__dirname, "..");
 const FIXTURE = join(ROOT, "test/fixtures/display/show-figure.ipynb");
-const JUPYTER = "/usr/bin/jupyter";
-const CHROMIUM = "/usr/bin/chromium";
 const KERNEL = "gradient-lab-display-test";
 const COURSE = join(ROOT, "notebooks");
 const COURSE_NOTEBOOKS = courseNotebookNames();
 
-const missing = [JUPYTER, CHROMIUM].filter((tool) => !existsSync(tool));
-if (missing.length > 0 && process.env.CI) throw new Error(`classic Notebook test: ${missing.join(" and ")} missing; CI must install jupyter-notebook and chromium`);
-if (missing.length > 0) console.warn(`classic Notebook test skipped: ${missing.join(" and ")} not installed`);
+const tools = needTools("classic Notebook test", ["chromium", "jupyter", "jupyter-notebook"]);
 
-describe.skipIf(missing.length > 0)("figures in Debian's classic Notebook", () => {
+describe.skipIf(tools.skip)("figures in Debian's classic Notebook", () => {
   let jupyterHome: string;
   let notebooks: string;
   let server: ChildProcess | undefined;
@@ -57,7 +54,7 @@ describe.skipIf(missing.length > 0)("figures in Debian's classic Notebook", () =
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     server = spawn(
-      JUPYTER,
+      tools.path("jupyter"),
       ["notebook", "--no-browser", `--port=${port}`, "--ip=127.0.0.1", "--NotebookApp.token=", "--NotebookApp.password=", "--NotebookApp.port_retries=0", `--notebook-dir=${notebooks}`, ...(process.getuid?.() === 0 ? ["--allow-root"] : [])],
       {
         env: { ...process.env, JUPYTER_PATH: data, JUPYTER_DATA_DIR: data, JUPYTER_CONFIG_DIR: join(jupyterHome, "config"), JUPYTER_RUNTIME_DIR: join(jupyterHome, "runtime") },
@@ -67,10 +64,7 @@ describe.skipIf(missing.length > 0)("figures in Debian's classic Notebook", () =
     server.stdout?.on("data", (chunk) => serverLog.push(String(chunk)));
     server.stderr?.on("data", (chunk) => serverLog.push(String(chunk)));
     await waitForServer(`${base}/api`, server, serverLog);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
+    ({ browser } = await launchChromium());
   });
 
   afterAll(async () => {

@@ -3,11 +3,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedExample, seedNetwork, train } from "../src";
-import { BROWSER_WAIT_MS } from "./export-chromium";
+import { BROWSER_WAIT_MS, launchChromium } from "./export-chromium";
 import { NBCLIENT_WAITS_FOR_OUTPUTS } from "./helpers/nbclient";
+import { needTools } from "./helpers/tools";
 
 /**
  * The display bridge for real: Debian's Jupyter (nbconvert) runs a notebook
@@ -17,35 +17,29 @@ import { NBCLIENT_WAITS_FOR_OUTPUTS } from "./helpers/nbclient";
  */
 const ROOT = resolve(__dirname, "..");
 const NOTEBOOK = join(ROOT, "test/fixtures/display/show-figure.ipynb");
-const JUPYTER = "/usr/bin/jupyter";
-const CHROMIUM = "/usr/bin/chromium";
 const PLOTLY = join(ROOT, "node_modules/plotly.js-dist/plotly.js");
 const KERNEL = "gradient-lab-display-test";
 const run = promisify(execFile);
 
-const missing = [JUPYTER, CHROMIUM].filter((tool) => !existsSync(tool));
-if (missing.length > 0 && process.env.CI) {
-  throw new Error(`display test: ${missing.join(" and ")} missing; CI must install jupyter-nbconvert and chromium (see .ci/run)`);
-}
-if (missing.length > 0) console.warn(`display test skipped: ${missing.join(" and ")} not installed`);
+const tools = needTools("display test", ["chromium", "jupyter", "jupyter-nbconvert"]);
 
 type Output = { output_type: string; data?: Record<string, unknown>; text?: string | string[] };
 type Cell = { outputs?: Output[] };
 
-describe.skipIf(missing.length > 0)("show() in a real notebook", () => {
+describe.skipIf(tools.skip)("show() in a real notebook", () => {
   let work: string;
   let outputs: Output[][] = [];
 
   beforeAll(async () => {
     // The notebook imports the compiled package, as a user's notebook would.
-    if (!existsSync(join(ROOT, "dist/kernel/display.js"))) throw new Error("display test: dist/ is not built; run `npm run build` first (npm test does)");
+    if (!existsSync(join(ROOT, "dist/kernel/display/index.js"))) throw new Error("display test: dist/ is not built; run `npm run build` first (npm test does)");
     work = mkdtempSync(join(tmpdir(), "gradient-lab-display-"));
     mkdirSync(join(work, "kernels", KERNEL), { recursive: true });
     writeFileSync(
       join(work, "kernels", KERNEL, "kernel.json"),
       JSON.stringify({ argv: [join(ROOT, "node_modules/.bin/tslab"), "kernel", "--config-path", "{connection_file}"], display_name: "TypeScript (display test)", language: "typescript" }),
     );
-    await run(JUPYTER, ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=120", ...NBCLIENT_WAITS_FOR_OUTPUTS, NOTEBOOK, "--output-dir", join(work, "out")], {
+    await run(tools.path("jupyter"), ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=120", ...NBCLIENT_WAITS_FOR_OUTPUTS, NOTEBOOK, "--output-dir", join(work, "out")], {
       env: { ...process.env, JUPYTER_PATH: work, JUPYTER_DATA_DIR: join(work, "data") },
     });
     const executed = JSON.parse(readFileSync(join(work, "out", "show-figure.ipynb"), "utf8")) as { cells: Cell[] };
@@ -79,10 +73,7 @@ describe.skipIf(missing.length > 0)("show() in a real notebook", () => {
   it("draws every figure's HTML in headless Chromium with no request leaving the machine", async () => {
     const figures = outputs.flat().filter((o) => o.data?.["text/html"]);
     expect(figures).toHaveLength(2);
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
+    const { browser } = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 900, height: 1200 } });
       page.setDefaultTimeout(BROWSER_WAIT_MS);

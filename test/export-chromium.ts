@@ -1,22 +1,20 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { exportSite, type SiteReport } from "../kernel/export/site";
+import { needTools } from "./helpers/tools";
 
 /** How long a browser test waits for a page, its scripts or a figure before its own assertions report what is missing. */
 export const BROWSER_WAIT_MS = 120_000;
 
 /**
- * Headless Debian Chromium for the export's browser tests. Never downloads a
- * browser. Without Chromium the tests skip locally but fail in CI, where
- * .ci/run installs it.
+ * Headless Debian Chromium for the browser tests, the `chromium` on PATH.
+ * Never downloads a browser.
  */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-export const chromiumMissing = !existsSync(CHROMIUM);
-export const skipBrowser = chromiumMissing && !process.env.CI;
-if (skipBrowser) console.warn(`browser tests skipped: no Chromium at ${CHROMIUM} (they fail instead when CI is set)`);
+const browserTools = needTools("browser tests", ["chromium"]);
+export const skipBrowser = browserTools.skip;
 
 export interface Session {
   browser: Browser;
@@ -24,11 +22,10 @@ export interface Session {
 }
 
 export async function launchChromium(): Promise<Session> {
-  if (chromiumMissing) throw new Error(`Chromium not found at ${CHROMIUM}; install Debian's chromium (CI: .ci/run does)`);
   // Flags from FIELD-NOTES: no sandbox (containers), no GPU, nothing phoning home.
   // Playwright starts every launch with a fresh temporary profile (it refuses --user-data-dir).
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: browserTools.path("chromium"),
     headless: true,
     args: [
       "--no-sandbox",

@@ -1,24 +1,21 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportNbconvert, type NbconvertTemplate } from "../kernel/export/nbconvert";
-import { BROWSER_WAIT_MS, fileUrl, launchChromium, openWatchedPage, skipBrowser, type Session } from "./export-chromium";
+import { BROWSER_WAIT_MS, fileUrl, launchChromium, openWatchedPage, type Session } from "./export-chromium";
+import { needTools } from "./helpers/tools";
 
 // `jupyter nbconvert --to html` with our templates: the figures' own text/html
 // parts draw with the inlined plotly.js, offline, in headless Chromium.
 const FIXTURES = path.join(__dirname, "fixtures", "export");
-const JUPYTER = process.env.JUPYTER ?? "/usr/bin/jupyter";
-const jupyterMissing = !existsSync(JUPYTER);
-const skip = skipBrowser || (jupyterMissing && !process.env.CI);
-if (jupyterMissing && !process.env.CI) console.warn(`nbconvert tests skipped: no jupyter at ${JUPYTER} (they fail instead when CI is set)`);
+const tools = needTools("nbconvert tests", ["chromium", "jupyter", "jupyter-nbconvert"]);
 
-describe.skipIf(skip)("nbconvert HTML with plotly.js inlined", () => {
+describe.skipIf(tools.skip)("nbconvert HTML with plotly.js inlined", () => {
   let work: string;
   let session: Session;
 
   beforeAll(async () => {
-    if (jupyterMissing) throw new Error(`jupyter not found at ${JUPYTER}; install jupyter-nbconvert (CI: .ci/run does)`);
     work = mkdtempSync(path.join(tmpdir(), "gl-nbconvert-"));
     session = await launchChromium();
   });
@@ -34,7 +31,7 @@ describe.skipIf(skip)("nbconvert HTML with plotly.js inlined", () => {
 
   it.each(cases)("%s (%s template) shows its %i plot(s) offline", async (notebook, template, figures) => {
     const outDir = path.join(work, template);
-    const html = await exportNbconvert({ notebook: path.join(FIXTURES, notebook), outDir, template, jupyter: JUPYTER });
+    const html = await exportNbconvert({ notebook: path.join(FIXTURES, notebook), outDir, template, jupyter: tools.path("jupyter") });
     const text = readFileSync(html, "utf8");
     // plotly.js is inlined exactly once (its last statement publishes window.Plotly).
     expect(text.split("window.Plotly = Plotly;").length - 1).toBe(1);

@@ -7,6 +7,7 @@ import { main as testCommand } from "../kernel/commands/test";
 import type { ProgressEvent } from "../kernel/notebook/execute";
 import { clearProgressLine, terminalProgress } from "../kernel/progress";
 import { boundJobs, runNotebooks } from "../kernel/runner";
+import { captured } from "./helpers/captured";
 import { copyFixtureNotebooks, FIXTURE_NOTEBOOKS } from "./helpers/fixture-notebooks";
 
 /** Real kernels on a shared 2-core machine: room, not a speed goal. */
@@ -16,25 +17,6 @@ let work: string;
 beforeAll(() => void (work = copyFixtureNotebooks("cli")));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 afterEach(() => void vi.restoreAllMocks());
-
-/** console.log / console.error / process.stderr.write, captured while `body` runs. */
-async function captured<T>(body: () => Promise<T>): Promise<{ result: T; logs: string[]; errors: string[]; stderr: string }> {
-  const logs: string[] = [];
-  const errors: string[] = [];
-  let stderr = "";
-  vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void logs.push(args.join(" ")));
-  vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void errors.push(args.join(" ")));
-  vi.spyOn(process.stderr, "write").mockImplementation(((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  }) as typeof process.stderr.write);
-  try {
-    const result = await body();
-    return { result, logs, errors, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
 
 describe("boundJobs", () => {
   const cores = availableParallelism();

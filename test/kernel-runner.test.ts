@@ -34,11 +34,11 @@ describe("the notebook runner on the real tslab kernel", () => {
   }, KERNEL_TEST_TIMEOUT_MS);
 
   it("reports a kernel killed from outside while a cell runs, long before the cell timeout", async () => {
-    const started = Date.now();
     let kernelPid: number | undefined;
     const outcomes = await runNotebooks([join(work, "sleeper.ipynb")], {
       dryRun: true,
-      timeoutMs: 600_000,
+      // Six times the test's own limit: finishing at all proves the report did not wait for the cell timeout.
+      timeoutMs: 6 * KERNEL_TEST_TIMEOUT_MS,
       onProgress: (event) => {
         if (event.kind === "kernel-started") kernelPid = event.pid;
         if (event.kind === "cell" && event.cellNumber === 2) setTimeout(() => process.kill(kernelPid!, "SIGKILL"), 300);
@@ -46,8 +46,6 @@ describe("the notebook runner on the real tslab kernel", () => {
     });
     expect(outcomes[0]?.problem).toMatchObject({ kind: "cell", failure: { cellNumber: 2, reason: "kernel-died" } });
     expect(describeProblem(outcomes[0]!)).toMatch(/was killed by SIGKILL/);
-    // Not a speed assertion: the cell would have slept ten minutes.
-    expect(Date.now() - started).toBeLessThan(120_000);
   }, KERNEL_TEST_TIMEOUT_MS);
 
   it("reports a failing cell with its number, first line and the kernel's error text", async () => {

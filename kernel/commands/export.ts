@@ -1,18 +1,22 @@
 import { exportNbconvert } from "../export/nbconvert";
 import { describeSite, exportSite, type CodeMode } from "../export/site";
+import { listNotebooks } from "../runner";
+import { describeStudentEdition, exportStudentEdition } from "../teach/student-edition";
 
 const USAGE = `usage: gradient-lab export --html [--out site/] [--from build/notebooks] [--hide-code|--fold-code] [--title TEXT] [--trust-marked]
        gradient-lab export --nbconvert NOTEBOOK.ipynb [--out DIR] [--classic]
+       gradient-lab export --student [--out student/] [--from notebooks/] [--hide-code|--fold-code] [--title TEXT]
 
 --html          a static course site from the executed notebooks (works from file://)
 --trust-marked  do not sanitize notebooks whose metadata has "gradient-lab": {"trusted": true}
---nbconvert     jupyter nbconvert --to html with plotly.js inlined once, so the plots work offline`;
+--nbconvert     jupyter nbconvert --to html with plotly.js inlined once, so the plots work offline
+--student       the course without its solutions: DIR/notebooks (each solution a "not done yet" error) and DIR/site`;
 
 interface Parsed {
-  mode?: "html" | "nbconvert";
+  mode?: "html" | "nbconvert" | "student";
   notebook?: string;
   out?: string;
-  from: string;
+  from?: string;
   code: CodeMode;
   title?: string;
   trustMarked: boolean;
@@ -20,7 +24,7 @@ interface Parsed {
 }
 
 function parse(argv: string[]): Parsed {
-  const parsed: Parsed = { from: "build/notebooks", code: "show", trustMarked: false, classic: false };
+  const parsed: Parsed = { code: "show", trustMarked: false, classic: false };
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith("--")) throw new Error(`${flag} needs a value`);
@@ -30,6 +34,7 @@ function parse(argv: string[]): Parsed {
     const arg = argv[i]!;
     switch (arg) {
       case "--html": parsed.mode = "html"; break;
+      case "--student": parsed.mode = "student"; break;
       case "--nbconvert": parsed.mode = "nbconvert"; parsed.notebook = value(i++, arg); break;
       case "--out": parsed.out = value(i++, arg); break;
       case "--from": parsed.from = value(i++, arg); break;
@@ -52,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
   let args: Parsed;
   try {
     args = parse(argv);
-    if (!args.mode) throw new Error("say what to export: --html or --nbconvert NOTEBOOK");
+    if (!args.mode) throw new Error("say what to export: --html, --student or --nbconvert NOTEBOOK");
   } catch (err) {
     console.error(`gradient-lab export: ${(err as Error).message}\n${USAGE}`);
     return 2;
@@ -63,7 +68,12 @@ export async function main(argv: string[]): Promise<number> {
       console.log(`wrote ${html} (plotly.js inlined once)`);
       return 0;
     }
-    const report = await exportSite({ from: args.from, out: args.out ?? "site", code: args.code, title: args.title, trustMarked: args.trustMarked });
+    if (args.mode === "student") {
+      const edition = await exportStudentEdition({ notebooks: await listNotebooks(args.from ?? "notebooks"), out: args.out ?? "student", code: args.code, title: args.title });
+      console.log(describeStudentEdition(edition));
+      return 0;
+    }
+    const report = await exportSite({ from: args.from ?? "build/notebooks", out: args.out ?? "site", code: args.code, title: args.title, trustMarked: args.trustMarked });
     console.log(describeSite(report));
     return 0;
   } catch (err) {

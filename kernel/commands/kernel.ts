@@ -1,25 +1,52 @@
+import { rm, stat } from "node:fs/promises";
 import { resolve } from "node:path";
+import { installLabextension, labextensionFolder } from "../display/labextension-install";
+import { installPlotlyNbextension, nbextensionFolder } from "../display/nbextension";
 import { prefixDataDir, userDataDir } from "../jupyter-paths";
-import { installKernelSpec, KERNEL_NAME } from "../kernelspec";
-import { installPlotlyNbextension } from "../nbextension";
+import { installKernelSpec, KERNEL_NAME, kernelSpecFolder } from "../kernelspec";
 import { UsageError, runCommand } from "./args";
 
-const USAGE = "usage: gradient-lab kernel install [--user | --prefix DIR]";
+const USAGE = "usage: gradient-lab kernel install|uninstall [--user | --prefix DIR]";
 
-/** `gradient-lab kernel install`: writes the kernelspec (and plotly.js for the classic Notebook) with no Python needed. */
+/**
+ * `gradient-lab kernel install`: the kernelspec, plotly.js for the classic
+ * Notebook and the JupyterLab / Notebook 7 extension, all in one Jupyter data
+ * directory, with no Python. `uninstall` removes the same three.
+ */
 export async function main(argv: string[]): Promise<number> {
   return runCommand(argv, USAGE, {
     user: { type: "boolean" },
     prefix: { type: "string" },
   }, async (values, positionals) => {
-    if (positionals[0] !== "install" || positionals.length > 1) throw new UsageError(`unknown kernel action "${positionals.join(" ")}"`);
+    const action = positionals[0];
+    if (positionals.length !== 1 || (action !== "install" && action !== "uninstall")) {
+      throw new UsageError(positionals.length === 0 ? "kernel: say install or uninstall" : `kernel: unknown action "${positionals.join(" ")}"`);
+    }
     if (values.user && values.prefix !== undefined) throw new UsageError("choose --user or --prefix, not both");
+    if (values.prefix !== undefined && values.prefix.trim() === "") throw new UsageError("--prefix wants a folder, got an empty string");
     const dataDir = values.prefix !== undefined ? prefixDataDir(resolve(values.prefix)) : userDataDir();
-    const folder = await installKernelSpec(dataDir);
-    console.log(`installed kernelspec "${KERNEL_NAME}" in ${folder}`);
-    // The classic Notebook draws figures with the plotly.js it serves from here, so nothing is fetched from the network.
-    const plotly = await installPlotlyNbextension(dataDir);
-    console.log(`installed plotly.js for the classic Notebook in ${plotly}`);
-    return 0;
+    return action === "install" ? install(dataDir) : uninstall(dataDir);
   });
+}
+
+async function install(dataDir: string): Promise<number> {
+  const kernelFolder = await installKernelSpec(dataDir);
+  console.log(`wrote ${resolve(kernelFolder, "kernel.json")} (kernelspec "${KERNEL_NAME}")`);
+  // The classic Notebook draws figures with the plotly.js it serves from here, so nothing is fetched from the network.
+  console.log(`wrote ${await installPlotlyNbextension(dataDir)} (plotly.js for the classic Notebook)`);
+  for (const file of await installLabextension(dataDir)) console.log(`wrote ${file} (JupyterLab / Notebook 7 extension)`);
+  return 0;
+}
+
+async function uninstall(dataDir: string): Promise<number> {
+  const folders = [kernelSpecFolder(dataDir), nbextensionFolder(dataDir), await labextensionFolder(dataDir)];
+  let removed = 0;
+  for (const folder of folders) {
+    if (!(await stat(folder).catch(() => null))) continue;
+    await rm(folder, { recursive: true, force: true });
+    console.log(`removed ${folder}`);
+    removed += 1;
+  }
+  if (removed === 0) console.log(`nothing of gradient-lab was installed in ${dataDir}`);
+  return 0;
 }

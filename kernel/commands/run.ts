@@ -1,15 +1,27 @@
 import { basename, resolve } from "node:path";
 import { clearProgressLine, terminalProgress } from "../progress";
 import { boundJobs, describeProblem, listNotebooks, runNotebooks } from "../runner";
-import { positiveNumber, UsageError, runCommand } from "./args";
+import { ParametersError } from "../teach/parameters";
+import { parameterHooks, takeParameterFlags } from "../teach/run-parameters";
+import { positiveNumber, UsageError, runCommand, withUsage } from "./args";
 
-const USAGE = `usage: gradient-lab run [--out DIR] [--jobs N] [--timeout S] [--in-place] [notebooks...]
+const USAGE = `usage: gradient-lab run [--out DIR] [--jobs N] [--timeout S] [--in-place]
+                        [-p NAME VALUE ...] [--parameters FILE.json] [notebooks...]
   Executes notebooks (default: every notebook in notebooks/) and writes the
   executed copies to DIR (default build/notebooks). --in-place writes the
-  outputs back into the source notebooks instead (atomically).`;
+  outputs back into the source notebooks instead (atomically).
+  -p NAME VALUE replaces a value of the notebook's "parameters" cell, as
+  papermill does (a cell tagged "injected-parameters" redeclares it);
+  --parameters reads several from a JSON object.`;
 
 export async function main(argv: string[]): Promise<number> {
-  return runCommand(argv, USAGE, {
+  // -p takes two values, which node's parseArgs cannot read: it is taken out first.
+  return withUsage(USAGE, async () => runWithParameters(takeParameterFlags(argv)));
+}
+
+async function runWithParameters(parameterFlags: ReturnType<typeof takeParameterFlags>): Promise<number> {
+  return runCommand(parameterFlags.rest, USAGE, {
+    parameters: { type: "string" },
     out: { type: "string" },
     jobs: { type: "string" },
     timeout: { type: "string" },
@@ -30,6 +42,14 @@ export async function main(argv: string[]): Promise<number> {
         seen.set(name, file);
       }
     }
+    let hooks: Awaited<ReturnType<typeof parameterHooks>>;
+    try {
+      hooks = await parameterHooks(files, parameterFlags.given, values.parameters, { outDir: values.out, inPlace: values["in-place"] });
+    } catch (error) {
+      if (!(error instanceof ParametersError)) throw error;
+      console.error(`gradient-lab run: ${error.message}`);
+      return 2;
+    }
     const effectiveJobs = boundJobs(jobs, files.length);
     const outcomes = await runNotebooks(files, {
       outDir: values.out,
@@ -37,6 +57,7 @@ export async function main(argv: string[]): Promise<number> {
       jobs: effectiveJobs,
       timeoutMs: timeout === undefined ? undefined : timeout * 1000,
       onProgress: terminalProgress(process.stderr, effectiveJobs),
+      ...hooks,
     });
     clearProgressLine();
     let failed = 0;

@@ -1,6 +1,7 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
-import { writeFileAtomically } from "../notebook/nbformat";
+import { minifiedPlotlyPath } from "../display/plotly-source";
+import { projectRoot } from "../project-root";
 
 /**
  * The files every page shares, written once into `<site>/assets/`:
@@ -8,64 +9,8 @@ import { writeFileAtomically } from "../notebook/nbformat";
  * the site's own stylesheet and scripts.
  */
 
-/** kernel/export/assets holds site.css, site.js, theme.js; found from the package root so it works from dist/ too. */
-function packageRoot(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    try {
-      const pkg = require(path.join(dir, "package.json")) as { name?: string };
-      if (pkg.name === "gradient-lab") return dir;
-    } catch {
-      // no package.json here; keep climbing
-    }
-    if (path.dirname(dir) === dir) throw new Error(`cannot find the gradient-lab package root above ${__dirname}`);
-  }
-}
-
-export const siteAssetsDir = (): string => path.join(packageRoot(), "kernel", "export", "assets");
-
-export function plotlySourcePath(): string {
-  return require.resolve("plotly.js-dist/plotly.js");
-}
-
-/**
- * plotly.js for the site: minified with esbuild when it is available (10 MB
- * down to about 5 MB, in about 2 s), else the unminified file unchanged.
- * esbuild comes with vitest; it is not a dependency of ours, hence optional.
- * The minified file is kept in node_modules/.cache, keyed by both versions,
- * so only the first export after an install pays for it.
- */
-let plotlyOnce: Promise<{ code: string; minified: boolean }> | undefined;
-
-/** A process that exports several sites (the tests) reads or minifies once. */
-function plotlyForSite(): Promise<{ code: string; minified: boolean }> {
-  plotlyOnce ??= buildPlotlyForSite();
-  return plotlyOnce;
-}
-
-async function buildPlotlyForSite(): Promise<{ code: string; minified: boolean }> {
-  const source = await fs.readFile(plotlySourcePath(), "utf8");
-  const version = (require("plotly.js-dist/package.json") as { version: string }).version;
-  let esbuild: typeof import("esbuild") | undefined;
-  try {
-    esbuild = require("esbuild") as typeof import("esbuild");
-  } catch {
-    return { code: source, minified: false };
-  }
-  const cached = path.join(packageRoot(), "node_modules", ".cache", "gradient-lab", `plotly-${version}.esbuild-${esbuild.version}.min.js`);
-  try {
-    return { code: await fs.readFile(cached, "utf8"), minified: true };
-  } catch {
-    // not minified yet for these versions
-  }
-  const result = await esbuild.transform(source, { minify: true, legalComments: "none", charset: "utf8" });
-  const code = `/*! plotly.js v${version} (MIT, plotly.js-dist), minified by gradient-lab export */\n${result.code}`;
-  // A cache that cannot be written (read-only install) only costs the next export its 2 s again.
-  await fs
-    .mkdir(path.dirname(cached), { recursive: true })
-    .then(() => writeFileAtomically(cached, code))
-    .catch(() => undefined);
-  return { code, minified: true };
-}
+/** kernel/export/assets holds site.css, site.js, theme.js, read from the project as they are. */
+export const siteAssetsDir = (): string => path.join(projectRoot(), "kernel", "export", "assets");
 
 /** KaTeX's CSS lists woff2, woff and ttf fonts; every browser we target takes woff2, so ship only those. */
 async function writeKatex(assets: string): Promise<void> {
@@ -83,7 +28,6 @@ async function writeKatex(assets: string): Promise<void> {
 export interface AssetReport {
   /** Path of plotly.js inside the site, relative to the site's root. */
   plotlyFile: string;
-  plotlyMinified: boolean;
   /** 200 characters from the middle of the shipped library, to count copies of it in the site. */
   plotlySignature: string;
 }
@@ -94,8 +38,10 @@ export async function writeAssets(site: string): Promise<AssetReport> {
   const own = siteAssetsDir();
   for (const file of ["site.css", "site.js", "theme.js"]) await fs.copyFile(path.join(own, file), path.join(assets, file));
   await writeKatex(assets);
-  const plotly = await plotlyForSite();
-  await fs.writeFile(path.join(assets, "plotly.js"), plotly.code);
-  const middle = Math.floor(plotly.code.length / 2);
-  return { plotlyFile: "assets/plotly.js", plotlyMinified: plotly.minified, plotlySignature: plotly.code.slice(middle, middle + 200) };
+  // The same minified plotly.js the Jupyter frontends get (plotly.js-dist-min, a dependency), so a project that
+  // installs gradient-lab ships 4.8 MB, not the 10 MB unminified build.
+  const plotly = await fs.readFile(minifiedPlotlyPath(), "utf8");
+  await fs.writeFile(path.join(assets, "plotly.js"), plotly);
+  const middle = Math.floor(plotly.length / 2);
+  return { plotlyFile: "assets/plotly.js", plotlySignature: plotly.slice(middle, middle + 200) };
 }

@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { plotlySourcePath, siteAssetsDir } from "./assets";
+import { minifiedPlotlyPath } from "../display/plotly-source";
+import { projectRoot } from "../project-root";
 
 /**
  * The nbconvert path: `jupyter nbconvert --to html` with our templates in
@@ -14,7 +15,7 @@ export type NbconvertTemplate = "lab" | "classic";
 const templateName = (t: NbconvertTemplate): string => (t === "lab" ? "gradient-lab" : "gradient-lab-classic");
 
 export function nbconvertTemplatesDir(): string {
-  return path.join(siteAssetsDir(), "..", "..", "nbconvert", "templates");
+  return path.join(projectRoot(), "kernel", "nbconvert", "templates");
 }
 
 /** The arguments after `jupyter`; README shows the same command for people who call nbconvert themselves. */
@@ -26,8 +27,8 @@ export function nbconvertArgs(notebook: string, outDir: string, template: Nbconv
     "--template",
     templateName(template),
     `--TemplateExporter.extra_template_basedirs=${nbconvertTemplatesDir()}`,
-    // The template's include_js("plotly.js") looks the file up on this path.
-    `--TemplateExporter.extra_template_paths=${path.dirname(plotlySourcePath())}`,
+    // The template's include_js("plotly.min.js") looks the file up on this path.
+    `--TemplateExporter.extra_template_paths=${path.dirname(minifiedPlotlyPath())}`,
     "--output-dir",
     outDir,
     notebook,

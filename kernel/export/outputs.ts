@@ -1,9 +1,9 @@
+import { PLOTLY_MIME } from "../display/names";
 import { renderLatex } from "./math";
 import { renderMarkdown, type PageEnv } from "./markdown";
 import type { MimeBundle, Output } from "./notebook";
+import { offlineFigure } from "./offline-figure";
 import { escapeHtml, sanitize } from "./sanitize";
-
-export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
 /** Terminal colour codes (tracebacks, coloured logs) mean nothing in a page. */
 const stripAnsi = (text: string): string => text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, "");
@@ -19,9 +19,10 @@ export function jsonForScript(value: unknown): string {
 /**
  * A Plotly figure as an inert data island plus an empty box; the site's one
  * script (assets/site.js) draws it. The notebook's own `text/html` part is
- * never used, so an untrusted notebook cannot run code through its figures.
+ * never used, so an untrusted notebook cannot run code through its figures,
+ * and what would load from the network is left out of it, with a note.
  */
-function renderFigure(figure: unknown, label: string): string {
+function renderFigure(figure: unknown, label: string, trusted: boolean): string {
   let f = figure as { data?: unknown; layout?: unknown; config?: unknown; frames?: unknown } | null;
   if (typeof figure === "string") {
     // Some writers store JSON MIME types as text; nbformat says object, but both mean the same figure.
@@ -34,8 +35,10 @@ function renderFigure(figure: unknown, label: string): string {
   if (typeof f !== "object" || f === null || !Array.isArray(f.data)) {
     throw new Error(`${label}: ${PLOTLY_MIME} output has no "data" list`);
   }
-  const island = { data: f.data, layout: f.layout ?? {}, config: f.config ?? {}, ...(Array.isArray(f.frames) ? { frames: f.frames } : {}) };
-  return `<figure class="gl-figure"><div class="gl-plot"></div><script type="application/json" class="gl-figure-data">${jsonForScript(island)}</script></figure>`;
+  const authored = { data: f.data, layout: f.layout ?? {}, config: f.config ?? {}, ...(Array.isArray(f.frames) ? { frames: f.frames } : {}) };
+  const { figure: island, leftOut } = trusted ? { figure: authored, leftOut: [] } : offlineFigure(authored);
+  const note = leftOut.length === 0 ? "" : `<figcaption class="gl-note gl-remote-note">Left out of this offline page: ${escapeHtml(leftOut.join(", "))} (they load from the network; a notebook marked trusted and exported with --trust-marked keeps them).</figcaption>`;
+  return `<figure class="gl-figure"><div class="gl-plot"></div><script type="application/json" class="gl-figure-data">${jsonForScript(island)}</script>${note}</figure>`;
 }
 
 const text = (bundle: MimeBundle, mime: string): string | undefined => {
@@ -54,7 +57,7 @@ function renderImage(bundle: MimeBundle, mime: string): string | undefined {
 
 /** One rich output: the richest MIME type the site can show safely wins. */
 function renderBundle(bundle: MimeBundle, page: PageEnv, trusted: boolean, label: string): string {
-  if (PLOTLY_MIME in bundle) return renderFigure(bundle[PLOTLY_MIME], label);
+  if (PLOTLY_MIME in bundle) return renderFigure(bundle[PLOTLY_MIME], label, trusted);
   const html = text(bundle, "text/html");
   if (html !== undefined) return `<div class="gl-html">${trusted ? html : sanitize(html)}</div>`;
   for (const mime of ["image/svg+xml", "image/png", "image/jpeg", "image/gif"]) {

@@ -40,7 +40,7 @@ export interface SiteReport extends SiteMeasure {
   out: string;
   index: string;
   pages: SitePage[];
-  plotly: { file: string; minified: boolean };
+  plotly: { file: string };
 }
 
 /** Marks a folder as ours, so a later export may replace it without deleting someone's files. */
@@ -115,7 +115,7 @@ export async function exportSite(options: ExportOptions): Promise<SiteReport> {
       out,
       index: "index.html",
       pages: rendered.map((r) => ({ source: r.source, file: r.file, title: r.page.title, figures: r.page.figures, trusted: r.trusted })),
-      plotly: { file: assets.plotlyFile, minified: assets.plotlyMinified },
+      plotly: { file: assets.plotlyFile },
     };
   } catch (err) {
     await fs.rm(building, { recursive: true, force: true });
@@ -130,6 +130,6 @@ export function describeSite(report: SiteReport): string {
     `site: ${report.out}/index.html (${report.pages.length} pages, ${figures} figures)`,
     `total size: ${formatBytes(report.totalBytes)} in ${report.fileCount} files`,
     `largest page: ${report.largestPage.file} (${formatBytes(report.largestPage.bytes)})`,
-    `plotly.js: ${report.plotlyCopies.length} ${report.plotlyCopies.length === 1 ? "copy" : "copies"} (${report.plotlyCopies.join(", ") || "none"}${report.plotly.minified ? ", minified" : ", not minified: esbuild not found"})`,
+    `plotly.js: ${report.plotlyCopies.length} ${report.plotlyCopies.length === 1 ? "copy" : "copies"} (${report.plotlyCopies.join(", ") || "none"}, minified)`,
   ].join("\n");
 }

@@ -110,7 +110,46 @@ function checkCell(cell: unknown, index: number, file: string): void {
   if (cell.cell_type === "code") {
     if (cell.outputs === undefined) cell.outputs = [];
     if (!Array.isArray(cell.outputs)) throw new NotebookFormatError(file, `${where} has outputs that are not an array`);
+    cell.outputs.forEach((output, at) => checkOutput(output, `${where} output ${at + 1}`, file));
     if (cell.execution_count === undefined) cell.execution_count = null;
+  }
+  if (cell.attachments !== undefined) checkAttachments(cell.attachments, where, file);
+}
+
+const isText = (value: unknown): boolean => typeof value === "string" || (Array.isArray(value) && value.every((line) => typeof line === "string"));
+
+/** Each output kind with the fields the runner, the harness and the export read; metadata may be left out. */
+function checkOutput(output: unknown, where: string, file: string): void {
+  if (!isObject(output)) throw new NotebookFormatError(file, `${where} is ${JSON.stringify(output)}, not an output object`);
+  switch (output.output_type) {
+    case "stream":
+      if (output.name !== "stdout" && output.name !== "stderr") throw new NotebookFormatError(file, `${where} is a stream named ${JSON.stringify(output.name)}, not stdout or stderr`);
+      if (!isText(output.text)) throw new NotebookFormatError(file, `${where} is a stream without text`);
+      return;
+    case "display_data":
+    case "execute_result":
+      if (!isObject(output.data)) throw new NotebookFormatError(file, `${where} is ${output.output_type} without a "data" object`);
+      if (!isObject(output.metadata)) output.metadata = {};
+      if (output.output_type === "execute_result" && output.execution_count === undefined) output.execution_count = null;
+      return;
+    case "error":
+      if (typeof output.ename !== "string" || typeof output.evalue !== "string") throw new NotebookFormatError(file, `${where} is an error without ename and evalue strings`);
+      if (!Array.isArray(output.traceback)) output.traceback = [];
+      output.traceback = (output.traceback as unknown[]).map(String);
+      return;
+    default:
+      throw new NotebookFormatError(file, `${where} has output_type ${JSON.stringify(output.output_type)}`);
+  }
+}
+
+/** A markdown cell's pasted images: name -> MIME type -> base64 text. */
+function checkAttachments(attachments: unknown, where: string, file: string): void {
+  if (!isObject(attachments)) throw new NotebookFormatError(file, `${where} has attachments that are not an object of name -> MIME bundle`);
+  for (const [name, bundle] of Object.entries(attachments)) {
+    if (!isObject(bundle)) throw new NotebookFormatError(file, `${where} attachment ${JSON.stringify(name)} is not a MIME bundle object`);
+    for (const [mime, data] of Object.entries(bundle)) {
+      if (!isText(data)) throw new NotebookFormatError(file, `${where} attachment ${JSON.stringify(name)} has ${mime} data that is not text`);
+    }
   }
 }
 

@@ -1,9 +1,9 @@
+import { PLOTLY_MIME } from "../display/names";
 import { createHash } from "node:crypto";
 import { joinText, type Output } from "../notebook/nbformat";
+import { checkDeadline, NO_DEADLINE, type Deadline } from "./deadline";
 import { compareText, type Tolerance } from "./numbers";
 import { sanitize, type RegressionSettings } from "./settings";
-
-export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
 /**
  * One cell's outputs as comparable text lines. Each output starts with a
@@ -12,7 +12,7 @@ export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
  * fallback, full of generated ids and inlined script, is left out.
  * Errors compare by name and value, not by traceback.
  */
-export function renderOutputs(outputs: readonly Output[], settings: RegressionSettings): string[] {
+export function renderOutputs(outputs: readonly Output[], settings: RegressionSettings, deadline = NO_DEADLINE): string[] {
   const blocks: string[] = [];
   let previousStream: string | undefined;
   for (const output of outputs) {
@@ -34,7 +34,7 @@ export function renderOutputs(outputs: readonly Output[], settings: RegressionSe
       blocks.push(`[${output.output_type} ${mime}]\n${renderMime(mime, output.data[mime])}`);
     }
   }
-  return blocks.flatMap((block) => sanitize(block.replace(/\n$/, ""), settings.sanitizers).split("\n"));
+  return blocks.flatMap((block) => sanitize(block.replace(/\n$/, ""), settings.sanitizers, deadline).split("\n"));
 }
 
 function renderMime(mime: string, value: unknown): string {
@@ -57,23 +57,50 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
+/** Above this many line pairs the changed middle is shown without alignment: the table would cost too much. */
+const ALIGNMENT_LIMIT = 1_000_000;
+/** Each diff line is cut to this many characters: a 50 MB output line must not reach the terminal whole. */
+export const DIFF_LINE_CHARS = 240;
+/** At most this many changed lines are listed; the rest are counted. */
+export const DIFF_CHANGED_LINES = 200;
+
 /**
  * Compares rendered lines; numbers may differ within the tolerance. Returns
  * a readable diff ("-" expected, "+" actual, with the numbers that moved)
- * or undefined when the outputs match.
+ * or undefined when the outputs match. Time is linear in the lines when
+ * they match: the common start and end are skipped first, and only the
+ * changed middle is aligned (longest common subsequence) while it is small.
  */
-export function diffOutputs(expected: string[], actual: string[], tolerance: Tolerance): string | undefined {
+export function diffOutputs(expected: string[], actual: string[], tolerance: Tolerance, deadline = NO_DEADLINE): string | undefined {
   const same = (a: string, b: string) => compareText(a, b, tolerance) === undefined;
-  // Longest common subsequence over lines, so an added line shows as one "+".
+  let head = 0;
+  while (head < expected.length && head < actual.length && same(expected[head]!, actual[head]!)) head++;
+  if (head === expected.length && head === actual.length) return undefined;
+  let tail = 0;
+  while (tail < expected.length - head && tail < actual.length - head && same(expected[expected.length - 1 - tail]!, actual[actual.length - 1 - tail]!)) tail++;
+  const before = expected.slice(Math.max(0, head - 3), head).map((line) => `  ${line}`);
+  if (head > 3) before.unshift(unchangedNote(head - 3));
+  const after = expected.slice(expected.length - tail, expected.length - tail + 3).map((line) => `  ${line}`);
+  if (tail > 3) after.push(unchangedNote(tail - 3));
+  const middle = alignedMiddle(expected.slice(head, expected.length - tail), actual.slice(head, actual.length - tail), tolerance, deadline);
+  return [...before, ...limitChanges(middle), ...after].map(clipLine).join("\n");
+}
+
+function alignedMiddle(expected: string[], actual: string[], tolerance: Tolerance, deadline: Deadline): string[] {
   const rows = expected.length;
   const cols = actual.length;
+  if (rows * cols > ALIGNMENT_LIMIT) {
+    return [...expected.map((line) => `- ${line}`), ...actual.map((line) => `+ ${line}`)];
+  }
+  const same = (a: string, b: string) => compareText(a, b, tolerance) === undefined;
+  // Longest common subsequence over lines, so an added line shows as one "+".
   const table = Array.from({ length: rows + 1 }, () => new Uint32Array(cols + 1));
   for (let i = rows - 1; i >= 0; i--) {
+    checkDeadline(deadline);
     for (let j = cols - 1; j >= 0; j--) {
       table[i]![j] = same(expected[i]!, actual[j]!) ? table[i + 1]![j + 1]! + 1 : Math.max(table[i + 1]![j]!, table[i]![j + 1]!);
     }
   }
-  if (table[0]![0] === rows && rows === cols) return undefined;
   const lines: string[] = [];
   let i = 0;
   let j = 0;
@@ -95,7 +122,30 @@ export function diffOutputs(expected: string[], actual: string[], tolerance: Tol
       j++;
     }
   }
-  return collapseUnchanged(lines, 3).join("\n");
+  return collapseUnchanged(lines, 3);
+}
+
+function unchangedNote(count: number): string {
+  return `  ... ${count} unchanged line${count === 1 ? "" : "s"}`;
+}
+
+function clipLine(line: string): string {
+  return line.length <= DIFF_LINE_CHARS ? line : `${line.slice(0, DIFF_LINE_CHARS)}... (${line.length - DIFF_LINE_CHARS} more characters)`;
+}
+
+function limitChanges(lines: string[]): string[] {
+  let changes = 0;
+  const kept: string[] = [];
+  for (const [index, line] of lines.entries()) {
+    if (!line.startsWith("  ")) changes++;
+    if (changes > DIFF_CHANGED_LINES) {
+      const rest = lines.slice(index).filter((other) => !other.startsWith("  ")).length;
+      kept.push(`  ... and ${rest} more changed line${rest === 1 ? "" : "s"}`);
+      break;
+    }
+    kept.push(line);
+  }
+  return kept;
 }
 
 /** Keeps `context` unchanged lines around each change; a long figure stays readable. */
@@ -106,12 +156,12 @@ function collapseUnchanged(lines: string[], context: number): string[] {
   let skipped = 0;
   lines.forEach((line, index) => {
     if (keep[index]) {
-      if (skipped > 0) result.push(`  ... ${skipped} unchanged line${skipped === 1 ? "" : "s"}`);
+      if (skipped > 0) result.push(unchangedNote(skipped));
       skipped = 0;
       result.push(line);
     } else skipped++;
   });
-  if (skipped > 0) result.push(`  ... ${skipped} unchanged line${skipped === 1 ? "" : "s"}`);
+  if (skipped > 0) result.push(unchangedNote(skipped));
   return result;
 }
 

@@ -1,6 +1,7 @@
-import { executeNotebook, TAG_IGNORE_OUTPUT, TAG_SKIP, type CellFailure, type ExecuteOptions } from "../notebook/execute";
+import { DEFAULT_CELL_TIMEOUT_MS, executeNotebook, TAG_IGNORE_OUTPUT, TAG_SKIP, type CellFailure, type ExecuteOptions } from "../notebook/execute";
 import { cellTags, joinText, readNotebook, writeNotebook, type Notebook } from "../notebook/nbformat";
 import { diffOutputs, renderOutputs } from "./compare";
+import { deadlineIn, NO_DEADLINE } from "./deadline";
 import { cellSettings, notebookSettings } from "./settings";
 
 export interface CellMismatch {
@@ -22,7 +23,7 @@ export interface RegressionResult {
  * Cells tagged nbval-skip are neither run nor compared; nbval-ignore-output
  * cells run but are not compared. Both notebooks must have the same cells.
  */
-export function compareNotebooks(stored: Notebook, executed: Notebook): CellMismatch[] {
+export function compareNotebooks(stored: Notebook, executed: Notebook, deadline = NO_DEADLINE): CellMismatch[] {
   const settings = notebookSettings(stored);
   const mismatches: CellMismatch[] = [];
   if (stored.cells.length !== executed.cells.length) {
@@ -34,7 +35,7 @@ export function compareNotebooks(stored: Notebook, executed: Notebook): CellMism
     const tags = cellTags(cell);
     if (tags.includes(TAG_SKIP) || tags.includes(TAG_IGNORE_OUTPUT)) return;
     const own = cellSettings(settings, cell, index + 1);
-    const diff = diffOutputs(renderOutputs(cell.outputs, own), renderOutputs(fresh.outputs, own), own.tolerance);
+    const diff = diffOutputs(renderOutputs(cell.outputs, own, deadline), renderOutputs(fresh.outputs, own, deadline), own.tolerance, deadline);
     if (diff !== undefined) {
       const firstLine = joinText(cell.source).split("\n").find((line) => line.trim()) ?? "";
       mismatches.push({ cellNumber: index + 1, firstLine: firstLine.trim(), diff });
@@ -43,11 +44,16 @@ export function compareNotebooks(stored: Notebook, executed: Notebook): CellMism
   return mismatches;
 }
 
-/** Re-executes a notebook file and compares it with what it stores. */
+/**
+ * Re-executes a notebook file and compares it with what it stores. The
+ * comparison gets the same time limit as a cell, so a notebook's own
+ * sanitize pattern or a huge output cannot hold `gradient-lab test` for ever.
+ */
 export async function regressNotebook(file: string, options: ExecuteOptions = {}): Promise<RegressionResult> {
   const stored = await readNotebook(file);
   const { notebook: executed, failure } = await executeNotebook(stored, file, { ...options, skipTags: [TAG_SKIP] });
-  return { file, executionFailure: failure, mismatches: failure ? [] : compareNotebooks(stored, executed), executed };
+  const deadline = deadlineIn(options.timeoutMs ?? DEFAULT_CELL_TIMEOUT_MS);
+  return { file, executionFailure: failure, mismatches: failure ? [] : compareNotebooks(stored, executed, deadline), executed };
 }
 
 /** Stores fresh outputs on purpose (`gradient-lab test --update`); only a clean run is written. */

@@ -1,10 +1,17 @@
 import type { Cell, Notebook } from "../notebook/nbformat";
+import { boundedReplace } from "./bounded-replace";
+import { checkDeadline, NO_DEADLINE } from "./deadline";
 import { DEFAULT_TOLERANCE, type Tolerance } from "./numbers";
 
 export interface Sanitizer {
   regex: string;
   replace: string;
+  /** Where a notebook set it ("notebook metadata", "cell 3 metadata"); the built-in ones have none. */
+  where?: string;
 }
+
+/** The longest one notebook-given pattern may run on one output. */
+export const PATTERN_LIMIT_MS = 2000;
 
 /**
  * Things that change between honest runs. Stack frames name the machine's
@@ -55,12 +62,21 @@ function merge(base: RegressionSettings, raw: unknown, where: string): Regressio
       } catch (error) {
         throw new Error(`${where}: sanitize regex ${JSON.stringify(entry.regex)} is invalid: ${(error as Error).message}`);
       }
-      sanitizers.push({ regex: entry.regex, replace: typeof entry.replace === "string" ? entry.replace : "" });
+      sanitizers.push({ regex: entry.regex, replace: typeof entry.replace === "string" ? entry.replace : "", where });
     }
   }
   return { tolerance: next, sanitizers };
 }
 
-export function sanitize(text: string, sanitizers: Sanitizer[]): string {
-  return sanitizers.reduce((current, { regex, replace }) => current.replace(new RegExp(regex, "gm"), replace), text);
+/**
+ * Applies the sanitizers in order. The built-in patterns run directly; a
+ * notebook's own run under a time limit (the smaller of PATTERN_LIMIT_MS and
+ * what is left before the deadline), since they may backtrack without end.
+ */
+export function sanitize(text: string, sanitizers: Sanitizer[], deadline = NO_DEADLINE): string {
+  return sanitizers.reduce((current, { regex, replace, where }) => {
+    if (where === undefined) return current.replace(new RegExp(regex, "gm"), replace);
+    checkDeadline(deadline);
+    return boundedReplace(current, regex, replace, Math.min(PATTERN_LIMIT_MS, deadline.at - Date.now()), where);
+  }, text);
 }

@@ -27,7 +27,8 @@ export class KernelClient extends EventEmitter {
   rejectedCount = 0;
   private readonly shell = new zmq.Dealer({ linger: 0 });
   private readonly control = new zmq.Dealer({ linger: 0 });
-  private readonly iopub = new zmq.Subscriber({ linger: 0 });
+  // No receive limit: the kernel (kernel/tslab/ordered-sends.ts) drops nothing, and neither may we.
+  private readonly iopub = new zmq.Subscriber({ linger: 0, receiveHighWaterMark: 0 });
   private readonly pending = new Map<string, PendingRequest>();
   private readonly iopubListeners = new Map<string, IopubListener>();
   private failure: Error | undefined;

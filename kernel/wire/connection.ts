@@ -58,6 +58,9 @@ export async function newConnectionInfo(kernelName?: string): Promise<Connection
   };
 }
 
+/** The prefix of each kernel's private connection folder, so the kernel can tell the folder is ours to remove. */
+export const CONNECTION_FOLDER_PREFIX = "gradient-lab-kernel-";
+
 export interface ConnectionFile {
   path: string;
   remove(): Promise<void>;
@@ -70,7 +73,7 @@ export interface ConnectionFile {
  * the signing key, so only its owner may read it (mode 0600, folder 0700).
  */
 export async function writeConnectionFile(info: ConnectionInfo): Promise<ConnectionFile> {
-  const folder = await mkdtemp(join(tmpdir(), "gradient-lab-kernel-"));
+  const folder = await mkdtemp(join(tmpdir(), CONNECTION_FOLDER_PREFIX));
   const path = join(folder, "connection.json");
   await writeFile(path, JSON.stringify(info, null, 2), { mode: 0o600, flag: "wx" });
   return {

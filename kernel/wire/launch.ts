@@ -1,15 +1,29 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import type { KernelSpec } from "../kernelspec";
+import { PARENT_PIPE_FD } from "../tslab/parent-watch";
 import { newConnectionInfo, writeConnectionFile, type ConnectionFile, type ConnectionInfo } from "./connection";
 
 /** Kernels still running; none may outlive this process, whatever ends it. */
 const running = new Map<ChildProcess, ConnectionFile>();
 process.once("exit", () => {
   for (const [child, file] of running) {
-    child.kill("SIGKILL");
+    killGroup(child, "SIGKILL");
     file.removeNow();
   }
 });
+
+/**
+ * The kernel leads its own process group, so a signal to the group reaches
+ * whatever a cell started too (a timed-out cell's children must not outlive it).
+ */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
 
 /** A kernel process started from a kernelspec, and how to end it. */
 export class KernelProcess {
@@ -28,6 +42,8 @@ export class KernelProcess {
     this.exited = new Promise((resolve) => {
       child.once("exit", (code, signal) => {
         running.delete(child);
+        // What a cell started dies with the kernel, whether the kernel was killed or shut down.
+        killGroup(child, "SIGKILL");
         this.exitStatus = { code, signal };
         void connectionFile.remove();
         resolve({ code, signal });
@@ -48,7 +64,15 @@ export class KernelProcess {
     const file = await writeConnectionFile(connection);
     const [command, ...args] = spec.argv.map((arg) => arg.replaceAll("{connection_file}", file.path));
     if (!command) throw new Error("the kernelspec's argv is empty");
-    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    // File descriptor 3 is a pipe this process holds open: when it dies, however it dies, the kernel reads
+    // end-of-file and ends itself, its group and its connection folder (kernel/tslab/parent-watch.ts).
+    // Its own process group keeps the terminal's Ctrl-C for us; we end the kernel ourselves.
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...env, [PARENT_PIPE_FD]: "3" },
+      stdio: ["ignore", "pipe", "pipe", "pipe"],
+      detached: true,
+    });
     await new Promise<void>((resolve, reject) => {
       child.once("spawn", resolve);
       child.once("error", (error) => reject(new Error(`could not start the kernel (${command}): ${error.message}`)));
@@ -82,8 +106,8 @@ export class KernelProcess {
    */
   async kill(graceMs = 2000): Promise<void> {
     if (!this.isAlive) return;
-    this.child.kill("SIGTERM");
-    const timer = setTimeout(() => this.child.kill("SIGKILL"), graceMs);
+    killGroup(this.child, "SIGTERM");
+    const timer = setTimeout(() => killGroup(this.child, "SIGKILL"), graceMs);
     await this.exited;
     clearTimeout(timer);
   }

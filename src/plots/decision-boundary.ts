@@ -26,12 +26,19 @@ export interface DecisionBoundaryOptions {
  * on top: where the colour changes is the decision boundary.
  */
 export function decisionBoundary(predict: (x: number, y: number) => number, points: readonly LabelledPoint[], grid: DecisionGrid, options: DecisionBoundaryOptions = {}): Figure {
-  const resolution = grid.resolution ?? 80;
-  if (!Number.isInteger(resolution) || resolution < 2 || resolution > 400) {
-    throw new Error(`decisionBoundary: grid.resolution must be a whole number from 2 to 400, got ${resolution}`);
-  }
-  const xs = axis(grid.x, resolution, "grid.x");
-  const ys = axis(grid.y, resolution, "grid.y");
+  return boundaryFigure(predictionGrid(predict, grid), points, options);
+}
+
+/** The classifier's output over the grid: z[row][column] is the prediction at (x[column], y[row]). */
+export interface PredictionGrid {
+  x: number[];
+  y: number[];
+  z: number[][];
+}
+
+/** Evaluates the classifier at every cell of the grid, refusing a prediction that is not a finite number. */
+export function predictionGrid(predict: (x: number, y: number) => number, grid: DecisionGrid): PredictionGrid {
+  const { x: xs, y: ys } = gridAxes(grid);
   const z = ys.map((y) =>
     xs.map((x) => {
       const value = predict(x, y);
@@ -39,6 +46,21 @@ export function decisionBoundary(predict: (x: number, y: number) => number, poin
       return value;
     }),
   );
+  return { x: xs, y: ys, z };
+}
+
+/** The cell centres along each axis of the grid. */
+export function gridAxes(grid: DecisionGrid): { x: number[]; y: number[] } {
+  const resolution = grid.resolution ?? 80;
+  if (!Number.isInteger(resolution) || resolution < 2 || resolution > 400) {
+    throw new Error(`decisionBoundary: grid.resolution must be a whole number from 2 to 400, got ${resolution}`);
+  }
+  return { x: axis(grid.x, resolution, "grid.x"), y: axis(grid.y, resolution, "grid.y") };
+}
+
+/** The heatmap of a prediction grid with the labelled points on top. */
+export function boundaryFigure(surfaceGrid: PredictionGrid, points: readonly LabelledPoint[], options: DecisionBoundaryOptions = {}): Figure {
+  const { x: xs, y: ys, z } = surfaceGrid;
   const threshold = options.threshold ?? 0.5;
   const surface: Partial<HeatmapData> = {
     type: "heatmap",

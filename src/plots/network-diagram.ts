@@ -7,7 +7,7 @@ import { FIGURE_CONFIG, formatShort, formatValue, signColour } from "./style";
 /** Past this many weights the lines merge into a blur and the stored figure grows large. */
 export const MAX_DIAGRAM_EDGES = 600;
 /** Up to this many weights (and neurons) the values are written on the figure, not only on hover. */
-const LABEL_LIMIT = 16;
+export const LABEL_LIMIT = 16;
 /** Labels sit this far along each edge, near the neuron the weight belongs to, so crossing edges keep apart. */
 const LABEL_POSITION = 0.7;
 
@@ -31,24 +31,38 @@ export function networkDiagram(network: NetworkDescription, options: DiagramOpti
   const data: Partial<ScatterData>[] = [...edgeTraces(edges), edgeHoverTrace(edges, quantity), neuronTrace(neurons, quantity)];
   const annotations: Partial<Annotation>[] = labelled ? [...edges.map((edge) => edgeLabel(edge, quantity)), ...neurons.flatMap((n) => neuronLabel(n, quantity))] : [];
 
-  const layerCount = Math.max(...neurons.map((n) => n.layer)) + 1;
-  const tallest = Math.max(...neurons.map((n) => Math.abs(n.y)));
   const step = options.step ?? options.entry?.step;
-  const hidden = { showgrid: false, zeroline: false, showticklabels: false, showline: false, fixedrange: true };
   const layout: Partial<Layout> = {
-    title: { text: `${network.name ?? "Network"}: ${plural(quantity)}${step === undefined ? "" : ` at step ${step}`}<br><sup>${legendText(quantity)}</sup>` },
+    title: { text: `${diagramTitle(network, quantity, options.activations !== undefined)}${step === undefined ? "" : ` at step ${step}`}<br><sup>${legendText(quantity)}</sup>` },
     showlegend: false,
     hovermode: "closest",
     font: { family: "Helvetica, Arial, sans-serif", size: 13 },
     margin: { l: 20, r: 20, t: 80, b: 20 },
-    height: Math.min(900, Math.max(380, 130 * (2 * tallest + 1) + 120)),
-    xaxis: { ...hidden, range: [-0.45, layerCount - 1 + 0.45] },
-    yaxis: { ...hidden, range: [-tallest - 0.6, tallest + 0.45] },
+    ...diagramAxes(neurons),
     plot_bgcolor: "#ffffff",
     paper_bgcolor: "#ffffff",
     annotations,
   };
   return { data, layout, config: FIGURE_CONFIG };
+}
+
+/** Hidden axes that frame the layers left to right, and a height that gives each neuron room. */
+export function diagramAxes(neurons: readonly NeuronGlyph[]): Pick<Layout, "xaxis" | "yaxis" | "height"> {
+  const layerCount = Math.max(...neurons.map((n) => n.layer)) + 1;
+  const tallest = Math.max(...neurons.map((n) => Math.abs(n.y)));
+  const hidden = { showgrid: false, zeroline: false, showticklabels: false, showline: false, fixedrange: true };
+  return {
+    height: Math.min(900, Math.max(380, 130 * (2 * tallest + 1) + 120)),
+    xaxis: { ...hidden, range: [-0.45, layerCount - 1 + 0.45] },
+    yaxis: { ...hidden, range: [-tallest - 0.6, tallest + 0.45] },
+  };
+}
+
+/** "the source's 2-2-1 network: weights", the title's first part. */
+export function diagramTitle(network: NetworkDescription, quantity: DiagramQuantity, withActivations = false): string {
+  // With activations the neurons carry the news; the edges still show the chosen quantity.
+  const shown = withActivations ? `activations (edges: ${plural(quantity)})` : plural(quantity);
+  return `${network.name ?? "Network"}: ${shown}`;
 }
 
 /** One line trace per (width, colour): Plotly sets width per trace, and grouping keeps big networks light. */
@@ -76,7 +90,7 @@ function edgeTraces(edges: readonly EdgeGlyph[]): Partial<ScatterData>[] {
 }
 
 /** Invisible points on the edges that carry each weight's hover text (lines only hover at their ends). */
-function edgeHoverTrace(edges: readonly EdgeGlyph[], quantity: DiagramQuantity): Partial<ScatterData> {
+export function edgeHoverTrace(edges: readonly EdgeGlyph[], quantity: DiagramQuantity): Partial<ScatterData> {
   const points = edges.map(labelPoint);
   return {
     type: "scatter",
@@ -91,7 +105,7 @@ function edgeHoverTrace(edges: readonly EdgeGlyph[], quantity: DiagramQuantity):
   };
 }
 
-function neuronTrace(neurons: readonly NeuronGlyph[], quantity: DiagramQuantity): Partial<ScatterData> {
+export function neuronTrace(neurons: readonly NeuronGlyph[], quantity: DiagramQuantity): Partial<ScatterData> {
   return {
     type: "scatter",
     mode: "markers+text",
@@ -120,7 +134,7 @@ function neuronHover(neuron: NeuronGlyph, quantity: DiagramQuantity): string {
   return lines.join("<br>");
 }
 
-function edgeLabel(edge: EdgeGlyph, quantity: DiagramQuantity): Partial<Annotation> {
+export function edgeLabel(edge: EdgeGlyph, quantity: DiagramQuantity): Partial<Annotation> {
   const at = labelPoint(edge);
   return {
     x: at.x,
@@ -134,7 +148,7 @@ function edgeLabel(edge: EdgeGlyph, quantity: DiagramQuantity): Partial<Annotati
 }
 
 /** Under each neuron: its output (where given) and its bias's shown quantity. */
-function neuronLabel(neuron: NeuronGlyph, quantity: DiagramQuantity): Partial<Annotation>[] {
+export function neuronLabel(neuron: NeuronGlyph, quantity: DiagramQuantity): Partial<Annotation>[] {
   const parts: string[] = [];
   if (neuron.activation !== undefined) parts.push(`${neuron.layer === 0 ? neuron.name : "a"} = ${formatShort(neuron.activation)}`);
   if (neuron.bias) parts.push(`${symbol(quantity, neuron.bias.name)} = ${formatShort(neuron.bias.value)}`);
@@ -169,6 +183,6 @@ function plural(quantity: DiagramQuantity): string {
   return quantity === "weight" ? "weights" : quantity === "gradient" ? "gradients" : "updates (−η · gradient)";
 }
 
-function legendText(quantity: DiagramQuantity): string {
+export function legendText(quantity: DiagramQuantity): string {
   return `line width ∝ |${quantity}|, blue positive, red negative; ring colour: the bias's sign`;
 }

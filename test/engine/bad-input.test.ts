@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fractionArithmetic, parseNetwork, seedNetwork, traceStep, validateNetwork } from "../../src";
+import { activations, fractionArithmetic, parseNetwork, seedNetwork, traceStep, validateNetwork } from "../../src";
 
 const step = { input: [1, 0], target: [2], learningRate: 0.01 };
 
@@ -22,7 +22,7 @@ describe("bad input gets an error naming what and where", () => {
 
   it("an unknown activation", () => {
     const network = { ...seedNetwork(), layers: [{ ...seedNetwork().layers[0], activation: "relux" }, seedNetwork().layers[1]] };
-    expect(() => validateNetwork(network)).toThrow(`network.layers[0].activation: unknown activation "relux"; known: relu, identity, sigmoid, tanh`);
+    expect(() => validateNetwork(network)).toThrow(`network.layers[0].activation: unknown activation "relux"; known: ${Object.keys(activations).join(", ")}`);
   });
 
   it("a non-positive learning rate", () => {

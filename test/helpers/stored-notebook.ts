@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { PLOTLY_MIME } from "../../kernel/display-bundle";
+import { PLOTLY_MIME } from "../../kernel/display/names";
 import { joinText, parseNotebook, type Notebook } from "../../kernel/notebook/nbformat";
 
 /** The committed course notebooks, read as files (no kernel). */

@@ -98,6 +98,8 @@ describe("networkDiagram", () => {
     const neurons = traces(figure).find((t) => t.name === "neurons");
     expect(neurons?.text).toEqual(["X1", "X2", "H3", "H4", "O5"]);
     expect(neurons?.hovertext?.[4]).toBe("O5<br>output a = 2.5<br>∂L/∂b5 = 1");
+    // the title names what the neurons now show, not only the edges' quantity
+    expect(figure.layout.title).toEqual({ text: expect.stringContaining("network: activations (edges: gradients) at step 0") });
   });
 
   it("draws a traced step, in exact fractions too", () => {

@@ -1,10 +1,9 @@
 import { createHash } from "node:crypto";
-import type { Figure } from "../src/figure";
+import type { Figure } from "../../src/figure";
+import { PLOTLY_MIME } from "./names";
 
 /** One Jupyter output: every representation of the same thing, keyed by MIME type. */
 export type MimeBundle = Record<string, unknown>;
-
-export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
 /**
  * Where the classic Notebook serves plotly.js from (`installPlotlyNbextension`
@@ -25,10 +24,15 @@ const WAIT_FOR_PLOTLY_MS = 30_000;
 export function figureBundle(figure: Figure, elementId: string): MimeBundle {
   checkFigure(figure);
   return {
-    [PLOTLY_MIME]: { data: figure.data, layout: figure.layout, config: figure.config ?? {} },
+    [PLOTLY_MIME]: plotlyJson(figure),
     "text/html": figureHtml(figure, elementId),
     "text/plain": `Figure: ${figureTitle(figure)}`,
   };
+}
+
+/** Plotly's figure JSON: frames only when the figure animates, so a still figure's output stays as it was. */
+function plotlyJson(figure: Figure): MimeBundle {
+  return { data: figure.data, layout: figure.layout, config: figure.config ?? {}, ...(figure.frames ? { frames: figure.frames } : {}) };
 }
 
 /** The title without its HTML (a subtitle after <br> is dropped). */
@@ -56,7 +60,7 @@ export function figureElementId(figure: Figure, occurrence: number): string {
 export function figureHtml(figure: Figure, elementId: string): string {
   if (!/^[A-Za-z][\w-]*$/.test(elementId)) throw new Error(`figureHtml: element id '${elementId}' must be letters, digits, '-' or '_'`);
   const height = typeof figure.layout.height === "number" ? figure.layout.height : 450;
-  const json = scriptSafeJson({ data: figure.data, layout: figure.layout, config: figure.config ?? {} });
+  const json = scriptSafeJson(plotlyJson(figure));
   return `<div id="${elementId}" class="gradient-lab-figure" style="width: 100%; min-height: ${height}px;"></div>
 <script type="text/javascript">
 (function () {
@@ -66,7 +70,7 @@ export function figureHtml(figure: Figure, elementId: string): string {
     var element = document.getElementById(id);
     if (element && !element.getAttribute("data-drawn")) {
       element.setAttribute("data-drawn", "true");
-      Plotly.newPlot(element, figure.data, figure.layout, figure.config);
+      Plotly.newPlot(element, figure);
     }
   }
   function say(text) {
@@ -102,20 +106,6 @@ export function figureHtml(figure: Figure, elementId: string): string {
 export function markdownBundle(markdown: string): MimeBundle {
   if (typeof markdown !== "string") throw new Error(`showMarkdown: expected Markdown text, got ${typeof markdown}`);
   return { "text/markdown": markdown, "text/plain": markdown };
-}
-
-export type TableCell = string | number | boolean | null;
-
-/** Rows as a Markdown table; the columns are the keys of the first row unless given. */
-export function tableMarkdown(rows: readonly Readonly<Record<string, TableCell>>[], columns?: readonly string[]): string {
-  const first = rows[0];
-  if (!first && !columns) throw new Error("showTable: no rows and no columns to show");
-  const names = columns ?? Object.keys(first ?? {});
-  if (names.length === 0) throw new Error("showTable: the rows have no columns");
-  const cell = (value: TableCell | undefined): string => (value === undefined || value === null ? "" : String(value).replace(/\|/g, "\\|").replace(/\r?\n/g, " "));
-  const lines = [`| ${names.map(cell).join(" | ")} |`, `| ${names.map((name) => (rows.every((row) => typeof row[name] === "number") ? "---:" : "---")).join(" | ")} |`];
-  for (const row of rows) lines.push(`| ${names.map((name) => cell(row[name])).join(" | ")} |`);
-  return lines.join("\n");
 }
 
 function checkFigure(figure: Figure): void {

@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import type { MimeBundle } from "./display-bundle";
+import type { MimeBundle } from "./bundle";
 
 type WriteDisplayData = (content: { data: MimeBundle; metadata: Record<string, unknown>; transient: Record<string, unknown> }, update: boolean) => void;
 

@@ -1,0 +1,45 @@
+import type { Figure } from "../../src/figure";
+import { markdownTable } from "../../src/render";
+import { figureBundle, figureElementId, markdownBundle } from "./bundle";
+import { sendDisplayData } from "./tslab";
+
+/**
+ * What notebooks call to show things: `import { show, showMarkdown } from
+ * "gradient-lab/display"`. Each call sends one output from the running cell.
+ */
+
+/** How often each figure has been shown in this kernel, so repeated figures get distinct but stable element ids. */
+const shownBefore = new Map<string, number>();
+
+/** Shows a Plotly figure (from the plot builders) as one output: Plotly JSON, HTML that draws it, and a text line. */
+export function show(figure: Figure): void {
+  const first = figureElementId(figure, 0);
+  const occurrence = shownBefore.get(first) ?? 0;
+  shownBefore.set(first, occurrence + 1);
+  sendDisplayData(figureBundle(figure, figureElementId(figure, occurrence)));
+}
+
+/** Shows Markdown with $...$ and $$...$$ LaTeX, e.g. the equation tables the engine's renderers produce. */
+export function showMarkdown(markdown: string): void {
+  sendDisplayData(markdownBundle(markdown));
+}
+
+export type TableCell = string | number | boolean | null;
+
+/**
+ * Shows rows of plain values as a table, one column per key of the first row
+ * (or the given columns); a column of numbers only is right-aligned.
+ */
+export function showTable(rows: readonly Readonly<Record<string, TableCell>>[], columns?: readonly string[]): void {
+  const first = rows[0];
+  if (!first && !columns) throw new Error("showTable: no rows and no columns to show");
+  const names = columns ?? Object.keys(first ?? {});
+  if (names.length === 0) throw new Error("showTable: the rows have no columns");
+  const text = (value: TableCell | undefined): string => (value === undefined || value === null ? "" : String(value));
+  const align = names.map((name): "left" | "right" => (rows.every((row) => typeof row[name] === "number") ? "right" : "left"));
+  sendDisplayData(markdownBundle(markdownTable(names, rows.map((row) => names.map((name) => text(row[name]))), align)));
+}
+
+export { figureBundle, figureHtml, figureTitle, type MimeBundle } from "./bundle";
+export { PLOTLY_MIME } from "./names";
+export { insideTslab } from "./tslab";
