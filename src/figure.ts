@@ -1,4 +1,4 @@
-import type { Config, Data, Layout } from "plotly.js-dist";
+import type { Config, Data, Frame, Layout } from "plotly.js-dist";
 
 /**
  * A Plotly figure as plain data. Plot builders return these; the kernel's
@@ -8,4 +8,6 @@ export interface Figure {
   data: Data[];
   layout: Partial<Layout>;
   config?: Partial<Config>;
+  /** Animation frames, for figures whose slider or play button steps through them. */
+  frames?: Partial<Frame>[];
 }

@@ -25,6 +25,13 @@ describe("figureBundle", () => {
     expect(html.length).toBeLessThan(10_000);
   });
 
+  it("carries a figure's frames (sliders, animations) in both the JSON and the HTML, and no frames key when it has none", () => {
+    const animated = { ...figure, frames: [{ name: "step 1", data: [{ y: [0.5] }] }] };
+    expect((figureBundle(animated, "a")["application/vnd.plotly.v1+json"] as { frames?: unknown }).frames).toEqual(animated.frames);
+    expect(figureHtml(animated, "a")).toContain('"frames":[{"name":"step 1"');
+    expect(figureBundle(figure, "a")["application/vnd.plotly.v1+json"]).not.toHaveProperty("frames");
+  });
+
   it("keeps markup in the figure from closing the script", () => {
     const hostile = { data: [], layout: { title: { text: "</script><script>alert(1)</script>" } } };
     const html = figureHtml(hostile, "x");

@@ -12,8 +12,13 @@ export type MimeBundle = Record<string, unknown>;
  */
 export const PLOTLY_NBEXTENSION_MODULE = "nbextensions/gradient-lab/plotly.min";
 
-/** How long the HTML waits for a page that loads plotly.js itself before it says it cannot draw. */
+/** How long the HTML keeps looking for a plotly.js the page loads late (a deferred script) after saying what is missing. */
 const WAIT_FOR_PLOTLY_MS = 30_000;
+
+/** What the HTML says at once on a page with neither plotly.js nor requirejs: JupyterLab or Notebook 7 without our renderer. */
+export const NEEDS_LAB_EXTENSION = "This figure needs gradient-lab's Plotly renderer: run 'gradient-lab kernel install' (JupyterLab, Notebook 7), then reload the page.";
+/** What it says in the classic Notebook when the server has no plotly.js to give requirejs. */
+export const NEEDS_NBEXTENSION = "This figure needs plotly.js from the Notebook server: run 'gradient-lab kernel install' (classic Notebook), then reload the page.";
 
 /**
  * The three representations of a figure: Plotly's own JSON (JupyterLab with
@@ -24,7 +29,7 @@ const WAIT_FOR_PLOTLY_MS = 30_000;
 export function figureBundle(figure: Figure, elementId: string): MimeBundle {
   checkFigure(figure);
   return {
-    [PLOTLY_MIME]: { data: figure.data, layout: figure.layout, config: figure.config ?? {} },
+    [PLOTLY_MIME]: plotlyJson(figure),
     "text/html": figureHtml(figure, elementId),
     "text/plain": `Figure: ${figureTitle(figure)}`,
   };
@@ -45,17 +50,25 @@ export function figureElementId(figure: Figure, occurrence: number): string {
   return `gradient-lab-figure-${digest}-${occurrence}`;
 }
 
+/** The figure as Plotly's JSON: `frames` only when it has some (animations, sliders that step through frames). */
+function plotlyJson(figure: Figure): Record<string, unknown> {
+  const json: Record<string, unknown> = { data: figure.data, layout: figure.layout, config: figure.config ?? {} };
+  if (figure.frames) json.frames = figure.frames;
+  return json;
+}
+
 /**
  * A <div> and a script that draws the figure into it once plotly.js is
  * there. In the classic Notebook plotly.js is missing but requirejs is not,
- * so the script asks requirejs for the copy the notebook server serves. Any
- * other page (nbconvert HTML, our course site) loads plotly.js itself, so
- * the script waits for `window.Plotly`.
+ * so the script asks requirejs for the copy the notebook server serves.
+ * nbconvert's HTML loads plotly.js itself. A page with neither is JupyterLab
+ * or Notebook 7 without our renderer (with it, they never pick this HTML):
+ * the figure says so at once, in one line.
  */
 export function figureHtml(figure: Figure, elementId: string): string {
   if (!/^[A-Za-z][\w-]*$/.test(elementId)) throw new Error(`figureHtml: element id '${elementId}' must be letters, digits, '-' or '_'`);
   const height = typeof figure.layout.height === "number" ? figure.layout.height : 450;
-  const json = scriptSafeJson({ data: figure.data, layout: figure.layout, config: figure.config ?? {} });
+  const json = scriptSafeJson(plotlyJson(figure));
   return `<div id="${elementId}" class="gradient-lab-figure" style="width: 100%; min-height: ${height}px;"></div>
 <script type="text/javascript">
 (function () {
@@ -65,34 +78,37 @@ export function figureHtml(figure: Figure, elementId: string): string {
     var element = document.getElementById(id);
     if (element && !element.getAttribute("data-drawn")) {
       element.setAttribute("data-drawn", "true");
-      Plotly.newPlot(element, figure.data, figure.layout, figure.config);
+      element.textContent = "";
+      Plotly.newPlot(element, figure);
     }
   }
   function say(text) {
     var element = document.getElementById(id);
     if (element) element.textContent = text;
   }
-  function waitForPlotly() {
+  // Says at once what is missing, then still draws if the page loads plotly.js late (a deferred script).
+  function explainThenWait(text) {
+    say(text);
     var waited = 0;
     var timer = setInterval(function () {
       if (window.Plotly) { clearInterval(timer); draw(window.Plotly); return; }
       waited += 100;
-      if (waited >= ${WAIT_FOR_PLOTLY_MS}) { clearInterval(timer); say("This figure needs plotly.js, which this page does not load (run 'gradient-lab kernel install' for the classic Notebook)."); }
+      if (waited >= ${WAIT_FOR_PLOTLY_MS}) clearInterval(timer);
     }, 100);
   }
   if (window.Plotly) { draw(window.Plotly); return; }
   var base = document.body && document.body.getAttribute("data-base-url");
   if (typeof window.require === "function" && typeof window.require.config === "function" && base) {
-    // A requirejs context of our own, without the notebook's 30 s load timeout: 10 MB over a slow link takes longer.
-    // A missing file still fails at once (the script's error event), and then the wait below says what to install.
+    // A requirejs context of our own, without the notebook's 30 s load timeout: 5 MB over a slow link takes longer.
+    // A missing file still fails at once (the script's error event).
     var load = window.require.config({ context: "gradient-lab", baseUrl: base, waitSeconds: 0 });
     load([${JSON.stringify(PLOTLY_NBEXTENSION_MODULE)}], function (Plotly) {
       window.Plotly = window.Plotly || Plotly;
       draw(window.Plotly);
-    }, waitForPlotly);
+    }, function () { explainThenWait(${JSON.stringify(NEEDS_NBEXTENSION)}); });
     return;
   }
-  waitForPlotly();
+  explainThenWait(${JSON.stringify(NEEDS_LAB_EXTENSION)});
 })();
 </script>`;
 }

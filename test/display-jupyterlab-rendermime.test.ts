@@ -1,0 +1,223 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { extname, join, normalize } from "node:path";
+import * as esbuild from "esbuild";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { main as kernelCommand } from "../kernel/commands/kernel";
+import { figureBundle, NEEDS_LAB_EXTENSION } from "../kernel/display/bundle";
+import { PLOTLY_MIME } from "../kernel/display/names";
+import type { DisplayDataOutput, Output } from "../kernel/notebook/nbformat";
+import type { Figure } from "../src/figure";
+import { BROWSER_WAIT_MS, launchChromium, skipBrowser, type Session } from "./export-chromium";
+import { courseNotebookNames, loadCourseNotebook, storedFigureCount } from "./helpers/stored-notebook";
+
+/**
+ * The committed notebooks' stored outputs as JupyterLab 4 shows them: its own
+ * output code (@jupyterlab/rendermime's standard renderers in an
+ * @jupyterlab/outputarea OutputArea, bundled by esbuild into a page) with the
+ * labextension that `gradient-lab kernel install --prefix` wrote, loaded as
+ * JupyterLab loads a prebuilt extension (its remoteEntry, a webpack share
+ * scope, the exported mime extension registered by rank). Files are served
+ * from one made-up origin; any other request is blocked and reported.
+ */
+const ORIGIN = "http://jupyterlab.test";
+const EXTENSION = "gradient-lab-plotly";
+const packageRequire = createRequire(__filename);
+
+type DrawnFigure = { title: string; traces: number };
+
+/** What each stored figure should draw: its title and how many traces it has. */
+function storedFigures(outputs: Output[]): DrawnFigure[] {
+  return outputs.flatMap((output) => {
+    if (output.output_type !== "display_data" && output.output_type !== "execute_result") return [];
+    const figure = (output.data as Record<string, unknown>)[PLOTLY_MIME] as { data: unknown[]; layout: { title?: string | { text?: string } } } | undefined;
+    if (!figure) return [];
+    const title = typeof figure.layout.title === "string" ? figure.layout.title : (figure.layout.title?.text ?? "");
+    return [{ title, traces: figure.data.length }];
+  });
+}
+
+/** A figure whose slider steps through two frames, as an animation or a scrub-through-training figure does. */
+const framesFigure: Figure = {
+  data: [{ type: "scatter", mode: "lines", x: [0, 1, 2], y: [0, 1, 2], name: "weights" }],
+  layout: {
+    title: { text: "Scrub through two steps" },
+    height: 360,
+    sliders: [
+      {
+        steps: ["step 0", "step 1"].map((name) => ({ label: name, method: "animate", args: [[name], { mode: "immediate", frame: { duration: 0, redraw: true }, transition: { duration: 0 } }] })),
+      },
+    ],
+  },
+  frames: [
+    { name: "step 0", data: [{ y: [0, 1, 2] }] },
+    { name: "step 1", data: [{ y: [2, 1, 0] }] },
+  ],
+};
+
+describe.skipIf(skipBrowser)("stored figures in JupyterLab 4's output area with gradient-lab's labextension", () => {
+  let prefix = "";
+  let extensionFolder = "";
+  let remoteEntry = "";
+  let hostScript = "";
+  let session: Session | undefined;
+
+  beforeAll(async () => {
+    prefix = mkdtempSync(join(tmpdir(), "gradient-lab-jupyterlab-"));
+    vi.spyOn(console, "log").mockImplementation(() => undefined);
+    try {
+      expect(await kernelCommand(["install", "--prefix", prefix])).toBe(0);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    extensionFolder = join(prefix, "share", "jupyter", "labextensions", EXTENSION);
+    remoteEntry = (JSON.parse(readFileSync(join(extensionFolder, "package.json"), "utf8")) as { jupyterlab: { _build: { load: string } } }).jupyterlab._build.load;
+    const bundled = await esbuild.build({
+      entryPoints: [join(__dirname, "helpers/jupyterlab-page/host.ts")],
+      bundle: true,
+      write: false,
+      format: "iife",
+      platform: "browser",
+      target: "es2020",
+      define: {
+        LUMINO_WIDGETS_VERSION: JSON.stringify((packageRequire("@lumino/widgets/package.json") as { version: string }).version),
+        "process.env.NODE_ENV": '"production"',
+      },
+      // JupyterLab's page loads its CSS through webpack; the output code needs none of it to render.
+      loader: { ".css": "empty", ".svg": "text" },
+      logLevel: "error",
+    });
+    hostScript = bundled.outputFiles[0]!.text;
+    session = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await session?.close();
+    if (prefix) rmSync(prefix, { recursive: true, force: true });
+  });
+
+  /** A page with JupyterLab's output code; the labextension loaded into it or not. Requests leaving ORIGIN are blocked and listed. */
+  async function openPage(withExtension: boolean): Promise<{ page: Page; blocked: string[]; errors: string[] }> {
+    const page = await session!.browser.newPage();
+    page.setDefaultTimeout(BROWSER_WAIT_MS);
+    const blocked: string[] = [];
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.route("**/*", (route) => {
+      const url = new URL(route.request().url());
+      if (url.origin !== ORIGIN) {
+        blocked.push(url.href);
+        return route.abort();
+      }
+      if (url.pathname === "/") return route.fulfill({ contentType: "text/html", body: '<!doctype html><html><head><meta charset="utf-8"></head><body data-jp-theme-light="true"><script src="/host.js"></script></body></html>' });
+      if (url.pathname === "/host.js") return route.fulfill({ contentType: "text/javascript", body: hostScript });
+      // Where JupyterLab's server serves a prebuilt extension's files: /lab/extensions/<name>/...
+      const prefixPath = `/lab/extensions/${EXTENSION}/`;
+      if (url.pathname.startsWith(prefixPath)) {
+        const file = normalize(join(extensionFolder, decodeURIComponent(url.pathname.slice(prefixPath.length))));
+        if (file.startsWith(extensionFolder)) return route.fulfill({ contentType: extname(file) === ".json" ? "application/json" : "text/javascript", body: readFileSync(file) });
+      }
+      return route.fulfill({ status: 404, body: "not found" });
+    });
+    await page.goto(`${ORIGIN}/`);
+    if (withExtension) {
+      const ids = await page.evaluate(([url, name]) => (window as any).jupyterlabPage.loadLabextension(url, name), [`${ORIGIN}/lab/extensions/${EXTENSION}/${remoteEntry}`, EXTENSION] as const);
+      expect(ids).toEqual(["gradient-lab-plotly:renderer"]);
+    }
+    return { page, blocked, errors };
+  }
+
+  /** Shows outputs in a new OutputArea and waits until `figures` Plotly renderers there have drawn; returns what they drew. */
+  async function show(page: Page, outputs: Output[], trusted: boolean, label: string, figures: number): Promise<DrawnFigure[]> {
+    await page.evaluate(([outputs, trusted, label]) => (window as any).jupyterlabPage.showOutputs(outputs, trusted, label), [outputs, trusted, label] as const);
+    const drawn = `section[data-label="${label}"] .gradient-lab-plotly[data-drawn]`;
+    await page.waitForFunction(([selector, n]) => document.querySelectorAll(selector).length >= n, [drawn, figures] as const).catch(() => undefined);
+    return page.$$eval(drawn, (nodes) =>
+      nodes.map((node) => {
+        const plot = node as unknown as { _fullLayout: { title: { text: string } }; _fullData: unknown[] };
+        return { title: plot._fullLayout.title.text, traces: plot._fullData.length };
+      }),
+    );
+  }
+
+  it("draws every committed notebook's figures from their JSON, untrusted and trusted, with the stored titles and trace counts", async () => {
+    const { page, blocked, errors } = await openPage(true);
+    const names = courseNotebookNames();
+    expect(names.length).toBeGreaterThan(0);
+    let total = 0;
+    for (const name of names) {
+      const notebook = loadCourseNotebook(name);
+      const outputs = notebook.cells.flatMap((cell) => (cell.cell_type === "code" ? cell.outputs : []));
+      const expected = storedFigures(outputs);
+      expect(expected.length, name).toBe(storedFigureCount(notebook));
+      for (const trusted of [false, true]) {
+        const label = `${name} ${trusted ? "trusted" : "untrusted"}`;
+        expect(await show(page, outputs, trusted, label, expected.length), label).toEqual(expected);
+        // The renderer outranks text/html even where the HTML's script could run, so the fallback is never shown.
+        expect(await page.$$eval(`section[data-label="${label}"] .gradient-lab-figure`, (nodes) => nodes.length), label).toBe(0);
+      }
+      total += expected.length;
+    }
+    expect(total).toBeGreaterThan(0);
+    expect(blocked).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("passes frames (moving the slider's step redraws the data), follows the dark theme, resizes with its panel and purges on dispose", async () => {
+    const { page, errors } = await openPage(true);
+    const outputs: DisplayDataOutput[] = [{ output_type: "display_data", data: figureBundle(framesFigure, "frames-figure") as DisplayDataOutput["data"], metadata: {} }];
+    expect(await show(page, outputs, false, "frames", 1)).toEqual([{ title: "Scrub through two steps", traces: 1 }]);
+    const plot = 'section[data-label="frames"] .gradient-lab-plotly';
+    const line = (): Promise<string | null> => page.$eval(`${plot} .scatterlayer path.js-line`, (path) => path.getAttribute("d"));
+    const before = await line();
+    expect(await page.$eval(plot, (node) => (node as unknown as { _transitionData: { _frames: unknown[] } })._transitionData._frames.length)).toBe(2);
+    // What clicking the slider's second step runs (the step's method and args), then the drawn line must have changed.
+    await page.$eval(plot, (node) => {
+      const gd = node as unknown as { layout: { sliders: { steps: { args: [string[], object] }[] }[] } };
+      const [frames, options] = gd.layout.sliders[0]!.steps[1]!.args;
+      return (window as any).Plotly.animate(node, frames, options);
+    });
+    expect(await page.$eval(plot, (node) => (node as unknown as { data: { y: number[] }[] }).data[0]!.y)).toEqual([2, 1, 0]);
+    expect(await line()).not.toBe(before);
+
+    // Dark theme: the figure leaves its background unset, so it turns transparent with JupyterLab's text colour.
+    expect(await page.$eval(plot, (node) => (node as unknown as { _fullLayout: { paper_bgcolor: string } })._fullLayout.paper_bgcolor)).toBe("#fff");
+    await page.evaluate(() => {
+      document.body.style.setProperty("--jp-ui-font-color1", "rgb(224, 224, 224)");
+      document.body.dataset.jpThemeLight = "false";
+    });
+    await page.waitForFunction((selector) => (document.querySelector(selector) as unknown as { _fullLayout: { paper_bgcolor: string } })._fullLayout.paper_bgcolor === "rgba(0,0,0,0)", plot);
+    expect(await page.$eval(plot, (node) => (node as unknown as { _fullLayout: { font: { color: string } } })._fullLayout.font.color)).toBe("rgb(224, 224, 224)");
+
+    // The panel narrows: the drawn SVG follows.
+    await page.$eval('section[data-label="frames"]', (section) => ((section as HTMLElement).style.width = "400px"));
+    await page.waitForFunction((selector) => document.querySelector(`${selector} .main-svg`)?.getAttribute("width") === "400", plot);
+
+    // The output goes away: plotly.js's state on the node is purged.
+    const purged = await page.evaluate((selector) => {
+      const node = document.querySelector(selector) as unknown as { _fullLayout?: unknown };
+      (window as any).jupyterlabPage.disposeAll();
+      return node._fullLayout === undefined;
+    }, plot);
+    expect(purged).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("without the extension, a trusted figure picks text/html and says in one line what to install, within a second", async () => {
+    const { page, errors } = await openPage(false);
+    const outputs: DisplayDataOutput[] = [{ output_type: "display_data", data: figureBundle(framesFigure, "fallback-figure") as DisplayDataOutput["data"], metadata: {} }];
+    expect(await page.evaluate((bundle) => (window as any).jupyterlabPage.preferredMimeType(bundle, true), outputs[0]!.data)).toBe("text/html");
+    await page.evaluate((outputs) => (window as any).jupyterlabPage.showOutputs(outputs, true, "fallback"), outputs);
+    // The HTML is in the page; from then on the message must follow at once, not after a wait for plotly.js.
+    await page.waitForSelector("#fallback-figure", { state: "attached" });
+    await page.waitForFunction((text) => document.getElementById("fallback-figure")?.textContent === text, NEEDS_LAB_EXTENSION, { timeout: 1_000 });
+    expect(NEEDS_LAB_EXTENSION).not.toContain("\n");
+    expect(NEEDS_LAB_EXTENSION).toContain("gradient-lab kernel install");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
