@@ -16,3 +16,8 @@ export function latexName(name: string): string {
 export function neuronIndex(name: string): string {
   return /(\d+)$/.exec(name)?.[1] ?? name;
 }
+
+/** Names for a message: all of a short list, the first few and the count of a long one, so an error about a million neurons stays one short line. */
+export function nameList(names: readonly string[], shown = 8): string {
+  return names.length <= shown ? names.join(", ") : `${names.slice(0, shown).join(", ")}, ... (${names.length} in all)`;
+}
