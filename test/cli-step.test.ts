@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -153,4 +154,24 @@ describe("gradient-lab step on large or odd input", () => {
     expect(await main([networkFile({ inputs: ["X1"], layers: [{ activation: "relu", neurons: outputs }] }), "--input", "1", "--target", "2", "--lr", "0.01"])).toBe(2);
     expect(io.err()).toMatch(/^gradient-lab step: target has 1 value\(s\) but the network has 100000 \(O2, O3, O4, O5, O6, O7, O8, O9, \.\.\. \(100000 in all\)\)$/);
   });
+});
+
+describe("gradient-lab step ends on Ctrl-C and SIGTERM while it computes", () => {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    it(signal, async () => {
+      // The built command, as a user runs it, on a run far longer than any test (a hundred million steps).
+      const cli = join(__dirname, "..", "dist", "kernel", "cli.js");
+      const child = spawn(process.execPath, [cli, "step", "seed", "--input", "1,0", "--target", "2", "--lr", "0.001", "--steps", "100000000", "--json"], { stdio: ["ignore", "pipe", "pipe"] });
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, how) => resolve({ code, signal: how })));
+      try {
+        // The first printed step means the loop is running, with the event loop blocked.
+        await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+        child.kill(signal);
+        // Ended by the signal itself: a handler waiting for the event loop would never have run.
+        expect(await exited).toEqual({ code: null, signal });
+      } finally {
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      }
+    });
+  }
 });
