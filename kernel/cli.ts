@@ -42,10 +42,17 @@ export async function main(argv: string[]): Promise<number> {
   return command.main(rest);
 }
 
+/**
+ * Commands that start no processes keep the default action for Ctrl-C and
+ * SIGTERM, which ends them at once: `step` computes with the event loop
+ * blocked, where a handler would not run until the computation ended.
+ */
+const DEFAULT_SIGNALS = new Set(["step"]);
+
 if (require.main === module) {
   // Exit through process.exit so the kernels started by this run are killed
   // (a kernel treats the terminal's Ctrl-C as an interrupt, not as the end).
-  for (const [signal, number] of [["SIGINT", 2], ["SIGTERM", 15]] as const) {
+  for (const [signal, number] of DEFAULT_SIGNALS.has(process.argv[2] ?? "") ? [] : ([["SIGINT", 2], ["SIGTERM", 15]] as const)) {
     process.once(signal, () => process.exit(128 + number));
   }
   main(process.argv.slice(2)).then(

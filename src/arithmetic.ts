@@ -56,6 +56,40 @@ export const fractionArithmetic: Arithmetic<Fraction> = {
   format: (value) => value.toDecimalString(),
 };
 
+/** Raised when an exact fraction outgrows the size a bounded fraction arithmetic allows. */
+export class ExactSizeError extends Error {
+  constructor(readonly bits: number, readonly maxBits: number) {
+    super(`an exact fraction needed ${bits} bits, over the budget of ${maxBits}`);
+  }
+}
+
+/**
+ * Exact fractions that refuse to grow past `maxBits` in numerator or
+ * denominator. Training multiplies their size every step (the source's
+ * network: 8 bits, 26, 78, 235, 705, 2118, 6353, ...) and the time per
+ * operation grows faster still, so an unbounded run never finishes; this one
+ * stops, in bounded time, with an error saying so.
+ */
+export function boundedFractionArithmetic(maxBits: number): Arithmetic<Fraction> {
+  if (!Number.isInteger(maxBits) || maxBits < 1) throw new Error(`the exact-size budget must be a positive whole number of bits, got ${maxBits}`);
+  const within = (value: Fraction): Fraction => {
+    const bits = Math.max(bitLength(value.numerator), bitLength(value.denominator));
+    if (bits > maxBits) throw new ExactSizeError(bits, maxBits);
+    return value;
+  };
+  return {
+    ...fractionArithmetic,
+    add: (a, b) => within(a.add(b)),
+    sub: (a, b) => within(a.sub(b)),
+    mul: (a, b) => within(a.mul(b)),
+    div: (a, b) => within(a.div(b)),
+  };
+}
+
+function bitLength(value: bigint): number {
+  return value === 0n ? 0 : (value < 0n ? -value : value).toString(2).length;
+}
+
 function noExactValue(fn: string, why: string): never {
   throw new Error(`${why} needs ${fn}(), which has no exact fraction value; use the float arithmetic`);
 }

@@ -1,4 +1,5 @@
 import type { Arithmetic } from "./arithmetic";
+import { nameList } from "./format";
 import type { ForwardPass } from "./forward";
 import { checkOutputActivation, type Loss } from "./losses";
 import type { Model } from "./model";
@@ -20,7 +21,7 @@ export interface BackwardPass<T> {
 export function backward<T>(model: Model<T>, pass: ForwardPass<T>, expected: readonly T[], loss: Loss, A: Arithmetic<T>): BackwardPass<T> {
   const outputLayer = model.layers[model.layers.length - 1] ?? [];
   if (expected.length !== outputLayer.length) {
-    throw new Error(`target has ${expected.length} value(s) but the network has ${outputLayer.length} output(s) (${outputLayer.map((n) => n.name).join(", ")})`);
+    throw new Error(`target has ${expected.length} value(s) but the network has ${outputLayer.length} output(s) (${nameList(outputLayer.map((n) => n.name))})`);
   }
   const zOf = new Map(pass.records.map((record) => [record.neuron, record.z]));
   const logitsForm = loss.fromLogits;

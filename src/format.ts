@@ -31,3 +31,8 @@ export function outputLatex(neuron: string): string {
 export function lossPartialLatex(of: string): string {
   return `\\frac{\\partial L}{\\partial ${of}}`;
 }
+
+/** Names for a message: all of a short list, the first few and the count of a long one, so an error about a million neurons stays one short line. */
+export function nameList(names: readonly string[], shown = 8): string {
+  return names.length <= shown ? names.join(", ") : `${names.slice(0, shown).join(", ")}, ... (${names.length} in all)`;
+}

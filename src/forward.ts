@@ -1,4 +1,5 @@
 import type { Arithmetic } from "./arithmetic";
+import { nameList } from "./format";
 import type { Model } from "./model";
 import type { ForwardRecord } from "./trace";
 
@@ -34,9 +35,9 @@ export function forward<T>(model: Model<T>, input: readonly T[], A: Arithmetic<T
 
 /** A vector must have one finite value per name; the message names the position and the neuron. */
 export function checkVector<T>(values: readonly T[], names: readonly string[], what: string, A: Arithmetic<T>): void {
-  if (!Array.isArray(values)) throw new Error(`${what}: expected a list of ${names.length} numbers for ${names.join(", ")}`);
+  if (!Array.isArray(values)) throw new Error(`${what}: expected a list of ${names.length} numbers for ${nameList(names)}`);
   if (values.length !== names.length) {
-    throw new Error(`${what} has ${values.length} value(s) but the network has ${names.length} (${names.join(", ")})`);
+    throw new Error(`${what} has ${values.length} value(s) but the network has ${names.length} (${nameList(names)})`);
   }
   values.forEach((value, i) => {
     const number = typeof value === "number" ? value : A.toNumber(value);

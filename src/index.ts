@@ -1,6 +1,6 @@
 export type { Figure, FigureFrame } from "./figure";
 export { Fraction } from "./fraction";
-export { type Arithmetic, floatArithmetic, fractionArithmetic, formatFloat } from "./arithmetic";
+export { type Arithmetic, floatArithmetic, fractionArithmetic, boundedFractionArithmetic, ExactSizeError, formatFloat } from "./arithmetic";
 export { type Activation, type ActivationName, activations, activationByName } from "./activations";
 export { type Loss, type LogitsForm, type LossName, losses, lossByName } from "./losses";
 export { type NetworkDescription, type LayerDescription, type NeuronDescription, validateNetwork, parseNetwork, weightName, biasName } from "./network";
@@ -14,7 +14,8 @@ export type { StepTrace, ForwardRecord, LossRecord, NeuronGradientRecord, Parame
 export { SeededRandom } from "./random";
 export { buildNetwork, initialVariance, type BuildOptions, type Initialisation } from "./init";
 export { train, TrainingDivergedError, type TrainOptions, type TrainingRun, type HistoryEntry } from "./train";
-export { formatValue, latexName } from "./format";
+export { formatValue, latexName, nameList } from "./format";
+export { firstNonFinite, type NonFiniteValue } from "./finite";
 export { parseJsonStrict, MAX_JSON_DEPTH } from "./json";
 export { forwardEquations, lossEquation, backwardEquations, updateEquations, displayMath, markdownTable, forwardTable, gradientTable, updateTable } from "./render";
 export { lossExpression, symbolicGradients, symbolicLoss, type SymbolicGradient } from "./symbolic";

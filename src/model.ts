@@ -1,5 +1,6 @@
 import { type Activation, activationByName } from "./activations";
 import type { Arithmetic } from "./arithmetic";
+import { nameList } from "./format";
 import { biasName, type NetworkDescription, validateNetwork, weightName } from "./network";
 
 /**
@@ -66,7 +67,7 @@ export function parameterNamesByLayer<T>(model: Model<T>): string[][] {
 export function withParameters<T>(model: Model<T>, values: ReadonlyMap<string, T>): Model<T> {
   const known = parametersOf(model);
   for (const name of values.keys()) {
-    if (!known.has(name)) throw new Error(`no parameter named '${name}'; this network has ${[...known.keys()].join(", ")}`);
+    if (!known.has(name)) throw new Error(`no parameter named '${name}'; this network has ${nameList([...known.keys()])}`);
   }
   const pick = (name: string, old: T): T => (values.has(name) ? (values.get(name) as T) : old);
   return {

@@ -1,4 +1,5 @@
 import { activationByName, type ActivationName, activations } from "./activations";
+import { nameList } from "./format";
 import { parseJsonStrict } from "./json";
 
 /**
@@ -59,7 +60,12 @@ export function validateNetwork(value: unknown, where = "network"): NetworkDescr
   }
   const numbers = new Map<string, string>();
   const claim = (name: string, path: string): void => {
-    const number = neuronNumber(name);
+    let number: string;
+    try {
+      number = neuronNumber(name);
+    } catch (error) {
+      throw new Error(`${path}: ${(error as Error).message}`);
+    }
     const owner = numbers.get(number);
     if (owner !== undefined) throw new Error(`${path}: neuron '${name}' reuses number ${number}, already taken by ${owner}`);
     numbers.set(number, name);
@@ -74,6 +80,8 @@ export function validateNetwork(value: unknown, where = "network"): NetworkDescr
     }
     checkActivation(layer.activation, `${path}.activation`, true);
     const names: string[] = [];
+    // A set, not previous.includes: a 50,000-input neuron would otherwise take 2.5e9 comparisons.
+    const previousSet = new Set(previous);
     layer.neurons.forEach((neuron: unknown, n) => {
       const at = `${path}.neurons[${n}]`;
       if (!isObject(neuron) || typeof neuron.name !== "string") throw new Error(`${at}: expected { name, weights, bias }, got ${describe(neuron)}`);
@@ -85,8 +93,8 @@ export function validateNetwork(value: unknown, where = "network"): NetworkDescr
       checkFinite(neuron.bias, `${at}.bias (${biasNameOrRaw(neuron.name)})`);
       if (!isObject(neuron.weights)) throw new Error(`${at}.weights: expected an object keyed by source neuron, got ${describe(neuron.weights)}`);
       for (const [source, weight] of Object.entries(neuron.weights)) {
-        if (!previous.includes(source)) {
-          throw new Error(`${at}.weights: '${source}' names no neuron of the previous layer (${previous.join(", ")}), so ${neuron.name} cannot take a weight from it`);
+        if (!previousSet.has(source)) {
+          throw new Error(`${at}.weights: '${source}' names no neuron of the previous layer (${nameList(previous)}), so ${neuron.name} cannot take a weight from it`);
         }
         checkFinite(weight, `${at}.weights.${source} (${weightName(neuron.name, source)})`);
       }

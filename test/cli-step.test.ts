@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -56,4 +57,121 @@ describe("gradient-lab step", () => {
     expect(await main(["missing.json", "--input", "1,0", "--target", "2", "--lr", "0.1"])).toBe(2);
     expect(io.err()).toContain("cannot read missing.json (ENOENT)");
   });
+});
+
+function networkFile(network: unknown, name = "net.json"): string {
+  const file = join(mkdtempSync(join(tmpdir(), "gl-step-")), name);
+  writeFileSync(file, typeof network === "string" ? network : JSON.stringify(network));
+  return file;
+}
+
+/** The seed network with every weight set to `weight`. */
+function seedWithWeights(weight: number): ReturnType<typeof seedNetwork> {
+  const network = seedNetwork();
+  for (const layer of network.layers) for (const neuron of layer.neurons) for (const source of Object.keys(neuron.weights)) neuron.weights[source] = weight;
+  return network;
+}
+
+describe("gradient-lab step never prints NaN or Infinity with exit 0", () => {
+  it("weights of 1e308: names the step, the value and the neuron", async () => {
+    const io = capture();
+    expect(await main([networkFile(seedWithWeights(1e308)), "--input", "1,0", "--target", "2", "--lr", "0.01", "--json"])).toBe(1);
+    expect(io.err()).toBe("gradient-lab step: step 1: Z of O5 is Infinity; the numbers left the range of a float (try smaller weights, inputs or --lr)");
+    expect(io.out()).toBe("");
+  });
+
+  it("--lr 1e308: the steps before the overflow stay a complete report, then the parameter is named", async () => {
+    const io = capture();
+    expect(await main(["seed", "--input", "1,0", "--target", "2", "--lr", "1e308", "--steps", "3", "--json"])).toBe(1);
+    expect(io.err()).toMatch(/^gradient-lab step: step 2: \S.* is -?Infinity; the numbers left the range of a float/);
+    const report = JSON.parse(io.out());
+    expect(report.steps).toHaveLength(1);
+    expect(io.out()).not.toMatch(/null|NaN|Infinity/);
+  });
+
+  it("binary cross-entropy on the seed network's ReLU output is refused in one line", async () => {
+    const io = capture();
+    expect(await main(["seed", "--input", "1,0", "--target", "1", "--lr", "0.01", "--loss", "binary-cross-entropy"])).toBe(2);
+    expect(io.err()).toBe("gradient-lab step: binary-cross-entropy needs a sigmoid output layer (it is computed from the logits, so saturated outputs stay exact); O5 uses relu");
+  });
+});
+
+describe("gradient-lab step --exact stays within a size budget", () => {
+  it("stops with a clear error once a fraction outgrows --max-bits, after printing the steps that fit", async () => {
+    const io = capture();
+    expect(await main(["seed", "--input", "1,0", "--target", "2", "--lr", "0.01", "--steps", "10", "--exact", "--max-bits", "100", "--json"])).toBe(1);
+    expect(io.err()).toMatch(/^gradient-lab step: step 4: an exact fraction needed \d+ bits, over the budget of 100; exact fractions about triple in size every step\. Raise the budget with --max-bits, or drop --exact$/);
+    expect(JSON.parse(io.out()).steps.map((s: { step: number }) => s.step)).toEqual([1, 2, 3]);
+  });
+
+  it("a larger budget lets more steps through; the default stops the source's network before its seventh step", async () => {
+    let io = capture();
+    expect(await main(["seed", "--input", "1,0", "--target", "2", "--lr", "0.01", "--steps", "4", "--exact", "--max-bits", "400", "--json"])).toBe(0);
+    expect(JSON.parse(io.out()).steps).toHaveLength(4);
+    vi.restoreAllMocks();
+    io = capture();
+    expect(await main(["seed", "--input", "1,0", "--target", "2", "--lr", "0.01", "--steps", "20", "--exact"])).toBe(1);
+    expect(io.err()).toMatch(/^gradient-lab step: step 7: an exact fraction needed \d+ bits, over the budget of 4096;/);
+    expect(io.out()).toMatch(/^step 6: forward$/m);
+  });
+
+  it("refuses --max-bits without --exact", async () => {
+    const io = capture();
+    expect(await main(["seed", "--input", "1,0", "--target", "2", "--lr", "0.01", "--max-bits", "10"])).toBe(2);
+    expect(io.err()).toContain("--max-bits applies only with --exact");
+  });
+});
+
+describe("gradient-lab step on large or odd input", () => {
+  it("prints the table of a 150,000-input network", async () => {
+    // Math.max(...column) overflowed the stack between 50,001 and 130,000 rows on Node 20 here.
+    const inputs = Array.from({ length: 150000 }, (_, i) => `X${i + 1}`);
+    const network = { inputs, layers: [{ activation: "identity", neurons: [{ name: "O150001", weights: Object.fromEntries(inputs.map((x) => [x, 0.001])), bias: 0 }] }] };
+    const io = capture();
+    expect(await main([networkFile(network), "--input", inputs.map(() => "1").join(","), "--target", "2", "--lr", "0.01"])).toBe(0);
+    expect(io.out()).toMatch(/^W150001_150000\s+0\.001\s+/m);
+    expect(io.out().split("\n")).toHaveLength(4 + 1 + 2 + 150001);
+  });
+
+  it("refuses an endless file after 64 MB instead of reading until memory runs out", async () => {
+    const io = capture();
+    expect(await main(["/dev/zero", "--input", "1,0", "--target", "2", "--lr", "0.01"])).toBe(2);
+    expect(io.err()).toBe("gradient-lab step: /dev/zero is larger than 64 MB, the most a network file may be; it was not read further");
+  });
+
+  it("names the file and the field of an input whose name has no number", async () => {
+    const network = seedNetwork();
+    network.inputs[0] = "in";
+    const file = networkFile(network);
+    const io = capture();
+    expect(await main([file, "--input", "1,0", "--target", "2", "--lr", "0.01"])).toBe(2);
+    expect(io.err()).toBe(`gradient-lab step: ${file}.inputs[0]: neuron name 'in' must end in its number, like X1 or H3`);
+  });
+
+  it("keeps the error about a layer of 100,000 outputs short", async () => {
+    const outputs = Array.from({ length: 100000 }, (_, i) => ({ name: `O${i + 2}`, weights: { X1: 1 }, bias: 0 }));
+    const io = capture();
+    expect(await main([networkFile({ inputs: ["X1"], layers: [{ activation: "relu", neurons: outputs }] }), "--input", "1", "--target", "2", "--lr", "0.01"])).toBe(2);
+    expect(io.err()).toMatch(/^gradient-lab step: target has 1 value\(s\) but the network has 100000 \(O2, O3, O4, O5, O6, O7, O8, O9, \.\.\. \(100000 in all\)\)$/);
+  });
+});
+
+describe("gradient-lab step ends on Ctrl-C and SIGTERM while it computes", () => {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    it(signal, async () => {
+      // The built command, as a user runs it, on a run far longer than any test (a hundred million steps).
+      const cli = join(__dirname, "..", "dist", "kernel", "cli.js");
+      const child = spawn(process.execPath, [cli, "step", "seed", "--input", "1,0", "--target", "2", "--lr", "0.001", "--steps", "100000000", "--json"], { stdio: ["ignore", "pipe", "pipe"] });
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, how) => resolve({ code, signal: how })));
+      try {
+        // The first printed step means the loop is running, with the event loop blocked.
+        await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+        child.kill(signal);
+        // Ended by the signal itself: a handler waiting for the event loop would never have run.
+        expect(await exited).toEqual({ code: null, signal });
+      } finally {
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      }
+    });
+  }
 });
