@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,6 +6,7 @@ import { figureBundle } from "../kernel/display/bundle";
 import { exportNbconvert } from "../kernel/export/nbconvert";
 import { BROWSER_WAIT_MS, fileUrl, launchChromium, openWatchedPage, type Session, siteInChromium, skipBrowser } from "./export-chromium";
 import { scrubFigure, scrubToTheEnd } from "./helpers/scrub-figure";
+import { needTools } from "./helpers/tools";
 
 // The scrub-through-training figure on the exported course site and in nbconvert HTML, in headless
 // Chromium: the slider is moved to its last step and the drawn edges and the marked loss are read back.
@@ -50,15 +51,12 @@ describe.skipIf(skipBrowser)("scrub figure on the course site in Chromium", () =
 });
 
 // nbconvert HTML draws from the bundle's text/html part, the same HTML the classic Notebook runs.
-const JUPYTER = process.env.JUPYTER ?? "/usr/bin/jupyter";
-const jupyterMissing = !existsSync(JUPYTER);
-if (jupyterMissing && !process.env.CI) console.warn(`nbconvert scrub test skipped: no jupyter at ${JUPYTER} (it fails instead when CI is set)`);
+const tools = needTools("nbconvert scrub test", ["chromium", "jupyter", "jupyter-nbconvert"]);
 
-describe.skipIf(skipBrowser || (jupyterMissing && !process.env.CI))("scrub figure in nbconvert HTML in Chromium", () => {
+describe.skipIf(tools.skip)("scrub figure in nbconvert HTML in Chromium", () => {
   let work: string;
   let session: Session;
   beforeAll(async () => {
-    if (jupyterMissing) throw new Error(`jupyter not found at ${JUPYTER}; install jupyter-nbconvert (CI: .ci/run does)`);
     work = mkdtempSync(path.join(tmpdir(), "gl-scrub-nbconvert-"));
     writeCourse(work);
     session = await launchChromium();
@@ -69,7 +67,7 @@ describe.skipIf(skipBrowser || (jupyterMissing && !process.env.CI))("scrub figur
   });
 
   it("moves the drawn edges and the marked loss to the last step from the figure's own HTML", async () => {
-    const html = await exportNbconvert({ notebook: path.join(work, "01-scrub.ipynb"), outDir: path.join(work, "html"), template: "classic", jupyter: JUPYTER });
+    const html = await exportNbconvert({ notebook: path.join(work, "01-scrub.ipynb"), outDir: path.join(work, "html"), template: "classic", jupyter: tools.path("jupyter") });
     const w = await openWatchedPage(session.browser);
     await w.page.goto(fileUrl(html), { waitUntil: "load" });
     await w.page.waitForFunction(() => document.querySelector(".js-plotly-plot .main-svg") !== null, undefined, { timeout: BROWSER_WAIT_MS });
