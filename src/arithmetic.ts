@@ -18,6 +18,9 @@ export interface Arithmetic<T> {
   /** Transcendental functions have no exact fraction value; the fraction arithmetic refuses them by name. */
   exp(value: T, why: string): T;
   log(value: T, why: string): T;
+  /** log(1 + x), exact where x is far below 1 (where log(1 + x) rounds to 0) */
+  log1p(value: T, why: string): T;
+  tanh(value: T, why: string): T;
   format(value: T): string;
 }
 
@@ -32,6 +35,8 @@ export const floatArithmetic: Arithmetic<number> = {
   compare: (a, b) => (a < b ? -1 : a > b ? 1 : 0),
   exp: (value) => Math.exp(value),
   log: (value) => Math.log(value),
+  log1p: (value) => Math.log1p(value),
+  tanh: (value) => Math.tanh(value),
   format: (value) => formatFloat(value),
 };
 
@@ -44,14 +49,16 @@ export const fractionArithmetic: Arithmetic<Fraction> = {
   mul: (a, b) => a.mul(b),
   div: (a, b) => a.div(b),
   compare: (a, b) => a.compare(b),
-  exp: (_value, why) => {
-    throw new Error(`${why} needs exp(), which has no exact fraction value; use the float arithmetic`);
-  },
-  log: (_value, why) => {
-    throw new Error(`${why} needs log(), which has no exact fraction value; use the float arithmetic`);
-  },
+  exp: (_value, why) => noExactValue("exp", why),
+  log: (_value, why) => noExactValue("log", why),
+  log1p: (_value, why) => noExactValue("log", why),
+  tanh: (_value, why) => noExactValue("tanh", why),
   format: (value) => value.toDecimalString(),
 };
+
+function noExactValue(fn: string, why: string): never {
+  throw new Error(`${why} needs ${fn}(), which has no exact fraction value; use the float arithmetic`);
+}
 
 /** Up to 12 significant digits, so 0.1 + 0.2 prints as 0.3 in equations while the stored value stays exact. */
 export function formatFloat(value: number): string {

@@ -1,6 +1,6 @@
 import type { Arithmetic } from "./arithmetic";
 import type { ForwardPass } from "./forward";
-import type { Loss } from "./losses";
+import { checkOutputActivation, type Loss } from "./losses";
 import type { Model } from "./model";
 import type { LossRecord, NeuronGradientRecord, ParameterGradientRecord } from "./trace";
 
@@ -22,15 +22,17 @@ export function backward<T>(model: Model<T>, pass: ForwardPass<T>, expected: rea
   if (expected.length !== outputLayer.length) {
     throw new Error(`target has ${expected.length} value(s) but the network has ${outputLayer.length} output(s) (${outputLayer.map((n) => n.name).join(", ")})`);
   }
-  const lossRecord: LossRecord<T> = {
-    loss: loss.name,
-    received: pass.outputs,
-    expected: [...expected],
-    value: loss.value(pass.outputs, expected, A),
-    derivative: loss.derivative(pass.outputs, expected, A),
-  };
-
   const zOf = new Map(pass.records.map((record) => [record.neuron, record.z]));
+  const logitsForm = loss.fromLogits;
+  let lossRecord: LossRecord<T>;
+  if (logitsForm === undefined) {
+    lossRecord = { loss: loss.name, received: pass.outputs, expected: [...expected], value: loss.value(pass.outputs, expected, A), derivative: loss.derivative(pass.outputs, expected, A) };
+  } else {
+    checkOutputActivation(loss.name, logitsForm.activation, outputLayer.map((neuron) => ({ name: neuron.name, activation: neuron.activation.name })));
+    const logits = outputLayer.map((neuron) => zOf.get(neuron.name) as T);
+    lossRecord = { loss: loss.name, received: pass.outputs, expected: [...expected], logits, value: logitsForm.value(logits, expected, A), derivative: logitsForm.derivative(logits, expected, A) };
+  }
+
   // dL/da for each neuron, filled in as the layers above it are processed.
   const upstreamTerms = new Map<string, NeuronGradientRecord<T>["upstreamTerms"]>();
   outputLayer.forEach((neuron, k) => {
@@ -44,8 +46,10 @@ export function backward<T>(model: Model<T>, pass: ForwardPass<T>, expected: rea
       const terms = upstreamTerms.get(neuron.name) ?? [];
       const upstream = terms.reduce((sum, term) => A.add(sum, term.weight === undefined ? term.gradient : A.mul(term.gradient, term.weight)), A.from(0));
       const z = zOf.get(neuron.name) as T;
-      const localDerivative = neuron.activation.derivative(z, A);
-      const dLdz = A.mul(upstream, localDerivative);
+      // A loss taken from the logits already gives dL/dz: the activation is inside it, so its local factor is 1.
+      const fromLogits = logitsForm !== undefined && l === model.layers.length - 1;
+      const localDerivative = fromLogits ? A.from(1) : neuron.activation.derivative(z, A);
+      const dLdz = fromLogits ? upstream : A.mul(upstream, localDerivative);
       neurons.push({ neuron: neuron.name, layer: l + 1, upstreamTerms: terms, upstream, activation: neuron.activation.name, z, localDerivative, product: dLdz });
 
       for (const term of neuron.terms) {

@@ -1,5 +1,5 @@
 import { type Activation, type ActivationName, activationByName } from "./activations";
-import { lossByName, type LossName } from "./losses";
+import { checkOutputActivation, lossByName, type LossName } from "./losses";
 import { biasName, type NetworkDescription, validateNetwork, weightName } from "./network";
 import { orderedProduct, transpose } from "./fast-kernels";
 import { type Layout, simdAvailable, simdProduct } from "./fast-wasm";
@@ -150,9 +150,19 @@ export class FastNetwork {
     const nOut = this.sizes[L] as number;
     if (targets.length < batch * nOut) throw new Error(`computeGradients: targets hold ${targets.length} numbers, a batch of ${batch} needs ${batch * nOut}`);
     let lossSum = 0;
-    const top = this.upstream[L] as Float64Array;
     const record = lossByName(loss);
-    for (let s = 0; s < batch; s++) lossSum += record.kernel(outputs, targets, s * nOut, nOut, top);
+    const logitsForm = record.fromLogits;
+    if (logitsForm === undefined) {
+      const top = this.upstream[L] as Float64Array;
+      for (let s = 0; s < batch; s++) lossSum += record.kernel(outputs, targets, s * nOut, nOut, top);
+    } else {
+      if (this.activations[L - 1] !== logitsForm.activation) {
+        const names = this.names?.neurons[L - 1] ?? [];
+        checkOutputActivation(loss, logitsForm.activation, Array.from({ length: nOut }, (_, j) => ({ name: names[j] ?? `output ${j + 1}`, activation: this.activations[L - 1] as string })));
+      }
+      // The loss gives dL/dz of the output layer directly.
+      for (let s = 0; s < batch; s++) lossSum += logitsForm.kernel(this.z[L - 1] as Float64Array, targets, s * nOut, nOut, this.dz[L - 1] as Float64Array);
+    }
     for (let l = L - 1; l >= 0; l--) {
       const nIn = this.sizes[l] as number;
       const width = this.sizes[l + 1] as number;
@@ -166,7 +176,7 @@ export class FastNetwork {
       const z = this.z[l] as Float64Array;
       const a = this.a[l + 1] as Float64Array;
       const up = this.upstream[l + 1] as Float64Array;
-      chainThroughActivation(activation, up, z, a, dz, batch * width);
+      if (logitsForm === undefined || l < L - 1) chainThroughActivation(activation, up, z, a, dz, batch * width);
       // dL/dW[j][i] sums dz[s][j] * x[s][i] over the samples in order: rows of dz
       // and x transposed to (neuron x sample) against each other.
       product(dz, x, gw, width, nIn, batch, "columns", "columns", dzT, xT);

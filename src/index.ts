@@ -1,8 +1,8 @@
 export type { Figure, FigureFrame } from "./figure";
 export { Fraction } from "./fraction";
 export { type Arithmetic, floatArithmetic, fractionArithmetic, formatFloat } from "./arithmetic";
-export { type Activation, type ActivationName, activations } from "./activations";
-export { type Loss, type LossName, losses, lossByName } from "./losses";
+export { type Activation, type ActivationName, activations, activationByName } from "./activations";
+export { type Loss, type LogitsForm, type LossName, losses, lossByName } from "./losses";
 export { type NetworkDescription, type LayerDescription, type NeuronDescription, validateNetwork, parseNetwork, weightName, biasName } from "./network";
 export { seedNetwork, seedExample } from "./seed-network";
 export { type Model, type ModelNeuron, toModel, toDescription, parametersOf, parameterNamesByLayer, withParameters } from "./model";
@@ -15,6 +15,7 @@ export { SeededRandom } from "./random";
 export { buildNetwork, initialVariance, type BuildOptions, type Initialisation } from "./init";
 export { train, TrainingDivergedError, type TrainOptions, type TrainingRun, type HistoryEntry } from "./train";
 export { formatValue, latexName } from "./format";
+export { parseJsonStrict, MAX_JSON_DEPTH } from "./json";
 export { forwardEquations, lossEquation, backwardEquations, updateEquations, displayMath, markdownTable, forwardTable, gradientTable, updateTable } from "./render";
 export { lossExpression, symbolicGradients, symbolicLoss, type SymbolicGradient } from "./symbolic";
 export { gradientCheck, type GradientComparison } from "./gradient-check";

@@ -1,3 +1,4 @@
+import type { ActivationName } from "./activations";
 import type { Arithmetic } from "./arithmetic";
 
 /**
@@ -24,6 +25,25 @@ export interface Loss {
   substituted?(received: readonly string[], expected: readonly string[]): string;
   /** dL/dYr for one output, as LaTeX: the formula, then with the numbers put in. */
   derivativeLatex(received: string, expected: string, outputs: number): string;
+  /**
+   * Set for a loss that training computes from the output layer's Z (its
+   * logits) instead of its outputs: the outputs' form loses everything to
+   * rounding once the activation saturates (sigmoid(40) is 1 in floats, and
+   * log(1 - 1) is -Infinity). Training then requires that output activation.
+   */
+  readonly fromLogits?: LogitsForm;
+}
+
+/** A loss as a function of the output layer's Z; `derivative` and `kernel` give dL/dZ. */
+export interface LogitsForm {
+  readonly activation: ActivationName;
+  value<T>(logits: readonly T[], expected: readonly T[], A: Arithmetic<T>): T;
+  derivative<T>(logits: readonly T[], expected: readonly T[], A: Arithmetic<T>): T[];
+  kernel(logits: Float64Array, expected: Float64Array, offset: number, count: number, into: Float64Array): number;
+  /** The same loss in the logits for mathjs, written plainly, so the symbolic check does not share the stable formula it checks. */
+  expression(logits: readonly string[], expected: readonly string[]): string;
+  /** dL/dZ for one output as LaTeX, with the numbers put in. */
+  derivativeLatex(received: string, expected: string): string;
 }
 
 /** The source's loss, (Yr - Ye)^2, summed over the outputs. */
@@ -91,6 +111,39 @@ const binaryCrossEntropy: Loss = {
   expression: (received, expected) => received.map((yr, k) => `-(${expected[k]} * log(${yr}) + (1 - ${expected[k]}) * log(1 - ${yr}))`).join(" + "),
   latex: () => "L = -\\sum_k \\left(Y_{e,k} \\log Y_{r,k} + (1 - Y_{e,k}) \\log(1 - Y_{r,k})\\right)",
   derivativeLatex: (yr, ye) => `\\frac{Y_r - Y_e}{Y_r (1 - Y_r)} = \\frac{${yr} - ${ye}}{${yr}(1 - ${yr})}`,
+  fromLogits: {
+    activation: "sigmoid",
+    // With Yr = sigmoid(Z): L = max(Z, 0) - Z Ye + log(1 + e^(-|Z|)), every term finite whatever Z is.
+    value: (logits, expected, A) =>
+      logits.reduce((sum, z, i) => {
+        const negative = A.compare(z, A.from(0)) < 0;
+        const magnitude = negative ? A.sub(A.from(0), z) : z;
+        const softplusTail = A.log1p(A.exp(A.sub(A.from(0), magnitude), "binary cross-entropy"), "binary cross-entropy");
+        return A.add(sum, A.add(A.sub(negative ? A.from(0) : z, A.mul(z, at(expected, i))), softplusTail));
+      }, A.from(0)),
+    // dL/dZ = sigmoid(Z) - Ye, written (1 - Ye) sigmoid(Z) - Ye sigmoid(-Z) so that Ye = 1 keeps the tiny sigmoid(-Z) instead of 1 - 1 = 0.
+    derivative<T>(logits: readonly T[], expected: readonly T[], A: Arithmetic<T>): T[] {
+      const sigmoidOf = (x: T): T => A.div(A.from(1), A.add(A.from(1), A.exp(A.sub(A.from(0), x), "binary cross-entropy")));
+      return logits.map((z, i) => {
+        const ye = at(expected, i);
+        return A.sub(A.mul(A.sub(A.from(1), ye), sigmoidOf(z)), A.mul(ye, sigmoidOf(A.sub(A.from(0), z))));
+      });
+    },
+    kernel: (logits, expected, offset, count, into) => {
+      let value = 0;
+      for (let k = offset; k < offset + count; k++) {
+        const z = logits[k] as number;
+        const ye = expected[k] as number;
+        const negative = z < 0;
+        const magnitude = negative ? 0 - z : z;
+        value = value + (((negative ? 0 : z) - z * ye) + Math.log1p(Math.exp(0 - magnitude)));
+        into[k] = (1 - ye) * (1 / (1 + Math.exp(0 - z))) - ye * (1 / (1 + Math.exp(0 - (0 - z))));
+      }
+      return value;
+    },
+    expression: (logits, expected) => logits.map((z, k) => `(log(1 + exp(${z})) - ${expected[k]} * (${z}))`).join(" + "),
+    derivativeLatex: (yr, ye) => `\\sigma(Z) - Y_e = Y_r - Y_e = ${yr} - ${ye}`,
+  },
 };
 
 /** Every loss by the name the options and the command line use. */
@@ -108,6 +161,14 @@ export function lossByName(name: string): Loss {
     throw new Error(`unknown loss '${name}'; known losses: ${Object.keys(losses).join(", ")}`);
   }
   return losses[name as LossName];
+}
+
+/** A loss computed from the logits means one output activation; anything else is refused naming the neuron. */
+export function checkOutputActivation(loss: string, wanted: string, outputs: readonly { name: string; activation: string }[]): void {
+  const other = outputs.find((neuron) => neuron.activation !== wanted);
+  if (other !== undefined) {
+    throw new Error(`${loss} needs a ${wanted} output layer (it is computed from the logits, so saturated outputs stay exact); ${other.name} uses ${other.activation}`);
+  }
 }
 
 function squares(received: readonly string[], expected: readonly string[]): string[] {

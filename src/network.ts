@@ -1,4 +1,5 @@
 import { activationByName, type ActivationName, activations } from "./activations";
+import { parseJsonStrict } from "./json";
 
 /**
  * A network as plain JSON data. Neurons are named as in the source: inputs
@@ -96,15 +97,9 @@ export function validateNetwork(value: unknown, where = "network"): NetworkDescr
   return value as unknown as NetworkDescription;
 }
 
-/** Parses JSON text and validates it; `source` names the file in error messages. */
+/** Parses JSON text (refusing duplicate keys and runaway nesting) and validates it; `source` names the file in error messages. */
 export function parseNetwork(text: string, source = "network"): NetworkDescription {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${source}: not valid JSON (${(error as Error).message})`);
-  }
-  return validateNetwork(parsed, source);
+  return validateNetwork(parseJsonStrict(text, source), source);
 }
 
 function checkActivation(value: unknown, path: string, optional: boolean): void {

@@ -2,7 +2,7 @@ import { activationByName } from "./activations";
 import type { Fraction } from "./fraction";
 import { formatValue as fmt, latexName, lossPartialLatex as partial, outputLatex as a, preActivationLatex as z } from "./format";
 import { lossByName } from "./losses";
-import type { StepTrace } from "./trace";
+import type { ParameterGradientRecord, StepTrace } from "./trace";
 
 /**
  * Pure renderers: a trace in, Markdown or LaTeX text out, every symbol with
@@ -39,9 +39,14 @@ export function backwardEquations<T extends Value>(trace: StepTrace<T>, neurons?
   trace.backward.forEach((r, k) => {
     if (neurons && !neurons.includes(r.neuron)) return;
     const fromLoss = r.upstreamTerms.length === 1 && r.upstreamTerms[0]?.from === "loss";
+    if (fromLoss && trace.loss.logits !== undefined) {
+      // The loss gave dL/dz directly (computed from the logits): one line, no separate da/dz factor.
+      lines.push(`${partial(z(r.neuron))} = ${lossDerivativeLatex(trace, outputIndex(trace, k))} = ${fmt(r.product)}`);
+      for (const g of trace.gradients.filter((g) => g.neuron === r.neuron)) lines.push(gradientLine(g, r.neuron));
+      return;
+    }
     if (fromLoss) {
-      const output = trace.loss.received.length === 1 ? 0 : k;
-      lines.push(`${partial(a(r.neuron))} = ${lossDerivativeLatex(trace, output)} = ${fmt(r.upstream)}`);
+      lines.push(`${partial(a(r.neuron))} = ${lossDerivativeLatex(trace, outputIndex(trace, k))} = ${fmt(r.upstream)}`);
     } else {
       const symbols = r.upstreamTerms.map((t) => `${partial(z(t.from))} \\cdot ${latexName(t.weightName ?? "")}`).join(" + ");
       const numbers = r.upstreamTerms.map((t) => `${fmt(t.gradient)} \\cdot ${fmt(t.weight as T)}`).join(" + ");
@@ -49,17 +54,26 @@ export function backwardEquations<T extends Value>(trace: StepTrace<T>, neurons?
     }
     const f = activationByName(r.activation).latex;
     lines.push(`${partial(z(r.neuron))} = ${partial(a(r.neuron))} \\cdot ${f(z(r.neuron)).replace("(", "'(")} = ${fmt(r.upstream)} \\cdot ${fmt(r.localDerivative)} = ${fmt(r.product)}`);
-    for (const g of trace.gradients.filter((g) => g.neuron === r.neuron)) {
-      const carried = g.source === null ? "1" : latexName(g.source);
-      lines.push(`${partial(latexName(g.parameter))} = ${partial(z(r.neuron))} \\cdot ${carried} = ${fmt(g.dLdz)} \\cdot ${fmt(g.input)} = ${fmt(g.gradient)}`);
-    }
+    for (const g of trace.gradients.filter((g) => g.neuron === r.neuron)) lines.push(gradientLine(g, r.neuron));
   });
   return lines;
 }
 
+function gradientLine<T extends Value>(g: ParameterGradientRecord<T>, neuron: string): string {
+  const carried = g.source === null ? "1" : latexName(g.source);
+  return `${partial(latexName(g.parameter))} = ${partial(z(neuron))} \\cdot ${carried} = ${fmt(g.dLdz)} \\cdot ${fmt(g.input)} = ${fmt(g.gradient)}`;
+}
+
+/** Which output a backward record belongs to: records run from the output layer back, so the first ones are the outputs in order. */
+function outputIndex<T extends Value>(trace: StepTrace<T>, k: number): number {
+  return trace.loss.received.length === 1 ? 0 : k;
+}
+
 /** dL/dYr for output k, as the loss record writes it: 2(Y_r - Y_e) = 2(2.5 - 2) for squared error. */
 export function lossDerivativeLatex<T extends Value>(trace: StepTrace<T>, k: number): string {
-  return lossByName(trace.loss.loss).derivativeLatex(fmt(trace.loss.received[k] as T), fmt(trace.loss.expected[k] as T), trace.loss.received.length);
+  const record = lossByName(trace.loss.loss);
+  if (trace.loss.logits !== undefined && record.fromLogits !== undefined) return record.fromLogits.derivativeLatex(fmt(trace.loss.received[k] as T), fmt(trace.loss.expected[k] as T));
+  return record.derivativeLatex(fmt(trace.loss.received[k] as T), fmt(trace.loss.expected[k] as T), trace.loss.received.length);
 }
 
 /** W_{53}^{new} = W_{53} - \eta \cdot dL/dW_{53} = 1 - 0.01 \cdot 0.5 = 0.995, for each (or each named) parameter. */

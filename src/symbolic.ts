@@ -1,6 +1,6 @@
 import type { MathJsInstance, MathNode } from "mathjs";
 import { Fraction } from "./fraction";
-import { lossByName, type LossName } from "./losses";
+import { checkOutputActivation, lossByName, type LossName } from "./losses";
 import { parametersOf, toModel } from "./model";
 import type { NetworkDescription } from "./network";
 import { fractionArithmetic } from "./arithmetic";
@@ -38,16 +38,20 @@ export function lossExpression(network: NetworkDescription, sample: Sample, loss
   const model = toModel(network, fractionArithmetic);
   const values = new Map<string, string>(model.inputs.map((name, i) => [name, decimal(sample.input[i], `input[${i}]`)]));
   let outputs: string[] = [];
+  let logits: string[] = [];
   for (const layer of model.layers) {
-    outputs = layer.map((neuron) => {
-      const sum = [...neuron.terms.map((t) => `${t.weightName} * ${values.get(t.source)}`), neuron.biasName].join(" + ");
-      const expression = neuron.activation.expression(sum);
+    logits = layer.map((neuron) => [...neuron.terms.map((t) => `${t.weightName} * ${values.get(t.source)}`), neuron.biasName].join(" + "));
+    outputs = layer.map((neuron, j) => {
+      const expression = neuron.activation.expression(logits[j] as string);
       values.set(neuron.name, expression);
       return expression;
     });
   }
   const targets = outputs.map((_, k) => decimal(sample.target[k], `target[${k}]`));
-  return lossByName(loss).expression(outputs, targets);
+  const record = lossByName(loss);
+  if (record.fromLogits === undefined) return record.expression(outputs, targets);
+  checkOutputActivation(record.name, record.fromLogits.activation, (model.layers[model.layers.length - 1] ?? []).map((n) => ({ name: n.name, activation: n.activation.name })));
+  return record.fromLogits.expression(logits, targets);
 }
 
 export interface SymbolicGradient<T> {

@@ -26,7 +26,9 @@ export interface LossRecord<T> {
   /** Ye, the targets */
   expected: T[];
   value: T;
-  /** dL/dYr for each output */
+  /** The output layer's Z, present when the loss was computed from them (binary cross-entropy with a sigmoid output). */
+  logits?: T[];
+  /** dL/dYr for each output; dL/dZ when `logits` is present */
   derivative: T[];
 }
 
@@ -43,6 +45,7 @@ export interface NeuronGradientRecord<T> {
   upstream: T;
   activation: ActivationName;
   z: T;
+  /** da/dz; 1 at an output whose loss came from its logits (the upstream is then dL/dz itself) */
   localDerivative: T;
   /** dL/dz = upstream * localDerivative */
   product: T;

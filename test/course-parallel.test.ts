@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Notebook } from "../kernel/notebook/nbformat";
+import { joinText, type Notebook } from "../kernel/notebook/nbformat";
 import { loadCourseNotebook as load, outputText } from "./helpers/stored-notebook";
 
 /**
@@ -116,6 +116,62 @@ describe("the parallel-training notebooks show the issue's worked values in thei
       const text = outputText(notebook);
       for (const pattern of patterns) expect(text).toMatch(pattern);
       expect(figureTitles(notebook)).toHaveLength(figures);
+    });
+  }
+});
+
+/**
+ * Notebooks 09-13 as teaching material (issue 12) and as readable code
+ * (issue 13): one parameters cell near the top whose names later cells use,
+ * a closing "Try it" of two to four exercises, nbgrader-marked solution and
+ * check cells where an exercise asks for a number, no code line past 100
+ * characters.
+ */
+describe("notebooks 09-13: parameters, Try it, exercises, short lines", () => {
+  const files = ["09-data-parallel.ipynb", "10-ring-all-reduce.ipynb", "11-pipelines.ipynb", "12-toy-to-gpt3.ipynb", "13-lossless-fabric.ipynb"];
+  const checked = new Set(["09-data-parallel.ipynb", "10-ring-all-reduce.ipynb", "11-pipelines.ipynb"]);
+  const tags = (cell: Notebook["cells"][number]) => ((cell.metadata as { tags?: string[] }).tags ?? []);
+  const grading = (cell: Notebook["cells"][number]) => (cell.metadata as { nbgrader?: { solution: boolean; grade: boolean; grade_id: string } }).nbgrader;
+
+  for (const file of files) {
+    it(`${file}: one parameters cell of JSON literals near the top, each name used further down`, () => {
+      const cells = load(file).cells;
+      const tagged = cells.flatMap((cell, index) => (tags(cell).includes("parameters") ? [index] : []));
+      expect(tagged, "cells tagged parameters").toHaveLength(1);
+      expect(tagged[0]!, "the parameters cell comes right after the title").toBeLessThanOrEqual(2);
+      const [comment, ...lines] = joinText(cells[tagged[0]!]!.source).split("\n");
+      expect(comment).toMatch(/^\/\/ parameters: /);
+      const later = cells.slice(tagged[0]! + 1).filter((cell) => cell.cell_type === "code").map((cell) => joinText(cell.source)).join("\n");
+      for (const line of lines) {
+        const match = /^const (\w+) = (.+); \/\/ \S.*$/.exec(line);
+        expect(match, `parameter line: ${line}`).not.toBeNull();
+        expect(() => JSON.parse(match![2]!), `${match![1]} is a JSON literal`).not.toThrow();
+        expect(later, `${match![1]} is used after the parameters cell`).toMatch(new RegExp(`\\b${match![1]}\\b`));
+      }
+    });
+
+    it(`${file}: ends with "## Try it", two to four exercises, and solution/check cells as nbgrader marks them`, () => {
+      const cells = load(file).cells;
+      const tryIt = cells.findIndex((cell) => cell.cell_type === "markdown" && joinText(cell.source).startsWith("## Try it"));
+      expect(tryIt, "a markdown cell starting ## Try it").toBeGreaterThan(0);
+      const exercises = joinText(cells[tryIt]!.source).split("\n").filter((line) => /^\d+\. /.test(line));
+      expect(exercises.length).toBeGreaterThanOrEqual(2);
+      expect(exercises.length).toBeLessThanOrEqual(4);
+      const after = cells.slice(tryIt + 1);
+      expect(after.every((cell) => grading(cell) !== undefined), "only exercise cells follow Try it").toBe(true);
+      if (!checked.has(file)) return;
+      const solution = after.find((cell) => grading(cell)?.solution);
+      const check = after.find((cell) => grading(cell)?.grade);
+      expect(joinText(solution!.source)).toMatch(/\/\/ ### BEGIN SOLUTION\n[\s\S]+\n\/\/ ### END SOLUTION/);
+      expect(grading(check!)!.grade_id).toBe(`${grading(solution!)!.grade_id}-check`);
+      expect(joinText(check!.source)).toMatch(/console\.log\(checkNumber\(/);
+      expect(outputText({ ...load(file), cells: [check!] })).toMatch(/^✓ /);
+    });
+
+    it(`${file}: no code line is longer than 100 characters`, () => {
+      for (const cell of load(file).cells.filter((c) => c.cell_type === "code")) {
+        for (const line of joinText(cell.source).split("\n")) expect(line.length, line).toBeLessThanOrEqual(100);
+      }
     });
   }
 });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main as runCommand } from "../kernel/commands/run";
+import { main as testCommand } from "../kernel/commands/test";
 import { joinText, parseNotebook, type CodeCell, type Notebook } from "../kernel/notebook/nbformat";
 import { finishPapermill, injectParameters, INJECTED_TAG } from "../kernel/teach/inject";
 import { parseCommandLineValue, resolveValues, typeMismatch } from "../kernel/teach/parameter-values";
@@ -175,6 +176,10 @@ describe("gradient-lab run -p on a real kernel", () => {
       // No progress line: no kernel was started.
       expect(run.stderr).toBe("");
     }
+    // gradient-lab test runs the stored defaults: it takes no -p at all.
+    const tested = await captured(() => testCommand(["-p", "learningRate", "0.1", ONE_STEP]));
+    expect(tested.result).toBe(2);
+    expect(tested.stderr).toBe("");
     const inPlace = await captured(() => runCommand(["--in-place", "-p", "learningRate", "0.1", ONE_STEP]));
     expect(inPlace.result).toBe(2);
     expect(inPlace.errors[0]!.split("\n")[0]).toBe("-p/--parameters cannot go with --in-place: the source notebook would keep the injected values");

@@ -7,7 +7,7 @@ import { runNotebooks } from "../kernel/runner";
 import { findLeaks, htmlText } from "../kernel/teach/leaks";
 import { normalizeSpace, secretLines, studentNotebook } from "../kernel/teach/solutions";
 import { captured } from "./helpers/captured";
-import { courseNotebookNames, loadCourseNotebook } from "./helpers/stored-notebook";
+import { courseFolder, courseNotebookNames, loadCourseNotebook } from "./helpers/stored-notebook";
 
 const TEACH_FIXTURES = resolve(__dirname, "fixtures/teach");
 const teacher = parseNotebook(readFileSync(join(TEACH_FIXTURES, "exercises.ipynb"), "utf8"), "exercises.ipynb");
@@ -29,6 +29,18 @@ function allFiles(folder: string): string[] {
   return readdirSync(folder, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath, entry.name));
+}
+
+/** Every file under `folder`, read as text, as the text a reader sees (HTML) and as cell sources (notebooks), holds none of `secrets`. */
+function expectNoSecrets(folder: string, secrets: string[]): void {
+  expect(secrets.length).toBeGreaterThan(0);
+  for (const file of allFiles(folder)) {
+    const text = readFileSync(file, "utf8");
+    const readable = file.endsWith(".html") ? htmlText(text) : file.endsWith(".ipynb") ? JSON.parse(text).cells.map((c: Cell) => joinText(c.source)).join("\n") : text;
+    for (const secret of secrets) {
+      expect(normalizeSpace(text).includes(secret) || normalizeSpace(readable).includes(secret), `${file} holds ${secret}`).toBe(false);
+    }
+  }
 }
 
 describe("solution markup", () => {
@@ -64,6 +76,11 @@ describe("solution markup", () => {
       [{ cell_type: "markdown", metadata: {}, source: `${begin}\nthe answer\n${end}` }, "nb.ipynb: cell 1: solution markers belong in code cells, this is a markdown cell"],
     ];
     for (const [cell, message] of cases) expect(() => studentNotebook(notebookOf(cell), "nb.ipynb"), message).toThrow(message);
+    // A name declared inside and used after: the student's copy would not compile.
+    const escaping = notebookOf(code(`${begin}\nconst z4 = 1.5;\n${end}`, solution("nb-z4")), code("console.log(check(step, \"Z4\", z4).message);"));
+    expect(() => studentNotebook(escaping, "nb.ipynb")).toThrow("nb.ipynb: cell 1, line 2: z4 is declared inside the solution region but used in cell 2; declare it before BEGIN SOLUTION (let z4: ...;) and only assign it inside");
+    const assigned = notebookOf(code(`let z4: number;\n${begin}\nconst h4 = 1;\nz4 = h4 + 0.5;\n${end}\nconsole.log(z4);`, solution("nb-z4")), code("console.log(z4, xh4);"));
+    expect(joinText(studentNotebook(assigned, "nb.ipynb").cells[0]!.source)).toBe('let z4: number;\nthrow new Error("not done yet: nb-z4");\nconsole.log(z4);');
   });
 });
 
@@ -93,14 +110,7 @@ describe("gradient-lab export --student", () => {
     const files = allFiles(edition);
     expect(files.map((file) => file.slice(edition.length + 1))).toEqual(expect.arrayContaining(["notebooks/exercises.ipynb", "site/exercises.html", "site/index.html", "site/assets/plotly.js"]));
     // Checked here by hand, not only by the export's own search: every file, every solution line and answer fragment.
-    const secrets = [...secretLines(teacher, "exercises.ipynb"), ...ANSWER_FRAGMENTS];
-    for (const file of files) {
-      const text = readFileSync(file, "utf8");
-      const readable = file.endsWith(".html") ? htmlText(text) : file.endsWith(".ipynb") ? JSON.parse(text).cells.map((c: Cell) => joinText(c.source)).join("\n") : text;
-      for (const secret of secrets) {
-        expect(text.includes(secret) || readable.includes(secret), `${file} holds ${secret}`).toBe(false);
-      }
-    }
+    expectNoSecrets(edition, [...secretLines(teacher, "exercises.ipynb"), ...ANSWER_FRAGMENTS]);
     expect(htmlText(readFileSync(join(edition, "site/exercises.html"), "utf8"))).toContain("not done yet: exercises-loss-drop");
 
     const [outcome] = await runNotebooks([join(edition, "notebooks/exercises.ipynb")], { dryRun: true });
@@ -144,5 +154,31 @@ describe("the course notebooks' solution markup", () => {
     const notebook = loadCourseNotebook(name);
     const student = JSON.stringify(studentNotebook(notebook, name));
     for (const line of secretLines(notebook, name)) expect(normalizeSpace(student).includes(line), line).toBe(false);
+  });
+});
+
+describe("the course's student edition", () => {
+  it("holds no solution line in any file, and notebook 01 runs up to its first exercise, which fails with not done yet", async () => {
+    const out = mkdtempSync(join(TEACH_FIXTURES, "..", ".runner-course-student-"));
+    try {
+      const made = await captured(() => exportCommand(["--student", "--from", courseFolder, "--out", out]));
+      expect(made.result, made.errors.join("\n")).toBe(0);
+      const secrets = courseNotebookNames().flatMap((name) => secretLines(loadCourseNotebook(name), name));
+      expectNoSecrets(out, secrets);
+
+      const teacher01 = loadCourseNotebook("01-forward-pass.ipynb");
+      const firstExercise = teacher01.cells.findIndex((cell) => cell.metadata.nbgrader !== undefined && (cell.metadata.nbgrader as { solution?: boolean }).solution === true);
+      const gradeId = (teacher01.cells[firstExercise]!.metadata.nbgrader as { grade_id: string }).grade_id;
+      const [outcome] = await runNotebooks([join(out, "notebooks/01-forward-pass.ipynb")], { dryRun: true });
+      expect(outcome!.problem?.kind).toBe("cell");
+      if (outcome!.problem?.kind !== "cell") return;
+      expect(outcome!.problem.failure.cellNumber).toBe(firstExercise + 1);
+      expect(outcome!.problem.failure.message).toContain(`Error: not done yet: ${gradeId}`);
+      const before = outcome!.executed!.cells.slice(0, firstExercise).filter((cell): cell is CodeCell => cell.cell_type === "code");
+      expect(before.length).toBeGreaterThan(0);
+      for (const cell of before) expect(cell.execution_count, joinText(cell.source).split("\n")[0]).not.toBeNull();
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });

@@ -40,6 +40,10 @@ export function parseCommandLineValue(text: string, declared: JsonValue): JsonVa
   }
 }
 
+function isJsonObject(value: JsonValue): value is { [key: string]: JsonValue } {
+  return typeName(value) === "object";
+}
+
 /**
  * Why `value` cannot replace `declared`, or undefined when it can. Arrays
  * whose declared elements share one type want that type throughout; objects
@@ -57,7 +61,7 @@ export function typeMismatch(value: JsonValue, declared: JsonValue, path = ""): 
       if (problem) return problem;
     }
   }
-  if (want === "object" && declared !== null && value !== null && !Array.isArray(declared) && !Array.isArray(value) && typeof declared === "object" && typeof value === "object") {
+  if (isJsonObject(declared) && isJsonObject(value)) {
     for (const key of Object.keys(value)) if (!Object.hasOwn(declared, key)) return `${path}.${key} is not a key of the declared object ${JSON.stringify(declared)}`;
     for (const [key, model] of Object.entries(declared)) {
       if (!Object.hasOwn(value, key)) return `${path}.${key} is missing (declared ${JSON.stringify(declared)})`;
@@ -83,6 +87,7 @@ export function resolveValues(given: ReadonlyMap<string, GivenValue>, declared: 
     }
     const value = "text" in input ? parseCommandLineValue(input.text, parameter.value) : input.json;
     const problem = typeMismatch(value, parameter.value);
+    // A nested problem starts with its path ("[1] wants...", ".hidden is missing"), which joins the name without a space.
     if (problem) throw new ParametersError(`${file}: parameter ${name}${problem.startsWith("wants") ? " " : ""}${problem}`);
     values.set(name, value);
   }

@@ -96,7 +96,35 @@ function studentCell(cell: Cell, index: number, file: string): Cell {
   return { ...cell, source: kept.join("\n"), outputs: [], execution_count: null } as Cell;
 }
 
+const DECLARATION = /\b(?:const|let|var|function|class)\s+([A-Za-z_$][\w$]*)/g;
+
+/**
+ * A name declared inside a region and used after it would be missing from
+ * the student's copy: the cell would fail to compile ("Cannot find name")
+ * instead of throwing "not done yet". Such a name belongs before BEGIN
+ * SOLUTION (`let answer: number;`), with only the assignment inside.
+ */
+function assertNoNameEscapes(teacher: Notebook, file: string): void {
+  const code = teacher.cells.map((cell) => (cell.cell_type === "code" ? joinText(cell.source) : ""));
+  for (const [index, cell] of teacher.cells.entries()) {
+    const { lines, regions } = cellSolutions(cell, index, file);
+    for (const region of regions) {
+      const after = [lines.slice(region.end + 1).join("\n"), ...code.slice(index + 1)];
+      for (let at = region.begin + 1; at < region.end; at++) {
+        for (const [, name] of lines[at]!.matchAll(DECLARATION)) {
+          const used = new RegExp(`(?<![\\w$.])${name!.replace(/\$/g, "\\$")}(?![\\w$])`);
+          const where = after.findIndex((text) => used.test(text));
+          if (where < 0) continue;
+          const user = where === 0 ? "later in the same cell" : `in cell ${index + 1 + where}`;
+          throw new SolutionMarkupError(`${file}: cell ${index + 1}, line ${at + 1}: ${name} is declared inside the solution region but used ${user}; declare it before BEGIN SOLUTION (let ${name}: ...;) and only assign it inside, or the student's copy fails with "Cannot find name" instead of "not done yet"`);
+        }
+      }
+    }
+  }
+}
+
 export function studentNotebook(teacher: Notebook, file: string): Notebook {
+  assertNoNameEscapes(teacher, file);
   return { ...teacher, cells: teacher.cells.map((cell, index) => studentCell(cell, index, file)) };
 }
 

@@ -18,11 +18,14 @@ export interface LossCurveOptions {
   /** A log y axis, to see the loss keep falling long after it looks flat. */
   logScale?: boolean;
   title?: string;
+  /** What one point on the x axis is (default "step"); a per-epoch history says "epoch". */
+  unit?: string;
 }
 
 /** The loss against the step, one line per run, overlaid on shared axes. */
 export function lossCurve(runs: LossCurveRun | readonly LossCurveRun[], options: LossCurveOptions = {}): Figure {
   const list: readonly LossCurveRun[] = isRunList(runs) ? runs : [runs];
+  const unit = options.unit ?? "step";
   if (list.length === 0) throw new Error("lossCurve: no runs given; pass one run or a list of { label, history }");
   const data: Partial<ScatterData>[] = [];
   list.forEach((run, i) => {
@@ -44,7 +47,7 @@ export function lossCurve(runs: LossCurveRun | readonly LossCurveRun[], options:
       y: values,
       line: { color: colour, width: 2 },
       // The trace name appears beside the hover box, so the template needs only the numbers.
-      hovertemplate: "step %{x}<br>loss %{y:.6g}",
+      hovertemplate: `${unit} %{x}<br>loss %{y:.6g}`,
     });
     const last = run.history[run.history.length - 1];
     if (run.diverged && last) {
@@ -56,17 +59,17 @@ export function lossCurve(runs: LossCurveRun | readonly LossCurveRun[], options:
         x: [last.step],
         y: [last.loss],
         marker: { symbol: "x", size: 12, color: colour },
-        hovertext: [`${label} diverged after step ${last.step}; last finite loss ${formatValue(last.loss)}`],
+        hovertext: [`${label} diverged after ${unit} ${last.step}; last finite loss ${formatValue(last.loss)}`],
         hoverinfo: "text",
       });
     }
   });
-  const layout = baseLayout(options.title ?? (list.length === 1 ? "Loss during training" : "Loss during training, runs compared"), "step", "loss");
+  const layout = baseLayout(options.title ?? (list.length === 1 ? "Loss during training" : "Loss during training, runs compared"), unit, "loss");
   if (options.logScale) layout.yaxis = { ...layout.yaxis, type: "log", exponentformat: "power" };
   const range = rangeOfSettledRuns(list, options.logScale ?? false);
   if (range) {
     layout.yaxis = { ...layout.yaxis, range };
-    layout.annotations = list.filter((run) => run.diverged).map((run) => divergenceNote(run, list.indexOf(run)));
+    layout.annotations = list.filter((run) => run.diverged).map((run) => divergenceNote(run, list.indexOf(run), unit));
   }
   return { data, layout, config: FIGURE_CONFIG };
 }
@@ -87,14 +90,14 @@ function rangeOfSettledRuns(runs: readonly LossCurveRun[], logScale: boolean): [
   return [Math.min(0, low), high * 2 || 1];
 }
 
-function divergenceNote(run: LossCurveRun, index: number): Partial<Annotation> {
+function divergenceNote(run: LossCurveRun, index: number, unit: string): Partial<Annotation> {
   const last = run.history[run.history.length - 1];
   return {
     x: last?.step ?? 0,
     y: 1,
     yref: "paper",
     yanchor: "bottom",
-    text: `${run.label ?? `run ${index + 1}`} diverged after step ${last?.step ?? 0}`,
+    text: `${run.label ?? `run ${index + 1}`} diverged after ${unit} ${last?.step ?? 0}`,
     showarrow: false,
     font: { size: 11, color: seriesColour(index) },
   };

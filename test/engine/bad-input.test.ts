@@ -44,4 +44,18 @@ describe("bad input gets an error naming what and where", () => {
     const sigmoid = { ...seedNetwork(), layers: [{ ...seedNetwork().layers[0], activation: "sigmoid" as const }, seedNetwork().layers[1]] };
     expect(() => traceStep(sigmoid as never, { ...step, arithmetic: fractionArithmetic })).toThrow("sigmoid needs exp(), which has no exact fraction value; use the float arithmetic");
   });
+
+  it("a key given twice, anywhere in a network file, naming the key, the place and the file", () => {
+    const twice = '{"inputs": ["X1"], "inputs": ["X2"], "layers": []}';
+    expect(() => parseNetwork(twice, "dup.json")).toThrow('dup.json: duplicate key "inputs" in the top level (line 1, column 20)');
+    const weights = JSON.stringify(seedNetwork(), null, 1).replace('"X2": 0.5', '"X2": 0.5, "X1": 7');
+    expect(() => parseNetwork(weights, "w.json")).toThrow(/^w\.json: duplicate key "X1" in layers\[0\]\.neurons\[0\]\.weights \(line \d+, column \d+\)$/);
+    // The same text without the duplicate still parses as JSON.parse reads it.
+    expect(parseNetwork(JSON.stringify(seedNetwork()), "ok.json")).toEqual(seedNetwork());
+  });
+
+  it("JSON nested a million levels deep: one line naming the file, not a stack overflow", () => {
+    expect(() => parseNetwork("[".repeat(1e6), "deep.json")).toThrow(/^deep\.json: nested too deeply at (\[0\])+ \(more than 256 levels\) \(line 1, column 258\)$/);
+    expect(() => parseNetwork(`{"inputs": ${"{\"a\": ".repeat(1e6)}`, "deep.json")).toThrow(/^deep\.json: nested too deeply at inputs(\.a)+ /);
+  });
 });

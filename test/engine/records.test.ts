@@ -33,7 +33,7 @@ const lossNames = Object.keys(losses) as LossName[];
 
 /** A loss computed from the output layer's logits fixes that layer's activation; the others take the activation under test. */
 function outputActivation(loss: LossName, activation: ActivationName): ActivationName {
-  return loss === "binary-cross-entropy" ? "sigmoid" : activation;
+  return losses[loss].fromLogits?.activation ?? activation;
 }
 
 function relativeError(a: number, b: number): number {
@@ -73,6 +73,13 @@ describe("each loss record's fast kernel is its generic form in floats, bit for 
       const into = new Float64Array(4);
       expect(record.kernel(yr, ye, 1, 3, into)).toBe(record.value(received, expected, floatArithmetic));
       expect(Array.from(into)).toEqual([0, ...record.derivative(received, expected, floatArithmetic)]);
+      const logits = record.fromLogits;
+      if (logits === undefined) return;
+      const z = [-40, 0.5, 40, -1e-9];
+      const targets = [1, 0, 1, 0.25];
+      const dz = new Float64Array(5);
+      expect(logits.kernel(Float64Array.from([7, ...z]), Float64Array.from([7, ...targets]), 1, 4, dz)).toBe(logits.value(z, targets, floatArithmetic));
+      expect(Array.from(dz)).toEqual([0, ...logits.derivative(z, targets, floatArithmetic)]);
     });
   }
 });
@@ -132,7 +139,7 @@ describe("exact fractions, wherever a record can give them", () => {
         exact = traceStep(network, { ...sample, learningRate: 0.01, arithmetic: fractionArithmetic });
       } catch (error) {
         // A transcendental record refuses by name, and the float path still runs.
-        expect((error as Error).message).toMatch(/needs (exp|log)\(\), which has no exact fraction value/);
+        expect((error as Error).message).toMatch(/needs (exp|log|tanh)\(\), which has no exact fraction value/);
         expect(Number.isFinite(traceStep(network, { ...sample, learningRate: 0.01 }).loss.value)).toBe(true);
         return;
       }

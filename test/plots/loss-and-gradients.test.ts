@@ -20,6 +20,18 @@ describe("lossCurve", () => {
     expect(figure.layout.yaxis?.type).toBeUndefined();
   });
 
+  it("names the x axis, the hover and a divergence note by the history's unit: an epoch history says epoch", () => {
+    const perEpoch = [{ step: 0, loss: 0.6 }, { step: 1, loss: 0.4 }, { step: 2, loss: Number.MAX_VALUE }];
+    const figure = lossCurve([
+      { label: "train", history: perEpoch.slice(0, 2) },
+      { label: "wild", history: perEpoch, diverged: true },
+    ], { unit: "epoch" });
+    expect(figure.layout.xaxis?.title).toEqual({ text: "epoch" });
+    expect((figure.data[0] as { hovertemplate?: string }).hovertemplate).toBe("epoch %{x}<br>loss %{y:.6g}");
+    expect(figure.layout.annotations?.map((a) => a.text)).toEqual(["wild diverged after epoch 2"]);
+    expect(lossCurve(run).layout.xaxis?.title).toEqual({ text: "step" });
+  });
+
   it("overlays several runs, keeps a diverged run's finite history and marks where it stopped", () => {
     const slow = train(seedNetwork(), { samples: [sample], learningRate: 0.001, maxSteps: 50 });
     const linear = { ...seedNetwork(), layers: seedNetwork().layers.map((layer) => ({ ...layer, activation: "identity" as const })) };
