@@ -11,6 +11,7 @@ import { PLOTLY_MIME } from "../kernel/display/names";
 import type { DisplayDataOutput, Output } from "../kernel/notebook/nbformat";
 import type { Figure } from "../src/figure";
 import { BROWSER_WAIT_MS, launchChromium, skipBrowser, type Session } from "./export-chromium";
+import { scrubFigure, scrubToTheEnd } from "./helpers/scrub-figure";
 import { courseNotebookNames, loadCourseNotebook, storedFigureCount } from "./helpers/stored-notebook";
 
 /**
@@ -203,6 +204,16 @@ describe.skipIf(skipBrowser)("stored figures in JupyterLab 4's output area with 
       return node._fullLayout === undefined;
     }, plot);
     expect(purged).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("moves the scrub-through-training figure's drawn edges and marked loss to the last step when its slider goes to the end", async () => {
+    const { page, errors } = await openPage(true);
+    const outputs: DisplayDataOutput[] = [{ output_type: "display_data", data: figureBundle(scrubFigure, "scrub-figure") as DisplayDataOutput["data"], metadata: {} }];
+    const title = (scrubFigure.layout.title as { text: string }).text;
+    expect(await show(page, outputs, false, "scrub", 1)).toEqual([{ title, traces: scrubFigure.data.length }]);
+    await scrubToTheEnd(page);
     expect(errors).toEqual([]);
     await page.close();
   });
