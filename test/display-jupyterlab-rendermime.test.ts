@@ -218,6 +218,28 @@ describe.skipIf(skipBrowser)("stored figures in JupyterLab 4's output area with 
     await page.close();
   });
 
+  it("steps the course's own scrub-through-training figure (notebook 05's stored frames) with its slider", async () => {
+    const { page, errors } = await openPage(true);
+    const outputs = loadCourseNotebook("05-training-loop.ipynb").cells.flatMap((cell) => (cell.cell_type === "code" ? cell.outputs : []));
+    const scrub = outputs.find((output) => output.output_type === "display_data" && ((output.data as Record<string, { frames?: unknown[] }>)[PLOTLY_MIME]?.frames?.length ?? 0) > 1);
+    expect(scrub, "a stored figure with frames in notebook 05").toBeDefined();
+    expect(await show(page, [scrub!], false, "scrub", 1)).toEqual(storedFigures([scrub!]));
+    const plot = 'section[data-label="scrub"] .gradient-lab-plotly';
+    const drawnData = (): Promise<string> => page.$eval(plot, (node) => JSON.stringify((node as unknown as { data: unknown[] }).data));
+    const before = await drawnData();
+    // What clicking the slider's last step runs: its method ("animate") with its args.
+    const method = await page.$eval(plot, (node) => {
+      const gd = node as unknown as { layout: { sliders: { steps: { method: string; args: [string[], object] }[] }[] } };
+      const steps = gd.layout.sliders[0]!.steps;
+      const last = steps[steps.length - 1]!;
+      return (window as any).Plotly.animate(node, last.args[0], last.args[1]).then(() => last.method);
+    });
+    expect(method).toBe("animate");
+    expect(await drawnData()).not.toBe(before);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("without the extension, a trusted figure picks text/html and says in one line what to install, within a second", async () => {
     const { page, errors } = await openPage(false);
     const outputs: DisplayDataOutput[] = [{ output_type: "display_data", data: figureBundle(framesFigure, "fallback-figure") as DisplayDataOutput["data"], metadata: {} }];
