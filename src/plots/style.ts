@@ -29,6 +29,31 @@ export function signColour(value: number): string {
   return value > 0 ? POSITIVE_COLOUR : value < 0 ? NEGATIVE_COLOUR : ZERO_COLOUR;
 }
 
+/** The page behind every figure, and lines or text drawn over coloured marks. */
+export const BACKGROUND_COLOUR = "#ffffff";
+/** Labels over a figure's marks: white, a little transparent, so crossing lines stay visible. */
+export const LABEL_BACKGROUND = "rgba(255,255,255,0.85)";
+/** A reference line drawn for comparison (a lossless fabric's efficiency, say). */
+export const REFERENCE_COLOUR = "black";
+/** Neurons in a network diagram: inputs lighter than the neurons that compute; text beside them in the darker shade. */
+export const INPUT_NEURON_COLOUR = "#607d8b";
+export const NEURON_COLOUR = "#37474f";
+/** A mark that catches the pointer but is not drawn. */
+export const INVISIBLE = "rgba(0,0,0,0)";
+/** The target's marker, where a figure marks one. */
+export const TARGET_COLOUR = SERIES_COLOURS[2] as string;
+/** Soft red through white to soft blue, behind the points of a decision boundary (lighter than the points' own colours). */
+export const PREDICTION_COLOURSCALE: [number, string][] = [
+  [0, "#f4a582"],
+  [0.5, "#f7f7f7"],
+  [1, "#92c5de"],
+];
+/** Pipeline schedules: forward passes in cool shades, backward passes in warm ones, one shade per model chunk. */
+export const FORWARD_PASS_COLOURS = ["#4C78A8", "#72B7B2", "#54A24B", "#B279A2"];
+export const BACKWARD_PASS_COLOURS = ["#F58518", "#E45756", "#EECA3B", "#9D755D"];
+/** The edge between neighbouring bars of a schedule. */
+export const BAR_EDGE_COLOUR = "white";
+
 export const FIGURE_CONFIG: Partial<Config> = { responsive: true, displaylogo: false };
 
 export function baseLayout(title: string, xTitle: string, yTitle: string): Partial<Layout> {
@@ -39,8 +64,8 @@ export function baseLayout(title: string, xTitle: string, yTitle: string): Parti
     font: { family: "Helvetica, Arial, sans-serif", size: 13 },
     margin: { l: 70, r: 30, t: 60, b: 60 },
     height: 420,
-    plot_bgcolor: "#ffffff",
-    paper_bgcolor: "#ffffff",
+    plot_bgcolor: BACKGROUND_COLOUR,
+    paper_bgcolor: BACKGROUND_COLOUR,
     hovermode: "closest",
   };
 }
