@@ -1,5 +1,6 @@
 import type { Data } from "plotly.js-dist";
 import type { Figure } from "../figure";
+import { REFERENCE_LINE_COLOUR } from "../plots/style";
 import { requireNonNegative, requirePositive, requireProbability } from "./check";
 
 /**
@@ -64,7 +65,7 @@ export function goBackNFigure(options: GoBackNFigureOptions): Figure {
     name: "lossless fabric",
     x: lossRates,
     y: lossRates.map(() => 1),
-    line: { dash: "dash", color: "black" },
+    line: { dash: "dash", color: REFERENCE_LINE_COLOUR },
   });
   return {
     data,

@@ -1,10 +1,8 @@
 import type { Data } from "plotly.js-dist";
 import type { Figure } from "../figure";
+import { BACKWARD_PASS_COLOURS, FORWARD_PASS_COLOURS } from "../plots/style";
 import { idleFraction } from "./pipeline-analysis";
 import type { Pass, PipelineTimeline } from "./pipeline-schedule";
-
-const FORWARD_COLOURS = ["#4C78A8", "#72B7B2", "#54A24B", "#B279A2"];
-const BACKWARD_COLOURS = ["#F58518", "#E45756", "#EECA3B", "#9D755D"];
 
 /** Height of one stage's row; the bars' micro-batch labels need about this much. */
 const STAGE_ROW_PX = 40;
@@ -24,7 +22,7 @@ export function pipelineGanttFigure(timeline: PipelineTimeline, options: GanttOp
   for (const pass of ["forward", "backward"] as Pass[]) {
     for (let chunk = 0; chunk < timeline.chunks; chunk++) {
       const tasks = timeline.tasks.filter((task) => task.pass === pass && task.chunk === chunk);
-      const palette = pass === "forward" ? FORWARD_COLOURS : BACKWARD_COLOURS;
+      const palette = pass === "forward" ? FORWARD_PASS_COLOURS : BACKWARD_PASS_COLOURS;
       data.push({
         type: "bar",
         orientation: "h",

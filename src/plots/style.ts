@@ -21,6 +21,17 @@ export const SIGNED_COLOURSCALE: [number, string][] = [
 /** Distinct line colours for overlaid runs or layers (Plotly's own default cycle). */
 export const SERIES_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
 
+/**
+ * A pipeline timeline's two passes, one colour family each, one shade per
+ * model chunk (Vega's "tableau10" cool and warm halves), so forwards and
+ * backwards stay apart however many chunks a stage holds.
+ */
+export const FORWARD_PASS_COLOURS = ["#4C78A8", "#72B7B2", "#54A24B", "#B279A2"];
+export const BACKWARD_PASS_COLOURS = ["#F58518", "#E45756", "#EECA3B", "#9D755D"];
+
+/** A line drawn for comparison (an ideal or a bound), not a measured series. */
+export const REFERENCE_LINE_COLOUR = "black";
+
 export function seriesColour(index: number): string {
   return SERIES_COLOURS[index % SERIES_COLOURS.length] as string;
 }
