@@ -1,6 +1,6 @@
 import type { HeatmapData, ScatterData } from "plotly.js-dist";
 import type { Figure } from "../figure";
-import { baseLayout, FIGURE_CONFIG, NEGATIVE_COLOUR, POSITIVE_COLOUR, seriesColour } from "./style";
+import { BACKGROUND_COLOUR, baseLayout, FIGURE_CONFIG, NEGATIVE_COLOUR, POSITIVE_COLOUR, PREDICTION_COLOURSCALE, seriesColour } from "./style";
 
 export interface LabelledPoint {
   x: number;
@@ -67,11 +67,7 @@ export function boundaryFigure(surfaceGrid: PredictionGrid, points: readonly Lab
     x: xs,
     y: ys,
     z,
-    colorscale: [
-      [0, "#f4a582"],
-      [0.5, "#f7f7f7"],
-      [1, "#92c5de"],
-    ],
+    colorscale: PREDICTION_COLOURSCALE,
     zmid: threshold,
     colorbar: { title: { text: "prediction" } },
     hovertemplate: "x %{x:.3g}<br>y %{y:.3g}<br>prediction %{z:.4g}<extra></extra>",
@@ -85,7 +81,7 @@ export function boundaryFigure(surfaceGrid: PredictionGrid, points: readonly Lab
       name: `class ${label}`,
       x: members.map((p) => p.x),
       y: members.map((p) => p.y),
-      marker: { size: 7, color: labels.length === 2 ? (i === 0 ? NEGATIVE_COLOUR : POSITIVE_COLOUR) : seriesColour(i), line: { width: 1, color: "#ffffff" } },
+      marker: { size: 7, color: labels.length === 2 ? (i === 0 ? NEGATIVE_COLOUR : POSITIVE_COLOUR) : seriesColour(i), line: { width: 1, color: BACKGROUND_COLOUR } },
       hovertemplate: `class ${label}<br>x %{x:.3g}<br>y %{y:.3g}<extra></extra>`,
     };
   });

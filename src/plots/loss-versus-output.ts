@@ -2,7 +2,7 @@ import type { ScatterData } from "plotly.js-dist";
 import { floatArithmetic } from "../arithmetic";
 import type { Figure } from "../figure";
 import { lossByName, type LossName } from "../losses";
-import { baseLayout, FIGURE_CONFIG, formatValue, NEGATIVE_COLOUR, POSITIVE_COLOUR } from "./style";
+import { baseLayout, FIGURE_CONFIG, formatValue, NEGATIVE_COLOUR, POSITIVE_COLOUR, TARGET_COLOUR } from "./style";
 
 export interface LossVersusOutputOptions {
   /** Mark the output the network actually gave (the source's Yr = 2.5) and its loss. */
@@ -50,7 +50,7 @@ export function lossVersusOutput(expected: number, range: readonly [number, numb
   const annotations = [];
   const atTarget = lossAt(expected);
   if (expected >= low && expected <= high && atTarget !== null) {
-    data.push(marker("target", expected, atTarget, "#2ca02c", `target Ye = ${formatValue(expected)}<br>loss ${formatValue(atTarget)}`));
+    data.push(marker("target", expected, atTarget, TARGET_COLOUR, `target Ye = ${formatValue(expected)}<br>loss ${formatValue(atTarget)}`));
   }
   if (options.received !== undefined) {
     const at = lossAt(options.received);

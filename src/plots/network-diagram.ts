@@ -2,7 +2,7 @@ import type { Annotation, Layout, ScatterData } from "plotly.js-dist";
 import type { Figure } from "../figure";
 import type { NetworkDescription } from "../network";
 import { type DiagramOptions, type DiagramQuantity, type EdgeGlyph, networkGeometry, type NeuronGlyph } from "./network-geometry";
-import { FIGURE_CONFIG, formatShort, formatValue, signColour } from "./style";
+import { BACKGROUND_COLOUR, FIGURE_CONFIG, FONT_FAMILY, formatShort, formatValue, INPUT_NEURON_COLOUR, NEURON_COLOUR, signColour } from "./style";
 
 /** Past this many weights the lines merge into a blur and the stored figure grows large. */
 export const MAX_DIAGRAM_EDGES = 600;
@@ -36,11 +36,11 @@ export function networkDiagram(network: NetworkDescription, options: DiagramOpti
     title: { text: `${diagramTitle(network, quantity, options.activations !== undefined)}${step === undefined ? "" : ` at step ${step}`}<br><sup>${legendText(quantity)}</sup>` },
     showlegend: false,
     hovermode: "closest",
-    font: { family: "Helvetica, Arial, sans-serif", size: 13 },
+    font: { family: FONT_FAMILY, size: 13 },
     margin: { l: 20, r: 20, t: 80, b: 20 },
     ...diagramAxes(neurons),
-    plot_bgcolor: "#ffffff",
-    paper_bgcolor: "#ffffff",
+    plot_bgcolor: BACKGROUND_COLOUR,
+    paper_bgcolor: BACKGROUND_COLOUR,
     annotations,
   };
   return { data, layout, config: FIGURE_CONFIG };
@@ -114,12 +114,12 @@ export function neuronTrace(neurons: readonly NeuronGlyph[], quantity: DiagramQu
     y: neurons.map((n) => n.y),
     text: neurons.map((n) => n.name),
     textposition: "middle center",
-    textfont: { color: "#ffffff", size: 13 },
+    textfont: { color: BACKGROUND_COLOUR, size: 13 },
     marker: {
       size: NEURON_SIZE,
-      color: neurons.map((n) => (n.layer === 0 ? "#607d8b" : "#37474f")),
+      color: neurons.map((n) => (n.layer === 0 ? INPUT_NEURON_COLOUR : NEURON_COLOUR)),
       // The ring shows the sign of the bias's shown quantity; inputs have no bias.
-      line: { width: 3, color: neurons.map((n) => (n.bias ? signColour(n.bias.value) : "#607d8b")) },
+      line: { width: 3, color: neurons.map((n) => (n.bias ? signColour(n.bias.value) : INPUT_NEURON_COLOUR)) },
     },
     hovertext: neurons.map((n) => neuronHover(n, quantity)),
     hoverinfo: "text",
@@ -161,7 +161,7 @@ export function neuronLabel(neuron: NeuronGlyph, quantity: DiagramQuantity): Par
       yanchor: "top",
       text: parts.join("<br>"),
       showarrow: false,
-      font: { size: 11, color: "#37474f" },
+      font: { size: 11, color: NEURON_COLOUR },
       bgcolor: "rgba(255,255,255,0.85)",
     },
   ];

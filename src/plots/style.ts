@@ -11,12 +11,33 @@ export const POSITIVE_COLOUR = "#2166ac";
 export const NEGATIVE_COLOUR = "#b2182b";
 export const ZERO_COLOUR = "#9e9e9e";
 
+/** The white of every figure's paper, and of what is drawn on a dark mark (a neuron's name, a marker's rim). */
+export const BACKGROUND_COLOUR = "#ffffff";
+/** The middle of a diverging scale: where a value is zero, or a prediction sits on the threshold. */
+const MIDPOINT_COLOUR = "#f7f7f7";
+export const FONT_FAMILY = "Helvetica, Arial, sans-serif";
+
 /** Red through white to blue, for heatmaps of signed values centred on zero. */
 export const SIGNED_COLOURSCALE: [number, string][] = [
   [0, NEGATIVE_COLOUR],
-  [0.5, "#f7f7f7"],
+  [0.5, MIDPOINT_COLOUR],
   [1, POSITIVE_COLOUR],
 ];
+
+/** The same red and blue, paler, for a prediction surface under points drawn in the full colours. */
+export const PREDICTION_COLOURSCALE: [number, string][] = [
+  [0, "#f4a582"],
+  [0.5, MIDPOINT_COLOUR],
+  [1, "#92c5de"],
+];
+
+/** Neurons in the network diagram: inputs a lighter slate than the neurons that compute. */
+export const NEURON_COLOUR = "#37474f";
+export const INPUT_NEURON_COLOUR = "#607d8b";
+
+/** The point a slider is on, and the target a loss is measured against (colours of Plotly's cycle kept apart from the sign pair). */
+export const CURRENT_POINT_COLOUR = "#d62728";
+export const TARGET_COLOUR = "#2ca02c";
 
 /** Distinct line colours for overlaid runs or layers (Plotly's own default cycle). */
 export const SERIES_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
@@ -47,11 +68,11 @@ export function baseLayout(title: string, xTitle: string, yTitle: string): Parti
     title: { text: title },
     xaxis: { title: { text: xTitle }, zeroline: false },
     yaxis: { title: { text: yTitle }, zeroline: false },
-    font: { family: "Helvetica, Arial, sans-serif", size: 13 },
+    font: { family: FONT_FAMILY, size: 13 },
     margin: { l: 70, r: 30, t: 60, b: 60 },
     height: 420,
-    plot_bgcolor: "#ffffff",
-    paper_bgcolor: "#ffffff",
+    plot_bgcolor: BACKGROUND_COLOUR,
+    paper_bgcolor: BACKGROUND_COLOUR,
     hovermode: "closest",
   };
 }
