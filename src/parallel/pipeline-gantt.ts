@@ -1,6 +1,6 @@
 import type { Data } from "plotly.js-dist";
 import type { Figure } from "../figure";
-import { BACKWARD_PASS_COLOURS, FORWARD_PASS_COLOURS } from "../plots/style";
+import { BACKWARD_PASS_COLOURS, BAR_RIM_COLOUR, FORWARD_PASS_COLOURS } from "../plots/style";
 import { idleFraction } from "./pipeline-analysis";
 import type { Pass, PipelineTimeline } from "./pipeline-schedule";
 
@@ -33,7 +33,7 @@ export function pipelineGanttFigure(timeline: PipelineTimeline, options: GanttOp
         text: tasks.map((task) => String(task.microBatch)),
         textposition: "inside",
         insidetextanchor: "middle",
-        marker: { color: palette[chunk % palette.length], line: { color: "white", width: 1 } },
+        marker: { color: palette[chunk % palette.length], line: { color: BAR_RIM_COLOUR, width: 1 } },
         customdata: tasks.map((task) => [task.microBatch, task.start, task.end]),
         hovertemplate: `${pass} of micro-batch %{customdata[0]}<br>%{y}, from %{customdata[1]} to %{customdata[2]}<extra></extra>`,
       });

@@ -49,6 +49,8 @@ export const SERIES_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#946
  */
 export const FORWARD_PASS_COLOURS = ["#4C78A8", "#72B7B2", "#54A24B", "#B279A2"];
 export const BACKWARD_PASS_COLOURS = ["#F58518", "#E45756", "#EECA3B", "#9D755D"];
+/** The thin rim between two touching bars of a timeline, so adjacent tasks read as two. */
+export const BAR_RIM_COLOUR = "white";
 
 /** A line drawn for comparison (an ideal or a bound), not a measured series. */
 export const REFERENCE_LINE_COLOUR = "black";
