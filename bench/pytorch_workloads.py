@@ -30,6 +30,13 @@ def build(workload, dtype):
             layers.append(torch.nn.Sigmoid())
         elif activation == "tanh":
             layers.append(torch.nn.Tanh())
+        elif activation == "leaky-relu":
+            layers.append(torch.nn.LeakyReLU(0.01))
+        elif activation == "softplus":
+            layers.append(torch.nn.Softplus())
+        elif activation != "identity":
+            # Never a silent identity: that would time a different network.
+            raise ValueError(f"bench/pytorch_workloads.py: no PyTorch form for activation {activation!r}")
     return torch.nn.Sequential(*layers)
 
 

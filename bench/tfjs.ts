@@ -1,11 +1,29 @@
 import { dirname } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import type { ActivationName } from "../src";
 import { startingNetwork } from "./engine";
 import type { Repeat } from "./measure";
 import { type TrainingWorkload, workloadBatch } from "./workloads";
 
 export type TfjsSystem = "tfjs-cpu" | "tfjs-wasm";
+
+/** TensorFlow.js's own form of each engine activation a workload may use; leaky ReLU's slope is the engine's 0.01. */
+const TFJS_ACTIVATIONS: Partial<Record<ActivationName, (z: tf.Tensor2D) => tf.Tensor2D>> = {
+  relu: (z) => tf.relu(z),
+  identity: (z) => z,
+  sigmoid: (z) => tf.sigmoid(z),
+  tanh: (z) => tf.tanh(z),
+  "leaky-relu": (z) => tf.leakyRelu(z, 0.01),
+  softplus: (z) => tf.softplus(z),
+};
+
+/** An activation with no TensorFlow.js form here is an error, never a silent identity that would time a different network. */
+function tfjsActivation(name: ActivationName): (z: tf.Tensor2D) => tf.Tensor2D {
+  const form = TFJS_ACTIVATIONS[name];
+  if (!form) throw new Error(`bench/tfjs.ts: no TensorFlow.js form for activation "${name}"; add it to TFJS_ACTIVATIONS`);
+  return form;
+}
 
 /**
  * Switches TensorFlow.js to the pure-JS cpu backend or the WebAssembly one.
@@ -51,7 +69,7 @@ export function tfjsTrainer(workload: TrainingWorkload): TfjsTrainer {
     let a: tf.Tensor2D = x;
     workload.activations.forEach((activation, l) => {
       const z = tf.add(tf.matMul(a, weights[l] as tf.Variable), biases[l] as tf.Variable) as tf.Tensor2D;
-      a = activation === "relu" ? tf.relu(z) : activation === "sigmoid" ? tf.sigmoid(z) : activation === "tanh" ? tf.tanh(z) : z;
+      a = tfjsActivation(activation)(z);
     });
     // Squared error summed over the outputs, averaged over the batch: the engine's loss.
     return tf.mean(tf.sum(tf.square(tf.sub(a, y)), 1));

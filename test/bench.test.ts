@@ -2,10 +2,11 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { seedExample, seedNetwork, train } from "../src";
+import { type ActivationName, seedExample, seedNetwork, train } from "../src";
 import { engineTrainer } from "../bench/engine";
 import { formatTable, type ResultRow, writeResults } from "../bench/results";
 import { benchInProcess, runBench } from "../bench/run";
+import { tfjsTrainer, useTfjsBackend } from "../bench/tfjs";
 import { mnistShapedMlp, seedStep, smallMlp, type TrainingWorkload } from "../bench/workloads";
 
 // Tiny versions of the workloads and of the timing: this checks the program, not the speed.
@@ -34,6 +35,26 @@ describe("bench program", () => {
     expect(trainer.losses).toEqual(traced.history.slice(0, 40).map((h) => h.loss));
     expect(trainer.losses[0]).toBe(0.25);
     expect(Object.fromEntries(trainer.network.parameters())).toEqual(traced.history[40]?.parameters);
+  });
+
+  it("TensorFlow.js draws leaky ReLU and softplus as themselves, not as the identity it once fell back to", async () => {
+    await useTfjsBackend("tfjs-cpu");
+    const lossOf = (activations: ActivationName[]): { engine: number; tfjs: number } => {
+      const workload = { ...tinyMlp, activations };
+      const engine = engineTrainer(workload, { keepLosses: true });
+      engine.repeat(1);
+      const tfjs = tfjsTrainer(workload);
+      try {
+        return { engine: engine.losses[0] as number, tfjs: tfjs.loss() };
+      } finally {
+        tfjs.dispose();
+      }
+    };
+    const newer = lossOf(["leaky-relu", "softplus", "identity"]);
+    // float32 against float64: agreement to about 1e-6 relative.
+    expect(Math.abs(newer.tfjs - newer.engine) / newer.engine).toBeLessThan(1e-5);
+    const identity = lossOf(["identity", "identity", "identity"]);
+    expect(Math.abs(identity.engine - newer.engine) / newer.engine).toBeGreaterThan(1e-3);
   });
 
   it("times gradient-lab and both TensorFlow.js backends on tiny workloads, in the result format", async () => {

@@ -117,13 +117,14 @@ describe.skipIf(tools.skip)("figures in Debian's classic Notebook", () => {
       const errors: string[] = [];
       page.on("pageerror", (error) => errors.push(error.message));
       await page.goto(url);
-      type Notebook = {
+      // The classic Notebook's page object (window.Jupyter.notebook), not an .ipynb: that one is kernel/notebook/nbformat.ts's Notebook.
+      type ClassicNotebookObject = {
         kernel?: { is_connected(): boolean };
         events: { on(event: string, handler: () => void): void };
         execute_all_cells(): void;
         get_cells(): { cell_type: string; get_text(): string }[];
       };
-      type Page = { Jupyter: { notebook: Notebook }; finishedCells: number };
+      type Page = { Jupyter: { notebook: ClassicNotebookObject }; finishedCells: number };
       await page.waitForFunction(() => (window as unknown as Page).Jupyter?.notebook?.kernel?.is_connected() === true, undefined, { timeout: 90_000 });
       // A cell is finished when the kernel says idle for it on iopub, after all its outputs. (Its prompt number comes
       // with the reply on the shell channel, in no fixed order with the outputs: the last figure may not exist yet.)

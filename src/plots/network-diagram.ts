@@ -2,7 +2,7 @@ import type { Annotation, Layout, ScatterData } from "plotly.js-dist";
 import type { Figure } from "../figure";
 import type { NetworkDescription } from "../network";
 import { type DiagramOptions, type DiagramQuantity, type EdgeGlyph, networkGeometry, type NeuronGlyph } from "./network-geometry";
-import { BACKGROUND_COLOUR, FIGURE_CONFIG, formatShort, formatValue, INPUT_NEURON_COLOUR, INVISIBLE, LABEL_BACKGROUND, NEURON_COLOUR, signColour } from "./style";
+import { BACKGROUND_COLOUR, FIGURE_CONFIG, FONT_FAMILY, formatShort, formatValue, INPUT_NEURON_COLOUR, INVISIBLE, LABEL_BACKGROUND, NEURON_COLOUR, signColour } from "./style";
 
 /** Past this many weights the lines merge into a blur and the stored figure grows large. */
 export const MAX_DIAGRAM_EDGES = 600;
@@ -36,7 +36,7 @@ export function networkDiagram(network: NetworkDescription, options: DiagramOpti
     title: { text: `${diagramTitle(network, quantity, options.activations !== undefined)}${step === undefined ? "" : ` at step ${step}`}<br><sup>${legendText(quantity)}</sup>` },
     showlegend: false,
     hovermode: "closest",
-    font: { family: "Helvetica, Arial, sans-serif", size: 13 },
+    font: { family: FONT_FAMILY, size: 13 },
     margin: { l: 20, r: 20, t: 80, b: 20 },
     ...diagramAxes(neurons),
     plot_bgcolor: BACKGROUND_COLOUR,

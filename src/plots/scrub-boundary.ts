@@ -4,6 +4,7 @@ import type { FitEntry } from "../fit";
 import { boundaryFigure, type DecisionGrid, gridAxes, type LabelledPoint, predictionGrid } from "./decision-boundary";
 import { lossCurve } from "./loss-curve";
 import { changingPart, frameLimit, frameName, LEFT_PANEL, LOSS_PANEL, lossReadout, slider, SLIDER_MARGIN } from "./scrub-training";
+import { BACKGROUND_COLOUR, CURRENT_POINT_COLOUR } from "./style";
 import { thinHistory } from "./thin-history";
 
 /**
@@ -75,7 +76,7 @@ export function scrubBoundary(input: BoundaryScrubInput, options: BoundaryScrubO
     surface,
     ...classes,
     ...curves,
-    { type: "scatter", mode: "markers", name: "this epoch", showlegend: false, xaxis: "x2", yaxis: "y2", x: [first.step], y: [first.loss], marker: { size: 13, color: "#d62728", line: { width: 2, color: "#ffffff" } }, hovertemplate: "epoch %{x}<br>loss %{y:.6g}<extra></extra>" },
+    { type: "scatter", mode: "markers", name: "this epoch", showlegend: false, xaxis: "x2", yaxis: "y2", x: [first.step], y: [first.loss], marker: { size: 13, color: CURRENT_POINT_COLOUR, line: { width: 2, color: BACKGROUND_COLOUR } }, hovertemplate: "epoch %{x}<br>loss %{y:.6g}<extra></extra>" },
   ];
   const frames: FigureFrame[] = entries.map((entry) => ({
     name: frameName(entry.step),

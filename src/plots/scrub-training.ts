@@ -5,7 +5,7 @@ import type { HistoryEntry } from "../train";
 import { lossCurve } from "./loss-curve";
 import { diagramAxes, diagramTitle, edgeHoverTrace, edgeLabel, LABEL_LIMIT, legendText, neuronLabel, neuronTrace } from "./network-diagram";
 import { type DiagramQuantity, edgeWidth, type NetworkGeometry, networkGeometry } from "./network-geometry";
-import { FIGURE_CONFIG, formatValue, signColour } from "./style";
+import { BACKGROUND_COLOUR, CURRENT_POINT_COLOUR, FIGURE_CONFIG, FONT_FAMILY, formatValue, signColour } from "./style";
 import { thinHistory } from "./thin-history";
 
 /**
@@ -102,22 +102,22 @@ export function scrubTraining(run: ScrubRun, options: ScrubOptions = {}): Figure
     edgeHoverTrace(firstSized.edges, quantity),
     neuronTrace(firstSized.neurons, quantity),
     lossTrace,
-    { type: "scatter", mode: "markers", name: "this step", xaxis: "x2", yaxis: "y2", x: [firstEntry.step], y: [firstEntry.loss], marker: { size: 13, color: "#d62728", line: { width: 2, color: "#ffffff" } }, hovertemplate: "step %{x}<br>loss %{y:.6g}<extra></extra>" },
+    { type: "scatter", mode: "markers", name: "this step", xaxis: "x2", yaxis: "y2", x: [firstEntry.step], y: [firstEntry.loss], marker: { size: 13, color: CURRENT_POINT_COLOUR, line: { width: 2, color: BACKGROUND_COLOUR } }, hovertemplate: "step %{x}<br>loss %{y:.6g}<extra></extra>" },
   ];
   const axes = diagramAxes(first.neurons);
   const layout: Partial<Layout> = {
     title: { text: `${options.title ?? diagramTitle(run.network, quantity)}, step by step<br><sup>${legendText(quantity)}</sup>` },
     showlegend: false,
     hovermode: "closest",
-    font: { family: "Helvetica, Arial, sans-serif", size: 13 },
+    font: { family: FONT_FAMILY, size: 13 },
     margin: { l: 20, r: 30, t: 90, b: SLIDER_MARGIN },
     height: (axes.height ?? 420) + SLIDER_MARGIN,
     xaxis: { ...axes.xaxis, domain: LEFT_PANEL },
     yaxis: axes.yaxis,
     xaxis2: { ...curve.layout.xaxis, domain: LOSS_PANEL, anchor: "y2" },
     yaxis2: { ...curve.layout.yaxis, anchor: "x2" },
-    plot_bgcolor: "#ffffff",
-    paper_bgcolor: "#ffffff",
+    plot_bgcolor: BACKGROUND_COLOUR,
+    paper_bgcolor: BACKGROUND_COLOUR,
     annotations: stateAnnotations(firstSized, firstEntry),
     sliders: [slider(entries)],
   };
@@ -174,6 +174,6 @@ export function lossReadout(entry: { step: number; loss: number }, unit = "step"
     yanchor: "bottom",
     showarrow: false,
     text: `${unit} ${entry.step}: loss ${formatValue(entry.loss)}`,
-    font: { size: 13, color: "#d62728" },
+    font: { size: 13, color: CURRENT_POINT_COLOUR },
   };
 }

@@ -10,6 +10,10 @@ import { formatFloat } from "../arithmetic";
 export const POSITIVE_COLOUR = "#2166ac";
 export const NEGATIVE_COLOUR = "#b2182b";
 export const ZERO_COLOUR = "#9e9e9e";
+export const FONT_FAMILY = "Helvetica, Arial, sans-serif";
+
+/** The point a slider is on (a colour of Plotly's cycle kept apart from the sign pair). */
+export const CURRENT_POINT_COLOUR = "#d62728";
 
 /** Red through white to blue, for heatmaps of signed values centred on zero. */
 export const SIGNED_COLOURSCALE: [number, string][] = [
@@ -61,7 +65,7 @@ export function baseLayout(title: string, xTitle: string, yTitle: string): Parti
     title: { text: title },
     xaxis: { title: { text: xTitle }, zeroline: false },
     yaxis: { title: { text: yTitle }, zeroline: false },
-    font: { family: "Helvetica, Arial, sans-serif", size: 13 },
+    font: { family: FONT_FAMILY, size: 13 },
     margin: { l: 70, r: 30, t: 60, b: 60 },
     height: 420,
     plot_bgcolor: BACKGROUND_COLOUR,

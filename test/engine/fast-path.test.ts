@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type ActivationName, batchGradient, buildNetwork, FastNetwork, type LossName, SeededRandom, seedNetwork, train } from "../../src";
+import { type ActivationName, buildNetwork, FastNetwork, type LossName, SeededRandom, seedNetwork } from "../../src";
+import { expectFastEqualsTraced, randomSample } from "../helpers/fast-versus-traced";
 
 const cases: { sizes: number[]; activation: ActivationName[]; loss: LossName }[] = [
   { sizes: [2, 2, 1], activation: ["relu", "relu"], loss: "squared-error" },
@@ -12,24 +13,8 @@ describe("the fast path gives the traced path's numbers", () => {
     it(`${sizes.join("-")} ${loss}, batch of 7, five steps`, () => {
       const network = buildNetwork({ sizes, activation, init: "he", seed: 40 + c, bias: 0.05 });
       const random = new SeededRandom(c);
-      const nIn = sizes[0] as number;
-      const nOut = sizes[sizes.length - 1] as number;
-      const samples = Array.from({ length: 7 }, () => ({
-        input: Array.from({ length: nIn }, () => random.normal()),
-        target: Array.from({ length: nOut }, () => (loss === "binary-cross-entropy" ? Math.round(random.uniform()) : random.normal())),
-      }));
-      const inputs = Float64Array.from(samples.flatMap((s) => s.input));
-      const targets = Float64Array.from(samples.flatMap((s) => s.target));
-
-      const fast = FastNetwork.fromDescription(network);
-      const traced = batchGradient(network, samples, { loss });
-      expect(fast.computeGradients(inputs, targets, samples.length, loss)).toBe(traced.loss);
-      expect(fast.gradients()).toEqual(traced.gradients);
-
-      const run = train(network, { samples, learningRate: 0.05, loss, maxSteps: 5 });
-      const losses = Array.from({ length: 5 }, () => fast.trainStep(inputs, targets, samples.length, 0.05, loss));
-      expect(losses).toEqual(run.history.slice(0, 5).map((h) => h.loss));
-      expect(Object.fromEntries(fast.parameters())).toEqual(run.history[5]?.parameters);
+      const samples = Array.from({ length: 7 }, () => randomSample(loss, sizes, random));
+      expectFastEqualsTraced(network, samples, loss, 5);
     });
   });
 

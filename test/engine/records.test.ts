@@ -17,9 +17,9 @@ import {
   symbolicGradients,
   symbolicLoss,
   traceStep,
-  train,
   backwardEquations,
 } from "../../src";
+import { expectFastEqualsTraced, randomSample } from "../helpers/fast-versus-traced";
 
 /*
  * Every check here walks the registries, so a new activation or loss record
@@ -38,12 +38,6 @@ function outputActivation(loss: LossName, activation: ActivationName): Activatio
 
 function relativeError(a: number, b: number): number {
   return a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b));
-}
-
-function sampleFor(loss: LossName, sizes: readonly number[], random: SeededRandom): { input: number[]; target: number[] } {
-  const input = Array.from({ length: sizes[0] as number }, () => random.normal());
-  const target = Array.from({ length: sizes[sizes.length - 1] as number }, () => (loss === "binary-cross-entropy" ? (random.uniform() < 0.5 ? 0 : 1) : random.normal()));
-  return { input, target };
 }
 
 const grid = [-40, -7.5, -2, -1, -0.3, -1e-9, 0, 1e-9, 0.25, 1, 3, 12.5, 40];
@@ -91,7 +85,7 @@ describe("backprop agrees with mathjs and finite differences, and the fast path 
         const sizes = [2, 3, 2];
         const network = buildNetwork({ sizes, activation: [activation, outputActivation(loss, activation)], init: "xavier", seed: 11 + a * 7 + l, bias: 0.1 });
         const random = new SeededRandom(300 + a * 7 + l);
-        const sample = sampleFor(loss, sizes, random);
+        const sample = randomSample(loss, sizes, random);
 
         const backprop = batchGradient(network, [sample], { loss });
         expect(relativeError(symbolicLoss(network, sample, loss), backprop.loss)).toBeLessThan(1e-12);
@@ -106,17 +100,8 @@ describe("backprop agrees with mathjs and finite differences, and the fast path 
           else expect(Math.abs(check.numeric - check.backprop), `${check.parameter}: backprop ${check.backprop}, numeric ${check.numeric}`).toBeLessThan(1e-9 + 1e-6 * Math.abs(check.backprop));
         }
 
-        const samples = Array.from({ length: 5 }, () => sampleFor(loss, sizes, random));
-        const inputs = Float64Array.from(samples.flatMap((s) => s.input));
-        const targets = Float64Array.from(samples.flatMap((s) => s.target));
-        const fast = FastNetwork.fromDescription(network);
-        const traced = batchGradient(network, samples, { loss });
-        expect(fast.computeGradients(inputs, targets, samples.length, loss)).toBe(traced.loss);
-        expect(fast.gradients()).toEqual(traced.gradients);
-        const run = train(network, { samples, learningRate: 0.05, loss, maxSteps: 3 });
-        const fastLosses = Array.from({ length: 3 }, () => fast.trainStep(inputs, targets, samples.length, 0.05, loss));
-        expect(fastLosses).toEqual(run.history.slice(0, 3).map((h) => h.loss));
-        expect(Object.fromEntries(fast.parameters())).toEqual(run.history[3]?.parameters);
+        const samples = Array.from({ length: 5 }, () => randomSample(loss, sizes, random));
+        expectFastEqualsTraced(network, samples, loss, 3);
       });
     });
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { pipelineGanttFigure, pipelineSchedule } from "../../src/parallel";
+import { BACKWARD_PASS_COLOURS, FORWARD_PASS_COLOURS } from "../../src/plots/style";
 
 describe("pipeline Gantt figure", () => {
   it("draws one bar per task, placed at its start with its duration", () => {
@@ -16,6 +17,13 @@ describe("pipeline Gantt figure", () => {
     expect(bars).toContain("stage 3 mb0 4+2");
     expect(figure.layout.title).toEqual({ text: "1f1b: p = 4, m = 4; idle 42.9%" });
     expect(figure.layout.xaxis?.range).toEqual([0, 21]);
+  });
+
+  it("takes its colours from the shared figure style, one shade per chunk, the stored outputs' values", () => {
+    const figure = pipelineGanttFigure(pipelineSchedule("interleaved", { stages: 2, microBatches: 4, chunks: 2 }));
+    const colours = figure.data.map((trace) => (trace as { marker: { color: string } }).marker.color);
+    expect(colours).toEqual(["#4C78A8", "#72B7B2", "#F58518", "#E45756"]);
+    expect(colours).toEqual([...FORWARD_PASS_COLOURS.slice(0, 2), ...BACKWARD_PASS_COLOURS.slice(0, 2)]);
   });
 
   it("splits interleaved chunks into their own traces and is plain JSON", () => {
