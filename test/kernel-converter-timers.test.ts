@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { runNotebooks } from "../kernel/runner";
 import { QueuedTimers, queueConverterTimers, type TimerSystem } from "../kernel/tslab/converter-timers";
 
 /** tslab 1.0.22's fake timer (converter.js): one slot, fired by hand, a second request while it is taken throws. */
@@ -105,6 +106,20 @@ describe("queueConverterTimers", () => {
   });
 });
 
+/** A temporary folder whose node_modules holds "watched-pkg" (answer = 42), for a compiler or a notebook to import. */
+function folderWithWatchedPackage(): string {
+  const folder = mkdtempSync(join(tmpdir(), "converter-timers-"));
+  const lib = join(folder, "node_modules", "watched-pkg", "lib");
+  mkdirSync(lib, { recursive: true });
+  writeFileSync(
+    join(folder, "node_modules", "watched-pkg", "package.json"),
+    JSON.stringify({ name: "watched-pkg", version: "1.0.0", main: "lib/index.js", types: "lib/index.d.ts" }),
+  );
+  writeFileSync(join(lib, "index.d.ts"), "export declare const answer: number;\n");
+  writeFileSync(join(lib, "index.js"), "exports.answer = 42;\n");
+  return folder;
+}
+
 /**
  * tslab's real compiler, in a child process started in a folder holding a package "watched-pkg":
  * cell 1 imports it, its package.json is touched (as another worktree's `cp -al` does to shared
@@ -113,18 +128,7 @@ describe("queueConverterTimers", () => {
 describe("tslab's cell compiler after a file-system event between cells", () => {
   const driver = join(__dirname, "fixtures", "tslab-converter", "two-cells.cjs");
   let folder: string;
-
-  beforeAll(() => {
-    folder = mkdtempSync(join(tmpdir(), "converter-timers-"));
-    const lib = join(folder, "node_modules", "watched-pkg", "lib");
-    mkdirSync(lib, { recursive: true });
-    writeFileSync(
-      join(folder, "node_modules", "watched-pkg", "package.json"),
-      JSON.stringify({ name: "watched-pkg", version: "1.0.0", main: "lib/index.js", types: "lib/index.d.ts" }),
-    );
-    writeFileSync(join(lib, "index.d.ts"), "export declare const answer: number;\n");
-    writeFileSync(join(lib, "index.js"), "exports.answer = 42;\n");
-  });
+  beforeAll(() => void (folder = folderWithWatchedPackage()));
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
   async function compileCells(mode: "patched" | "unpatched"): Promise<unknown[]> {
@@ -150,4 +154,21 @@ describe("tslab's cell compiler after a file-system event between cells", () => 
       { cell: 3, ok: true },
     ]);
   });
+});
+
+describe("our kernel (the launcher the kernelspec starts) on a notebook whose cell changes a watched file", () => {
+  let folder: string;
+  beforeAll(() => void (folder = folderWithWatchedPackage()));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it("runs the next cell instead of stopping with 'Unexpected pending rebuildTimer'", async () => {
+    const notebook = join(folder, "touch-between-cells.ipynb");
+    copyFileSync(join(__dirname, "fixtures", "tslab-converter", "touch-between-cells.ipynb"), notebook);
+    const [outcome] = await runNotebooks([notebook], { outDir: join(folder, "out") });
+    expect(outcome?.problem).toBeUndefined();
+    const printed = outcome!.executed!.cells.flatMap((cell) =>
+      cell.cell_type === "code" ? cell.outputs.map((output) => ("text" in output ? String(output.text) : "")) : [],
+    );
+    expect(printed.join("")).toBe("answer = 42\nnext = 43\n");
+  }, 600_000);
 });
