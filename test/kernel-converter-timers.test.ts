@@ -35,11 +35,15 @@ function tslabSlot() {
   };
 }
 
+/** A queue on tslab's slot, and the names of the timers it ran, in order. */
+function queuedOnTslabSlot() {
+  const slot = tslabSlot();
+  return { slot, timers: new QueuedTimers(slot.setTimeout, slot.clearTimeout), ran: [] as string[] };
+}
+
 describe("QueuedTimers", () => {
   it("takes a second timer while the first waits, and runs both in order when tslab fires its slot", () => {
-    const slot = tslabSlot();
-    const timers = new QueuedTimers(slot.setTimeout, slot.clearTimeout);
-    const ran: string[] = [];
+    const { slot, timers, ran } = queuedOnTslabSlot();
     timers.setTimeout(() => ran.push("invalidate failed lookups"), 250);
     timers.setTimeout(() => ran.push("update program"), 250);
     expect(ran).toEqual([]);
@@ -49,9 +53,7 @@ describe("QueuedTimers", () => {
   });
 
   it("runs a timer asked for by a running one in the same firing", () => {
-    const slot = tslabSlot();
-    const timers = new QueuedTimers(slot.setTimeout, slot.clearTimeout);
-    const ran: string[] = [];
+    const { slot, timers, ran } = queuedOnTslabSlot();
     timers.setTimeout(() => {
       ran.push("invalidate failed lookups");
       timers.setTimeout(() => ran.push("update program"), 250);
@@ -62,9 +64,7 @@ describe("QueuedTimers", () => {
   });
 
   it("frees tslab's slot when the last queued timer is cleared, and keeps it while others wait", () => {
-    const slot = tslabSlot();
-    const timers = new QueuedTimers(slot.setTimeout, slot.clearTimeout);
-    const ran: string[] = [];
+    const { slot, timers, ran } = queuedOnTslabSlot();
     const first = timers.setTimeout(() => ran.push("first"), 250);
     const second = timers.setTimeout(() => ran.push("second"), 250);
     timers.clearTimeout(first);
@@ -74,6 +74,19 @@ describe("QueuedTimers", () => {
     timers.setTimeout(() => ran.push("third"), 250);
     slot.fire();
     expect(ran).toEqual(["third"]);
+  });
+
+  it("stays usable after a timer throws: the rest run at tslab's next firing, and a new timer does not hit a taken slot", () => {
+    const { slot, timers, ran } = queuedOnTslabSlot();
+    timers.setTimeout(() => {
+      throw new Error("a TypeScript failure");
+    }, 250);
+    timers.setTimeout(() => ran.push("update program"), 250);
+    expect(() => slot.fire()).toThrow("a TypeScript failure");
+    expect(() => timers.setTimeout(() => ran.push("next cell's update"), 250)).not.toThrow();
+    slot.fire();
+    expect(ran).toEqual(["update program", "next cell's update"]);
+    expect(slot.taken).toBe(false);
   });
 
   it("passes a timer's extra arguments to its callback", () => {
