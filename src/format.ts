@@ -32,6 +32,16 @@ export function lossPartialLatex(of: string): string {
   return `\\frac{\\partial L}{\\partial ${of}}`;
 }
 
+/** A name quoted for a message, cut short when it is long: a 100 KB name must not make a 100 KB error line. */
+export function quotedName(name: string): string {
+  return `'${shortName(name)}'`;
+}
+
+/** The same without quotes, for a name that has passed the naming rules but may still be long. */
+export function shortName(name: string, shown = 40): string {
+  return name.length <= shown ? name : `${name.slice(0, shown)}... (${name.length} characters)`;
+}
+
 /** Names for a message: all of a short list, the first few and the count of a long one, so an error about a million neurons stays one short line. */
 export function nameList(names: readonly string[], shown = 8): string {
   return names.length <= shown ? names.join(", ") : `${names.slice(0, shown).join(", ")}, ... (${names.length} in all)`;

@@ -1,5 +1,5 @@
 import { activationByName, type ActivationName, activations } from "./activations";
-import { nameList } from "./format";
+import { nameList, quotedName, shortName } from "./format";
 import { parseJsonStrict } from "./json";
 
 /**
@@ -41,7 +41,7 @@ export function biasName(neuron: string): string {
 
 function neuronNumber(name: string): string {
   const match = /(\d+)$/.exec(name);
-  if (!match?.[1]) throw new Error(`neuron name '${name}' must end in its number, like X1 or H3`);
+  if (!match?.[1]) throw new Error(`neuron name ${quotedName(name)} must end in its number, like X1 or H3`);
   return match[1];
 }
 
@@ -67,7 +67,7 @@ export function validateNetwork(value: unknown, where = "network"): NetworkDescr
       throw new Error(`${path}: ${(error as Error).message}`);
     }
     const owner = numbers.get(number);
-    if (owner !== undefined) throw new Error(`${path}: neuron '${name}' reuses number ${number}, already taken by ${owner}`);
+    if (owner !== undefined) throw new Error(`${path}: neuron ${quotedName(name)} reuses number ${number}, already taken by ${shortName(owner)}`);
     numbers.set(number, name);
   };
   inputs.forEach((name, i) => claim(name, `${where}.inputs[${i}]`));
@@ -94,7 +94,7 @@ export function validateNetwork(value: unknown, where = "network"): NetworkDescr
       if (!isObject(neuron.weights)) throw new Error(`${at}.weights: expected an object keyed by source neuron, got ${describe(neuron.weights)}`);
       for (const [source, weight] of Object.entries(neuron.weights)) {
         if (!previousSet.has(source)) {
-          throw new Error(`${at}.weights: '${source}' names no neuron of the previous layer (${nameList(previous)}), so ${neuron.name} cannot take a weight from it`);
+          throw new Error(`${at}.weights: ${quotedName(source)} names no neuron of the previous layer (${nameList(previous)}), so ${shortName(neuron.name)} cannot take a weight from it`);
         }
         checkFinite(weight, `${at}.weights.${source} (${weightName(neuron.name, source)})`);
       }
