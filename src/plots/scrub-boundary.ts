@@ -4,7 +4,7 @@ import type { FitEntry } from "../fit";
 import { boundaryFigure, type DecisionGrid, gridAxes, type LabelledPoint, predictionGrid } from "./decision-boundary";
 import { lossCurve } from "./loss-curve";
 import { changingPart, frameLimit, frameName, LEFT_PANEL, LOSS_PANEL, lossReadout, slider, SLIDER_MARGIN } from "./scrub-training";
-import { BACKGROUND_COLOUR, CURRENT_POINT_COLOUR } from "./style";
+import { BACKGROUND_COLOUR, CURRENT_POINT_COLOUR, LEGEND_BACKGROUND } from "./style";
 import { thinHistory } from "./thin-history";
 
 /**
@@ -92,7 +92,7 @@ export function scrubBoundary(input: BoundaryScrubInput, options: BoundaryScrubO
     xaxis: { ...boundary.layout.xaxis, domain: LEFT_PANEL },
     xaxis2: { ...curve.layout.xaxis, title: { text: "epoch" }, domain: LOSS_PANEL, anchor: "y2" },
     yaxis2: { ...curve.layout.yaxis, anchor: "x2" },
-    legend: { x: 1, xanchor: "right", y: 1, bgcolor: "rgba(255,255,255,0.8)" },
+    legend: { x: 1, xanchor: "right", y: 1, bgcolor: LEGEND_BACKGROUND },
     annotations: [lossReadout(first, "epoch")],
     sliders: [slider(entries, "epoch ")],
   };

@@ -37,6 +37,8 @@ export function signColour(value: number): string {
 export const BACKGROUND_COLOUR = "#ffffff";
 /** Labels over a figure's marks: white, a little transparent, so crossing lines stay visible. */
 export const LABEL_BACKGROUND = "rgba(255,255,255,0.85)";
+/** A legend laid over a plot: a little more see-through than a label. */
+export const LEGEND_BACKGROUND = "rgba(255,255,255,0.8)";
 /** A reference line drawn for comparison (a lossless fabric's efficiency, say). */
 export const REFERENCE_COLOUR = "black";
 /** Neurons in a network diagram: inputs lighter than the neurons that compute; text beside them in the darker shade. */
