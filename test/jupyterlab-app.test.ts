@@ -125,19 +125,27 @@ describe.skipIf(tools.skip)("the course in a whole JupyterLab on a Jupyter serve
     }
   }, LAB_TEST_TIMEOUT_MS);
 
+  const LOSS_TEX = "L = (Y_r - Y_e)^2 = (2.5 - 2)^2 = 0.25";
   it(`typesets ${MATH_NOTEBOOK}'s display math with the local MathJax, offline`, async () => {
     const lab = await openLab(session.browser, server.base);
     try {
       await openNotebook(lab.page, MATH_NOTEBOOK);
       // MathJax 2 leaves one <script type="math/tex..."> per expression it typeset, beside what it drew.
-      await lab.page.waitForFunction(() => document.querySelectorAll(".jp-NotebookPanel script[type^='math/tex']").length > 0, undefined, { timeout: BROWSER_WAIT_MS }).catch(() => undefined);
+      // MathJax typesets a notebook piece by piece: wait for the loss equation itself (the output typesets after the Markdown).
+      await lab.page
+        .waitForFunction(
+          (tex) => Array.from(document.querySelectorAll(".jp-NotebookPanel script[type^='math/tex']")).some((script) => script.textContent === tex),
+          LOSS_TEX,
+          { timeout: BROWSER_WAIT_MS },
+        )
+        .catch(() => undefined); // the assertions below then say what was typeset instead
       const math = await lab.page.evaluate(() => ({
         typeset: Array.from(document.querySelectorAll(".jp-NotebookPanel script[type^='math/tex']")).map((script) => script.textContent),
         drawn: document.querySelectorAll(".jp-NotebookPanel .MathJax_Display .MathJax").length,
         errors: document.querySelectorAll(".jp-NotebookPanel .MathJax_Error, .jp-NotebookPanel merror").length,
       }));
       // The Markdown's inline math is typeset too; the loss line is the notebook's one display equation.
-      expect(math.typeset).toContain("L = (Y_r - Y_e)^2 = (2.5 - 2)^2 = 0.25");
+      expect(math.typeset).toContain(LOSS_TEX);
       expect(math.drawn).toBeGreaterThanOrEqual(1);
       expect(math.errors).toBe(0);
       expect(lab.requests).toContain(`${server.base}/mathjax/MathJax.js?config=TeX-AMS_HTML-full,Safe&amp;delayStartupUntil=configured`);
