@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -14,7 +15,12 @@ import { median } from "./measure";
  * our kernelspec, in the notebook's folder), with a clock on the way.
  */
 
-/** Milliseconds from asking for a kernel (connection file, spawn) to each event. */
+/**
+ * Milliseconds from asking for a kernel (connection file, spawn) to each
+ * event; the `Cpu` ones count the kernel process's own CPU time to that event
+ * (Linux /proc; undefined elsewhere), which a busy machine inflates far less
+ * than the wall clock.
+ */
 export interface FirstOutputPhases {
   /** the kernel answered kernel_info and its iopub reached us: it is ready */
   kernelInfoMs: number;
@@ -24,6 +30,8 @@ export interface FirstOutputPhases {
   firstOutputMs: number;
   /** every cell has run and the kernel is shut down, as `gradient-lab run` pays for one notebook */
   notebookMs: number;
+  kernelInfoCpuMs: number | undefined;
+  firstOutputCpuMs: number | undefined;
 }
 
 export const PHASE_LABELS: Record<keyof FirstOutputPhases, string> = {
@@ -31,13 +39,17 @@ export const PHASE_LABELS: Record<keyof FirstOutputPhases, string> = {
   firstRequestMs: "spawn -> first execute_request sent",
   firstOutputMs: "spawn -> first output (iopub)",
   notebookMs: "spawn -> whole notebook done",
+  kernelInfoCpuMs: "kernel CPU time to kernel_info reply",
+  firstOutputCpuMs: "kernel CPU time to first output",
 };
+const PHASES = Object.keys(PHASE_LABELS) as (keyof FirstOutputPhases)[];
 
 export interface FirstOutputResult {
   notebook: string;
   /** 1-based number (markdown cells counted) of the cell whose output came first */
   firstOutputCell: number;
   runs: FirstOutputPhases[];
+  /** each phase's median over the runs (undefined where a run could not measure it) */
   median: FirstOutputPhases;
   /** one-minute load average before the first run and after the last */
   load: { before: number; after: number };
@@ -47,6 +59,8 @@ export interface FirstOutputOptions {
   /** default: the first notebook of notebooks/ (01-…) */
   notebook?: string;
   runs?: number;
+  /** The kernel to start (default: ours, as `gradient-lab run` starts it), e.g. another build's launcher to compare. */
+  spec?: KernelSpec;
   /** Writes a V8 CPU profile of each kernel into this folder (Node's --cpu-prof, on the kernelspec's command line). */
   cpuProfileDir?: string;
   onRun?: (run: number, phases: FirstOutputPhases) => void;
@@ -63,26 +77,28 @@ export async function timeFirstOutput(options: FirstOutputOptions = {}): Promise
   const before = loadavg()[0] ?? 0;
   const phases: FirstOutputPhases[] = [];
   let firstOutputCell = 0;
-  const spec = options.cpuProfileDir ? profiledSpec(options.cpuProfileDir) : undefined;
+  const spec = options.cpuProfileDir ? profiledSpec(options.spec ?? kernelSpec(), options.cpuProfileDir) : options.spec;
   for (let run = 1; run <= runs; run++) {
     const one = await timeOneRun(source, file, spec);
     firstOutputCell = one.firstOutputCell;
     phases.push(one.phases);
     options.onRun?.(run, one.phases);
   }
-  const middle = (key: keyof FirstOutputPhases) => median(phases.map((p) => p[key]));
+  const middle = (key: keyof FirstOutputPhases) => {
+    const values = phases.map((p) => p[key]);
+    return values.every((value) => value !== undefined) ? median(values as number[]) : undefined;
+  };
   return {
     notebook: file,
     firstOutputCell,
     runs: phases,
-    median: { kernelInfoMs: middle("kernelInfoMs"), firstRequestMs: middle("firstRequestMs"), firstOutputMs: middle("firstOutputMs"), notebookMs: middle("notebookMs") },
+    median: Object.fromEntries(PHASES.map((key) => [key, middle(key)])) as unknown as FirstOutputPhases,
     load: { before, after: loadavg()[0] ?? 0 },
   };
 }
 
 /** Our kernelspec with Node's profiler on (Node 20 refuses --cpu-prof in NODE_OPTIONS); the profile is written when the kernel exits. */
-function profiledSpec(folder: string): KernelSpec {
-  const spec = kernelSpec();
+function profiledSpec(spec: KernelSpec, folder: string): KernelSpec {
   const [node, ...rest] = spec.argv;
   return { ...spec, argv: [node as string, "--cpu-prof", `--cpu-prof-dir=${resolve(folder)}`, ...rest] };
 }
@@ -91,6 +107,9 @@ async function timeOneRun(source: Notebook, file: string, spec: KernelSpec | und
   let kernelInfo: number | undefined;
   let firstRequest: number | undefined;
   let firstOutput: number | undefined;
+  let pid: number | undefined;
+  let kernelInfoCpuMs: number | undefined;
+  let firstOutputCpuMs: number | undefined;
   let currentCell = 0;
   let firstOutputCell = 0;
   const start = performance.now();
@@ -98,8 +117,11 @@ async function timeOneRun(source: Notebook, file: string, spec: KernelSpec | und
     spec,
     onProgress: (event) => {
       const now = performance.now() - start;
-      if (event.kind === "kernel-started") kernelInfo = now;
-      else {
+      if (event.kind === "kernel-started") {
+        kernelInfo = now;
+        pid = event.pid;
+        kernelInfoCpuMs = processCpuMs(pid);
+      } else {
         currentCell = event.cellNumber;
         firstRequest ??= now;
       }
@@ -107,6 +129,7 @@ async function timeOneRun(source: Notebook, file: string, spec: KernelSpec | und
     onIopub: (message) => {
       if (firstOutput !== undefined || !OUTPUT_TYPES.has(message.header.msg_type)) return;
       firstOutput = performance.now() - start;
+      firstOutputCpuMs = processCpuMs(pid);
       firstOutputCell = currentCell;
     },
   });
@@ -114,7 +137,25 @@ async function timeOneRun(source: Notebook, file: string, spec: KernelSpec | und
   if (failure) throw new Error(`first-output: ${basename(file)} failed at cell ${failure.cellNumber} (${failure.firstLine}): ${failure.message}`);
   if (kernelInfo === undefined || firstRequest === undefined) throw new Error(`first-output: ${basename(file)} has no code cell to run`);
   if (firstOutput === undefined) throw new Error(`first-output: ${basename(file)} ran without showing any output`);
-  return { phases: { kernelInfoMs: kernelInfo, firstRequestMs: firstRequest, firstOutputMs: firstOutput, notebookMs }, firstOutputCell };
+  return { phases: { kernelInfoMs: kernelInfo, firstRequestMs: firstRequest, firstOutputMs: firstOutput, notebookMs, kernelInfoCpuMs, firstOutputCpuMs }, firstOutputCell };
+}
+
+/** Clock ticks per second of /proc's CPU times: 100 on every Linux build Node supports. */
+const CLOCK_TICKS = 100;
+
+/** User plus system CPU time of a running process so far, from /proc/PID/stat; undefined without /proc. */
+export function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return undefined;
+  }
+  // Fields after the command name (in parentheses, which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return Number.isFinite(ticks) ? (ticks * 1000) / CLOCK_TICKS : undefined;
 }
 
 function firstCourseNotebook(): string {
@@ -127,9 +168,10 @@ function firstCourseNotebook(): string {
 export function formatFirstOutput(result: FirstOutputResult): string[] {
   const width = Math.max(...Object.values(PHASE_LABELS).map((label) => label.length));
   const lines = [`${basename(result.notebook)}: median of ${result.runs.length} run(s), first output from cell ${result.firstOutputCell}`];
-  for (const [key, label] of Object.entries(PHASE_LABELS) as [keyof FirstOutputPhases, string][]) {
-    const all = result.runs.map((run) => run[key].toFixed(0)).join(" ");
-    lines.push(`  ${label.padEnd(width)}  ${result.median[key].toFixed(0).padStart(6)} ms   (runs: ${all})`);
+  const shown = (ms: number | undefined) => (ms === undefined ? "n/a" : ms.toFixed(0));
+  for (const key of PHASES) {
+    const all = result.runs.map((run) => shown(run[key])).join(" ");
+    lines.push(`  ${PHASE_LABELS[key].padEnd(width)}  ${shown(result.median[key]).padStart(6)} ms   (runs: ${all})`);
   }
   lines.push(`  load average ${result.load.before.toFixed(2)} before, ${result.load.after.toFixed(2)} after`);
   return lines;
