@@ -6,7 +6,8 @@ import { parseArgs } from "node:util";
 import { executeNotebook } from "../kernel/notebook/execute";
 import { readNotebook, type Notebook } from "../kernel/notebook/nbformat";
 import { kernelSpec, type KernelSpec } from "../kernel/kernelspec";
-import { courseNotebooks, defaultCoursePaths } from "./course";
+import { projectRoot } from "../kernel/project-root";
+import { courseNotebooks } from "./course";
 import { median } from "./measure";
 
 /**
@@ -70,9 +71,9 @@ const OUTPUT_TYPES = new Set(["stream", "display_data", "update_display_data", "
 
 /** The phases of `runs` runs of a notebook, one after another, each on a fresh kernel, and their medians. */
 export async function timeFirstOutput(options: FirstOutputOptions = {}): Promise<FirstOutputResult> {
-  const file = resolve(options.notebook ?? firstCourseNotebook());
   const runs = options.runs ?? 5;
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`first-output: runs must be a positive whole number, got ${runs}`);
+  const file = resolve(options.notebook ?? firstCourseNotebook());
   const source = await readNotebook(file);
   const before = loadavg()[0] ?? 0;
   const phases: FirstOutputPhases[] = [];
@@ -159,8 +160,8 @@ export function processCpuMs(pid: number | undefined): number | undefined {
 }
 
 function firstCourseNotebook(): string {
-  const first = courseNotebooks(defaultCoursePaths.root)[0];
-  if (first === undefined) throw new Error(`first-output: no notebook in ${join(defaultCoursePaths.root, "notebooks")}`);
+  const first = courseNotebooks(projectRoot())[0];
+  if (first === undefined) throw new Error(`first-output: no notebook in ${join(projectRoot(), "notebooks")}`);
   return first;
 }
 
