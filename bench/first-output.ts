@@ -14,9 +14,7 @@ import { median } from "./measure";
  * How long a reader waits for a notebook to show something: notebook 01 run
  * by the same code as `gradient-lab run` (executeNotebook: a fresh kernel from
  * our kernelspec, in the notebook's folder), with a clock on the way.
- */
-
-/**
+ *
  * Milliseconds from asking for a kernel (connection file, spawn) to each
  * event; the `Cpu` ones count the kernel process's own CPU time to that event
  * (Linux /proc; undefined elsewhere), which a busy machine inflates far less
