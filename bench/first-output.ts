@@ -1,11 +1,11 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { executeNotebook } from "../kernel/notebook/execute";
 import { readNotebook, type Notebook } from "../kernel/notebook/nbformat";
-import { kernelSpec, type KernelSpec } from "../kernel/kernelspec";
+import { kernelLauncher, kernelSpec, type KernelSpec } from "../kernel/kernelspec";
 import { projectRoot } from "../kernel/project-root";
 import { courseNotebooks } from "./course";
 import { median } from "./measure";
@@ -83,17 +83,40 @@ export async function timeFirstOutput(options: FirstOutputOptions = {}): Promise
     phases.push(one.phases);
     options.onRun?.(run, one.phases);
   }
+  return { notebook: file, firstOutputCell, runs: phases, median: medianPhases(phases), load: { before, after: loadavg()[0] ?? 0 } };
+}
+
+/** Each phase's median; undefined for a phase some run could not measure. */
+function medianPhases(phases: readonly FirstOutputPhases[]): FirstOutputPhases {
   const middle = (key: keyof FirstOutputPhases) => {
     const values = phases.map((p) => p[key]);
     return values.every((value) => value !== undefined) ? median(values as number[]) : undefined;
   };
-  return {
-    notebook: file,
-    firstOutputCell,
-    runs: phases,
-    median: Object.fromEntries(PHASES.map((key) => [key, middle(key)])) as unknown as FirstOutputPhases,
-    load: { before, after: loadavg()[0] ?? 0 },
+  return Object.fromEntries(PHASES.map((key) => [key, middle(key)])) as unknown as FirstOutputPhases;
+}
+
+/**
+ * Our kernel against another launcher (e.g. main's `dist/kernel/tslab/main.js`,
+ * built in a worktree of its own), one run each in turn, so load from other
+ * processes falls on both alike.
+ */
+export async function compareFirstOutput(baselineLauncher: string, options: FirstOutputOptions = {}): Promise<{ baseline: FirstOutputResult; ours: FirstOutputResult }> {
+  const baselineSpec = kernelSpec();
+  baselineSpec.argv = baselineSpec.argv.map((arg) => (arg === kernelLauncher() ? resolve(baselineLauncher) : arg));
+  const runs = options.runs ?? 5;
+  const baseline: FirstOutputResult[] = [];
+  const ours: FirstOutputResult[] = [];
+  for (let run = 1; run <= runs; run++) {
+    baseline.push(await timeFirstOutput({ ...options, runs: 1, spec: baselineSpec }));
+    ours.push(await timeFirstOutput({ ...options, runs: 1 }));
+  }
+  const merged = (results: FirstOutputResult[]): FirstOutputResult => {
+    const phases = results.map((result) => result.runs[0] as FirstOutputPhases);
+    const first = results[0] as FirstOutputResult;
+    const load = { before: first.load.before, after: (results[results.length - 1] as FirstOutputResult).load.after };
+    return { notebook: first.notebook, firstOutputCell: first.firstOutputCell, runs: phases, median: medianPhases(phases), load };
   };
+  return { baseline: merged(baseline), ours: merged(ours) };
 }
 
 /** Our kernelspec with Node's profiler on (Node 20 refuses --cpu-prof in NODE_OPTIONS); the profile is written when the kernel exits. */
@@ -176,12 +199,14 @@ export function formatFirstOutput(result: FirstOutputResult): string[] {
   return lines;
 }
 
-const USAGE = `usage: node dist/bench/first-output.js [--runs N] [--notebook FILE] [--cpu-prof DIR]
+const USAGE = `usage: node dist/bench/first-output.js [--runs N] [--notebook FILE] [--cpu-prof DIR] [--against LAUNCHER]
   Runs a notebook (default: notebooks/01-…) N times (default 5), each on a
   fresh kernel as \`gradient-lab run\` starts it, and prints the median time
   from the kernel's start to its kernel_info reply, to the first cell's
   request, to the first output and to the end of the notebook.
-  --cpu-prof DIR writes each kernel's V8 CPU profile into DIR.`;
+  --cpu-prof DIR writes each kernel's V8 CPU profile into DIR.
+  --against LAUNCHER takes turns with another build's kernel launcher
+  (its dist/kernel/tslab/main.js) and prints both.`;
 
 export async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -190,6 +215,7 @@ export async function main(argv: string[]): Promise<number> {
       runs: { type: "string", default: "5" },
       notebook: { type: "string" },
       "cpu-prof": { type: "string" },
+      against: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -199,10 +225,18 @@ export async function main(argv: string[]): Promise<number> {
   }
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive whole number, got "${values.runs}"`);
+  const options: FirstOutputOptions = { notebook: values.notebook, runs, cpuProfileDir: values["cpu-prof"] };
+  if (values.against !== undefined) {
+    if (!existsSync(values.against)) throw new Error(`--against: ${values.against} does not exist (give a built dist/kernel/tslab/main.js)`);
+    const { baseline, ours } = await compareFirstOutput(values.against, options);
+    console.log(`baseline (${values.against}):`);
+    for (const line of formatFirstOutput(baseline)) console.log(line);
+    console.log(`this build (${kernelLauncher()}):`);
+    for (const line of formatFirstOutput(ours)) console.log(line);
+    return 0;
+  }
   const result = await timeFirstOutput({
-    notebook: values.notebook,
-    runs,
-    cpuProfileDir: values["cpu-prof"],
+    ...options,
     onRun: (run, phases) => console.log(`run ${run}: first output ${phases.firstOutputMs.toFixed(0)} ms, notebook ${phases.notebookMs.toFixed(0)} ms`),
   });
   for (const line of formatFirstOutput(result)) console.log(line);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { formatFirstOutput, processCpuMs, timeFirstOutput } from "../bench/first-output";
+import { compareFirstOutput, formatFirstOutput, processCpuMs, timeFirstOutput } from "../bench/first-output";
 import { FIXTURE_NOTEBOOKS } from "./helpers/fixture-notebooks";
 
 describe("bench/first-output.ts", () => {
@@ -33,6 +33,18 @@ describe("bench/first-output.ts", () => {
     const result = await timeFirstOutput({ runs: 1 });
     expect(result.notebook).toBe(join(__dirname, "..", "notebooks", "01-forward-pass.ipynb"));
     expect(result.firstOutputCell).toBe(3);
+  });
+
+  it("compares with another build's launcher by starting that one, in turns with ours", async () => {
+    const notebook = join(FIXTURE_NOTEBOOKS, "arithmetic.ipynb");
+    // The kernelspec's start-up check names a launcher that is not there: the proof that the baseline's is the one started.
+    await expect(compareFirstOutput("/nonexistent/dist/kernel/tslab/main.js", { notebook, runs: 1 })).rejects.toThrow("/nonexistent/dist/kernel/tslab/main.js is missing");
+    const { baseline, ours } = await compareFirstOutput(join(__dirname, "..", "dist", "kernel", "tslab", "main.js"), { notebook, runs: 1 });
+    for (const result of [baseline, ours]) {
+      expect(result.runs).toHaveLength(1);
+      expect(result.firstOutputCell).toBe(2);
+      expect(result.median).toEqual(result.runs[0]);
+    }
   });
 
   it("refuses a number of runs that is not a positive whole number", async () => {
