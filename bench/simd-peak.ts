@@ -23,13 +23,17 @@
  * Run: `node dist/bench/simd-peak.js` (add `--variants` for the table of
  * every float32 kernel shape on the workloads' product shapes).
  */
-import { FLOAT32_SHAPE, FLOAT64_SHAPE, type KernelShape, kernelOfShape, type Precision, type ProductKernel } from "../src/fast-wasm";
+import { enableRelaxedSimd, FLOAT32_SHAPE, FLOAT64_SHAPE, type KernelShape, kernelOfShape, type Precision, type ProductKernel } from "../src/fast-wasm";
 import { assembleModule, f32x4Splat, f64x2Splat, type Instruction, i32, Locals, op, v128 } from "../src/wasm-assembler";
+
+export type PeakMethod = "mul+add" | "relaxed_madd";
 
 export interface Peak {
   gflops: number;
-  /** The instruction mix that reached it: "mul+add" or "relaxed_madd" (fused). */
-  method: string;
+  /** The instruction mix that reached it: separate multiply and add, or relaxed SIMD's fused multiply-add. */
+  method: PeakMethod;
+  /** Each mix's figure (relaxed_madd only where relaxed SIMD compiles). */
+  byMethod: Partial<Record<PeakMethod, number>>;
 }
 
 export interface SimdPeak {
@@ -44,8 +48,12 @@ const CHAINS = 12;
 /** Steps of every chain per loop iteration, so the counter and branch cost little. */
 const STEPS_PER_ITERATION = 4;
 /** How long each timed run lasts, and how many runs the best is taken of. */
-const RUN_SECONDS = 0.2;
-const RUNS = 5;
+export interface Timing {
+  runSeconds: number;
+  runs: number;
+}
+
+export const defaultTiming: Timing = { runSeconds: 0.2, runs: 5 };
 
 /** The microbenchmark's module: `run(iterations)` does CHAINS x STEPS_PER_ITERATION vector multiply-adds per iteration and stores the sums at address 0. */
 function peakModule(precision: Precision, fused: boolean): WebAssembly.Module | null {
@@ -92,22 +100,24 @@ function stopwatch(): () => number {
 }
 
 /**
- * Calls `run(count)` with a count grown until one call lasts RUN_SECONDS
- * (which also gives V8 time to replace its baseline code with the optimised
- * one), then returns the best rate, in units of `count` per second, of RUNS timed calls.
+ * Calls `run(count)` with a count grown until one call lasts about
+ * runSeconds (which also gives V8 time to replace its baseline code with the
+ * optimised one), then returns the best rate, in units of `count` per second,
+ * of `runs` timed calls.
  */
-function bestRate(run: (count: number) => void, startCount: number): number {
+function bestRate(run: (count: number) => void, startCount: number, timing: Timing): number {
+  const { runSeconds, runs } = timing;
   let count = startCount;
   for (;;) {
     const elapsed = stopwatch();
     run(count);
     const took = elapsed();
-    if (took >= RUN_SECONDS / 2) break;
-    count *= took > 0 ? Math.min(10, Math.max(2, RUN_SECONDS / took)) : 10;
+    if (took >= runSeconds / 2) break;
+    count *= took > 0 ? Math.min(10, Math.max(2, runSeconds / took)) : 10;
     count = Math.ceil(count);
   }
   let best = 0;
-  for (let r = 0; r < RUNS; r++) {
+  for (let r = 0; r < runs; r++) {
     const elapsed = stopwatch();
     run(count);
     best = Math.max(best, count / elapsed());
@@ -115,7 +125,7 @@ function bestRate(run: (count: number) => void, startCount: number): number {
   return best;
 }
 
-function measureMix(precision: Precision, fused: boolean): number | null {
+function measureMix(precision: Precision, fused: boolean, timing: Timing): number | null {
   const module = peakModule(precision, fused);
   if (module === null) return null;
   const memory = new WebAssembly.Memory({ initial: 1 });
@@ -123,24 +133,24 @@ function measureMix(precision: Precision, fused: boolean): number | null {
   const lanes = precision === "float64" ? 2 : 4;
   const flopsPerIteration = CHAINS * STEPS_PER_ITERATION * lanes * 2;
   const sums = precision === "float64" ? new Float64Array(memory.buffer, 0, CHAINS * 2) : new Float32Array(memory.buffer, 0, CHAINS * 4);
-  const rate = bestRate(run, 1000);
+  const rate = bestRate(run, 1000, timing);
   // Every sum must have settled at 2: anything else means the loop did not compute what is counted.
   if (!sums.every((value) => value === 2)) throw new Error(`measureSimdPeak: the ${precision} loop's sums are ${sums.join(", ")}, not 2`);
   return (rate * flopsPerIteration) / 1e9;
 }
 
-function peakOf(precision: Precision, fma: boolean): Peak {
-  const separate = measureMix(precision, false);
+function peakOf(precision: Precision, fma: boolean, timing: Timing): Peak {
+  const separate = measureMix(precision, false, timing);
   if (separate === null) throw new Error("measureSimdPeak: this runtime has no WebAssembly SIMD");
-  const fused = fma ? measureMix(precision, true) : null;
-  return fused !== null && fused > separate ? { gflops: fused, method: "relaxed_madd" } : { gflops: separate, method: "mul+add" };
+  const fused = fma ? measureMix(precision, true, timing) : null;
+  const byMethod = fused === null ? { "mul+add": separate } : { "mul+add": separate, relaxed_madd: fused };
+  return fused !== null && fused > separate ? { gflops: fused, method: "relaxed_madd", byMethod } : { gflops: separate, method: "mul+add", byMethod };
 }
 
 /** This machine's WebAssembly SIMD peak on one core, in GFLOP/s, per precision. */
-export function measureSimdPeak(): SimdPeak {
-  // The fused shape compiles only where relaxed SIMD does (kernelOfShape turns it on in Node 20).
-  const fma = kernelOfShape({ ...FLOAT32_SHAPE, fusedMultiplyAdd: true }, new WebAssembly.Memory({ initial: 1 })) !== null;
-  return { float32: peakOf("float32", fma), float64: peakOf("float64", fma), fma };
+export function measureSimdPeak(timing: Timing = defaultTiming): SimdPeak {
+  const fma = enableRelaxedSimd();
+  return { float32: peakOf("float32", fma, timing), float64: peakOf("float64", fma, timing), fma };
 }
 
 /**
@@ -149,7 +159,7 @@ export function measureSimdPeak(): SimdPeak {
  * needed): give it a kernel on a memory of its own. m and n are rounded up
  * to whole blocks, as a caller pads them.
  */
-export function productEfficiency(kernel: ProductKernel, m: number, n: number, k: number): number {
+export function productEfficiency(kernel: ProductKernel, m: number, n: number, k: number, timing: Timing = defaultTiming): number {
   const mPad = Math.ceil(m / kernel.blockRows) * kernel.blockRows;
   const nPad = Math.ceil(n / kernel.blockColumns) * kernel.blockColumns;
   const elementBytes = kernel.precision === "float64" ? 8 : 4;
@@ -161,7 +171,7 @@ export function productEfficiency(kernel: ProductKernel, m: number, n: number, k
   const [a, b, c] = [0, mPad * k * elementBytes, (mPad + nPad) * k * elementBytes];
   const callsPerSecond = bestRate((count) => {
     for (let call = 0; call < count; call++) kernel.product(a, b, c, mPad, nPad, k);
-  }, 1);
+  }, 1, timing);
   return (callsPerSecond * 2 * m * n * k) / 1e9;
 }
 
@@ -188,7 +198,10 @@ function main(): void {
   const load = () => (require("node:os") as typeof import("node:os")).loadavg()[0]!.toFixed(2);
   console.log(`load average ${load()}`);
   const peak = measureSimdPeak();
-  console.log(`WebAssembly SIMD peak, one core: float32 ${round(peak.float32.gflops)} GFLOP/s (${peak.float32.method}), float64 ${round(peak.float64.gflops)} GFLOP/s (${peak.float64.method}); relaxed SIMD fma ${peak.fma ? "yes" : "no"}`);
+  const methods = (p: Peak) => Object.entries(p.byMethod).map(([method, gflops]) => `${method} ${round(gflops)}`).join(", ");
+  console.log(`WebAssembly SIMD peak, one core: float32 ${round(peak.float32.gflops)} GFLOP/s (${methods(peak.float32)}), float64 ${round(peak.float64.gflops)} GFLOP/s (${methods(peak.float64)})`);
+  // 16 float32 flops per cycle (two 4-lane FMA, or two multiplies and two adds): the clock the peak implies, to set beside lscpu's.
+  console.log(`= 16 float32 flops per cycle at ${(peak.float32.gflops / 16).toFixed(2)} GHz`);
   const shapes = process.argv.includes("--variants") ? VARIANTS : [FLOAT64_SHAPE, FLOAT32_SHAPE];
   console.log(`| kernel | ${WORKLOAD_PRODUCTS.map(([m, n, k]) => `${m}x${n}x${k}`).join(" | ")} |`);
   console.log(`| --- |${" --- |".repeat(WORKLOAD_PRODUCTS.length)}`);

@@ -4,21 +4,27 @@ import { orderedProduct } from "../../src/fast-kernels";
 import { FLOAT32_SHAPE, kernelOfShape, packB, type ProductKernel, productKernel } from "../../src/fast-wasm";
 
 /**
- * Runs a kernel the way the fast path does: a copied into the memory at 0,
- * b packed after it, c after that; returns c as the kernel wrote it. m and n
- * must be whole blocks.
+ * Runs a kernel the way the fast path does: a copied into the memory at 0
+ * and padded with zero rows to whole blocks, b packed after it (packB pads
+ * it), c after that; returns c's first m rows and n columns as the kernel
+ * wrote them.
  */
 function runKernel(kernel: ProductKernel, a: Float64Array, b: Float64Array, m: number, n: number, k: number): Float64Array | Float32Array {
   const View = kernel.precision === "float64" ? Float64Array : Float32Array;
-  const [aAt, bAt, cAt] = [0, m * k, m * k + n * k];
-  const bytes = (cAt + m * n) * View.BYTES_PER_ELEMENT;
+  const mPad = Math.ceil(m / kernel.blockRows) * kernel.blockRows;
+  const nPad = Math.ceil(n / kernel.blockColumns) * kernel.blockColumns;
+  const [aAt, bAt, cAt] = [0, mPad * k, (mPad + nPad) * k];
+  const bytes = (cAt + mPad * nPad) * View.BYTES_PER_ELEMENT;
   if (kernel.memory.buffer.byteLength < bytes) kernel.memory.grow(Math.ceil((bytes - kernel.memory.buffer.byteLength) / 65536));
   const heap = new View(kernel.memory.buffer);
   heap.set(a, aAt);
+  heap.fill(0, aAt + m * k, bAt);
   packB(b, n, k, kernel.blockColumns, heap, bAt);
-  heap.fill(Number.NaN, cAt, cAt + m * n); // every element of c must be written
-  kernel.product(aAt * View.BYTES_PER_ELEMENT, bAt * View.BYTES_PER_ELEMENT, cAt * View.BYTES_PER_ELEMENT, m, n, k);
-  return heap.slice(cAt, cAt + m * n);
+  heap.fill(Number.NaN, cAt, cAt + mPad * nPad); // every element of c must be written
+  kernel.product(aAt * View.BYTES_PER_ELEMENT, bAt * View.BYTES_PER_ELEMENT, cAt * View.BYTES_PER_ELEMENT, mPad, nPad, k);
+  const c = new View(m * n);
+  for (let i = 0; i < m; i++) c.set(heap.subarray(cAt + i * nPad, cAt + i * nPad + n), i * n);
+  return c;
 }
 
 function randomMatrix(random: SeededRandom, size: number): Float64Array {
@@ -29,14 +35,17 @@ function randomMatrix(random: SeededRandom, size: number): Float64Array {
 const plainMemory = () => new WebAssembly.Memory({ initial: 1 });
 const sharedMemory = () => new WebAssembly.Memory({ initial: 1, maximum: 4096, shared: true });
 
-/** Shapes in whole blocks of both kernels (m a multiple of 4, n of 8), from tiny to the workloads' proportions. */
+/** Shapes from tiny to the workloads' proportions: whole blocks of both kernels (m a multiple of 4, n of 16) and ragged ones the caller pads. */
 const SHAPES = [
-  [4, 8, 1],
-  [4, 8, 3],
-  [8, 16, 17],
-  [12, 24, 64],
+  [4, 16, 1],
+  [4, 16, 3],
+  [8, 32, 17],
   [64, 16, 100],
   [16, 64, 784],
+  [1, 1, 1],
+  [3, 5, 7],
+  [7, 9, 13],
+  [33, 66, 17],
 ] as const;
 
 describe("the float64 WebAssembly kernel", () => {
