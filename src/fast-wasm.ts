@@ -189,6 +189,30 @@ function compiled(shape: KernelShape, sharedMemory: boolean): WebAssembly.Module
   return module;
 }
 
+/**
+ * Throws a one-line error naming the first argument of a product call that
+ * would compute garbage or reach outside the memory. Plain comparisons, no
+ * allocation: it runs on every call of the training loop.
+ */
+function checkProduct(shape: KernelShape, memory: WebAssembly.Memory, a: number, packedB: number, c: number, m: number, n: number, k: number): void {
+  const E = ELEMENT_BYTES[shape.precision];
+  const bytes = memory.buffer.byteLength;
+  const fail = (why: string) => {
+    throw new Error(`${shape.precision} product(a ${a}, packedB ${packedB}, c ${c}, m ${m}, n ${n}, k ${k}): ${why}`);
+  };
+  const isCount = (value: number) => Number.isSafeInteger(value) && value >= 0;
+  if (!isCount(m) || !isCount(n) || !isCount(k)) fail("m, n and k must be whole numbers >= 0");
+  if (m % shape.blockRows !== 0) fail(`m must be a multiple of blockRows ${shape.blockRows} (pad a with zero rows)`);
+  if (n % shape.blockColumns !== 0) fail(`n must be a multiple of blockColumns ${shape.blockColumns} (pad b with zero rows)`);
+  const region = (name: string, at: number, elements: number) => {
+    if (!isCount(at) || at % E !== 0) fail(`${name} must be a byte offset >= 0 and a multiple of ${E}`);
+    if (at + elements * E > bytes) fail(`${name} ends at byte ${at + elements * E}, past the memory's ${bytes}`);
+  };
+  region("a", a, m * k);
+  region("packedB", packedB, n * k);
+  region("c", c, m * n);
+}
+
 /** A kernel of the given shape on `memory`, or null where this runtime cannot compile it (no SIMD, or no relaxed SIMD for a fused shape). */
 export function kernelOfShape(shape: KernelShape, memory: WebAssembly.Memory): ProductKernel | null {
   const key = shapeKey(shape);
@@ -205,7 +229,11 @@ export function kernelOfShape(shape: KernelShape, memory: WebAssembly.Memory): P
     blockColumns: shape.blockColumns,
     fusedMultiplyAdd: shape.fusedMultiplyAdd,
     memory,
-    product: exports.product,
+    product: (a, packedB, c, m, n, k) => {
+      // The wasm loops trust their sizes: a ragged m or n would write past c's last row, and m = 0 would still run one block.
+      checkProduct(shape, memory, a, packedB, c, m, n, k);
+      if (m > 0 && n > 0) exports.product(a, packedB, c, m, n, k);
+    },
   };
   onMemory.set(key, kernel);
   return kernel;

@@ -178,6 +178,27 @@ describe("kernels and memories", () => {
     expect(Array.from(shifted.subarray(1))).toEqual([1, 3, 2, 4, 5, 0, 6, 0]);
   });
 
+  it("refuses, in one line, a call that would write past c's rows or outside the memory", () => {
+    const kernel = productKernel("float32", plainMemory()) as ProductKernel;
+    const rows = kernel.blockRows;
+    expect(() => kernel.product(0, 1024, 2048, rows + 1, kernel.blockColumns, 4)).toThrow(
+      `float32 product(a 0, packedB 1024, c 2048, m ${rows + 1}, n ${kernel.blockColumns}, k 4): m must be a multiple of blockRows ${rows} (pad a with zero rows)`,
+    );
+    expect(() => kernel.product(0, 1024, 2048, rows, kernel.blockColumns + 1, 4)).toThrow(/n must be a multiple of blockColumns/);
+    expect(() => kernel.product(0, 1024, 65536 - 4, rows, kernel.blockColumns, 4)).toThrow(/c ends at byte \d+, past the memory's 65536/);
+    expect(() => kernel.product(2, 1024, 2048, rows, kernel.blockColumns, 4)).toThrow(/a must be a byte offset >= 0 and a multiple of 4/);
+    expect(() => kernel.product(0, 1024, 2048, rows, kernel.blockColumns, 1.5)).toThrow(/m, n and k must be whole numbers >= 0/);
+  });
+
+  it("leaves c alone when m or n is 0", () => {
+    const kernel = productKernel("float64", plainMemory()) as ProductKernel;
+    const heap = new Float64Array(kernel.memory.buffer);
+    heap.fill(7);
+    kernel.product(0, 0, 0, 0, kernel.blockColumns, 3);
+    kernel.product(0, 0, 0, kernel.blockRows, 0, 3);
+    expect(heap.every((value) => value === 7)).toBe(true);
+  });
+
   it("refuses a block that is not whole vectors", () => {
     expect(() => kernelOfShape({ precision: "float32", blockRows: 4, blockColumns: 6, fusedMultiplyAdd: false }, plainMemory())).toThrow(/blockColumns 6 is not a multiple of 4 lanes/);
   });
