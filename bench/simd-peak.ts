@@ -175,7 +175,11 @@ export function productEfficiency(kernel: ProductKernel, m: number, n: number, k
   return (callsPerSecond * 2 * m * n * k) / 1e9;
 }
 
-/** The products one training step of workloads 2 and 3 does, as (m, n, k): forward, and the weight gradient. */
+/**
+ * The largest products of a training step, as (m, n, k): workload 3's first
+ * layer (784 -> 128, batch 64), forward and weight gradient, then workload
+ * 2's 64 -> 64 layer (batch 1000), the same two.
+ */
 export const WORKLOAD_PRODUCTS: readonly (readonly [number, number, number])[] = [
   [64, 128, 784],
   [128, 784, 64],
