@@ -1,3 +1,5 @@
+import type { FloatArray } from "./fast-layout";
+
 /**
  * The fast path's inner loops. Every number must come out bit for bit as
  * the traced path computes it, so no sum may be reordered (floating-point
@@ -8,11 +10,11 @@
  */
 
 /**
- * c[i*n + j] = sum over p = 0, 1, ..., k-1 of a[i*k + p] * b[j*k + p], each sum
- * starting from 0 and taken in that order: rows of `a` against rows of `b`
- * (a times b transposed), both read along contiguous memory.
+ * c[i*n + j] = sum over p = 0, 1, ..., k-1 of a[aOffset + i*k + p] * b[j*k + p],
+ * each sum starting from 0 and taken in that order: rows of `a` against rows
+ * of `b` (a times b transposed), both read along contiguous memory.
  */
-export function orderedProduct(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number): void {
+export function orderedProduct(a: FloatArray, b: FloatArray, c: FloatArray, m: number, n: number, k: number, aOffset = 0): void {
   let j = 0;
   // Four rows of b against two rows of a: eight running sums per pass over p.
   // The outer loop walks b so that its four rows stay in cache while all of a streams past them.
@@ -23,7 +25,7 @@ export function orderedProduct(a: Float64Array, b: Float64Array, c: Float64Array
     const b3 = b2 + k;
     let i = 0;
     for (; i + 2 <= m; i += 2) {
-      const a0 = i * k;
+      const a0 = aOffset + i * k;
       const a1 = a0 + k;
       let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
       for (let p = 0; p < k; p++) {
@@ -54,7 +56,7 @@ export function orderedProduct(a: Float64Array, b: Float64Array, c: Float64Array
       c[c1 + 3] = s13;
     }
     if (i < m) {
-      const a0 = i * k;
+      const a0 = aOffset + i * k;
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
       for (let p = 0; p < k; p++) {
         const x = a[a0 + p] as number;
@@ -75,7 +77,7 @@ export function orderedProduct(a: Float64Array, b: Float64Array, c: Float64Array
     const b0 = j * k;
     let i = 0;
     for (; i + 4 <= m; i += 4) {
-      const a0 = i * k;
+      const a0 = aOffset + i * k;
       const a1 = a0 + k;
       const a2 = a1 + k;
       const a3 = a2 + k;
@@ -93,7 +95,7 @@ export function orderedProduct(a: Float64Array, b: Float64Array, c: Float64Array
       c[(i + 3) * n + j] = s3;
     }
     for (; i < m; i++) {
-      const a0 = i * k;
+      const a0 = aOffset + i * k;
       let s = 0;
       for (let p = 0; p < k; p++) s += (a[a0 + p] as number) * (b[b0 + p] as number);
       c[i * n + j] = s;
@@ -102,7 +104,7 @@ export function orderedProduct(a: Float64Array, b: Float64Array, c: Float64Array
 }
 
 /** to[c*rows + r] = from[r*cols + c]: turns a (rows x cols) matrix into (cols x rows), so orderedProduct can read it along rows. */
-export function transpose(from: Float64Array, rows: number, cols: number, to: Float64Array): void {
+export function transpose(from: FloatArray, rows: number, cols: number, to: FloatArray): void {
   for (let r = 0; r < rows; r++) {
     const row = r * cols;
     for (let c = 0; c < cols; c++) to[c * rows + r] = from[row + c] as number;

@@ -102,7 +102,7 @@ function productBody(): number[] {
   return code;
 }
 
-function moduleBytes(): Uint8Array {
+function moduleBytes(imported = false): Uint8Array {
   const locals = [2, ...unsignedLeb(11), I32, ...unsignedLeb(11), V128];
   const body = [...locals, ...productBody()];
   const section = (id: number, content: number[]) => [id, ...unsignedLeb(content.length), ...content];
@@ -110,9 +110,10 @@ function moduleBytes(): Uint8Array {
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
     ...section(1, [1, 0x60, 6, I32, I32, I32, I32, I32, I32, 0]), // type: (i32 x 6) -> ()
+    ...(imported ? section(2, [1, ...name("env"), ...name("memory"), 0x02, 0x03, 1, ...unsignedLeb(65536)]) : []),
     ...section(3, [1, 0]), // one function, of that type
-    ...section(5, [1, 0x00, 1]), // one memory, starting at one 64 KiB page
-    ...section(7, [2, ...name("product"), 0x00, 0, ...name("memory"), 0x02, 0]),
+    ...(imported ? [] : section(5, [1, 0x00, 1])), // one memory, starting at one 64 KiB page
+    ...section(7, imported ? [1, ...name("product"), 0x00, 0] : [2, ...name("product"), 0x00, 0, ...name("memory"), 0x02, 0]),
     ...section(10, [1, ...unsignedLeb(body.length), ...body]),
   ]);
 }
@@ -215,4 +216,21 @@ function heapFor(wasm: Kernel, bytes: number): Float64Array {
   if (have < bytes) wasm.memory.grow(Math.ceil((bytes - have) / 65536));
   if (heapView === null || heapView.buffer !== wasm.memory.buffer) heapView = new Float64Array(wasm.memory.buffer);
   return heapView;
+}
+
+export type Precision = "float64" | "float32";
+export interface ProductKernel {
+  readonly precision: Precision;
+  readonly blockRows: number;
+  readonly blockColumns: number;
+  readonly fusedMultiplyAdd: boolean;
+  product(a: number, packedB: number, c: number, m: number, n: number, k: number): void;
+}
+let sharedModule: WebAssembly.Module | undefined;
+export function productKernel(precision: Precision, memory: WebAssembly.Memory): ProductKernel | null {
+  if (precision === "float32" || !simdAvailable()) return null;
+  sharedModule ??= new WebAssembly.Module(moduleBytes(true) as unknown as BufferSource);
+  const instance = new WebAssembly.Instance(sharedModule, { env: { memory } });
+  const exports = instance.exports as unknown as { product: ProductKernel["product"] };
+  return { precision, blockRows: 4, blockColumns: 4, fusedMultiplyAdd: false, product: exports.product };
 }
