@@ -132,7 +132,8 @@ function columnsPhase(context: StepContext, command: StepCommand, part: number):
     const inputs = share(nIn, parts, part, block);
     if (inputs.from < inputs.to) {
       const left = scratch.left;
-      for (let j = 0; j < width; j++) for (let s = 0; s < batch; s++) left[j * batch + s] = d[s * width + j] as number;
+      // dz transposed, so each neuron's values over the samples lie in a row; read along dz's rows.
+      for (let s = 0; s < batch; s++) for (let j = 0; j < width; j++) left[j * batch + s] = d[s * width + j] as number;
       const n = inputs.to - inputs.from;
       packRight(x, inputs.from, 1, nIn, n, batch, block, 0, roundUp(n, block), scratch.right, 0);
       const { c, stride } = multiply(context, part, left, 0, width, scratch.right, n, batch, simd);
@@ -186,14 +187,20 @@ function multiply(context: StepContext, part: number, left: FloatArray, leftAt: 
 function packRight(from: FloatArray, base: number, rowStep: number, colStep: number, n: number, k: number, block: number, rowsFrom: number, rowsTo: number, to: FloatArray, toBase: number): void {
   for (let j = rowsFrom; j < rowsTo; j += block) {
     const start = toBase + j * k;
-    for (let t = 0; t < block; t++) {
-      const row = j + t;
-      if (row >= n) {
-        for (let p = 0; p < k; p++) to[start + block * p + t] = 0;
-        continue;
+    const rows = Math.min(block, n - j);
+    if (rows < block) for (let p = 0; p < k; p++) for (let t = Math.max(rows, 0); t < block; t++) to[start + block * p + t] = 0;
+    // Walk the source along whichever of its steps is 1, so its reads run through memory in order.
+    if (colStep === 1) {
+      for (let t = 0; t < rows; t++) {
+        const q = base + (j + t) * rowStep;
+        for (let p = 0; p < k; p++) to[start + block * p + t] = from[q + p] as number;
       }
-      let q = base + row * rowStep;
-      for (let p = 0; p < k; p++, q += colStep) to[start + block * p + t] = from[q] as number;
+    } else {
+      for (let p = 0; p < k; p++) {
+        const q = base + j * rowStep + p * colStep;
+        const out = start + block * p;
+        for (let t = 0; t < rows; t++) to[out + t] = from[q + t * rowStep] as number;
+      }
     }
   }
 }

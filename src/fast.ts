@@ -64,6 +64,7 @@ export class FastNetwork<P extends Precision = "float64"> {
   private layout: FastLayout;
   private buffers: FastBuffers;
   private pool: StepThreads | null = null;
+  private stepThreads = 1;
 
   constructor(
     readonly sizes: readonly number[],
@@ -83,6 +84,11 @@ export class FastNetwork<P extends Precision = "float64"> {
     this.heap = this.memory?.buffer ?? new ArrayBuffer(0);
     this.layout = this.plan(1);
     this.buffers = this.place(this.layout);
+  }
+
+  /** How many threads the last forward pass or step ran on (1 below the size that gains from more). */
+  get lastStepThreads(): number {
+    return this.stepThreads;
   }
 
   /** Ends the worker threads, if any (a step after this starts new ones). Safe to call twice. */
@@ -199,6 +205,7 @@ export class FastNetwork<P extends Precision = "float64"> {
 
   private step(command: StepCommand, phases: readonly Phase[]): void {
     const context: StepContext = { layout: this.layout, buffers: this.buffers, kernel: this.kernel, activations: this.activationRecords };
+    this.stepThreads = command.parts;
     if (command.parts === 1) {
       for (const phase of phases) runPhase(context, phase, command, 0);
       return;
