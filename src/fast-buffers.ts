@@ -7,14 +7,13 @@ export interface FastBuffers {
   readonly weightGradients: FloatArray[];
   readonly biasGradients: FloatArray[];
   readonly packedWeights: FloatArray[];
-  readonly packedWeightsT: FloatArray[];
   readonly activations: FloatArray[];
   readonly preActivations: FloatArray[];
   readonly dz: FloatArray[];
   readonly top: FloatArray;
   readonly targets: FloatArray;
   readonly sampleLoss: Float64Array;
-  readonly scratch: { c: FloatArray; left: FloatArray; right: FloatArray }[];
+  readonly scratch: { c: FloatArray }[];
 }
 
 export function viewBuffers(buffer: ArrayBufferLike, layout: FastLayout): FastBuffers {
@@ -28,13 +27,12 @@ export function viewBuffers(buffer: ArrayBufferLike, layout: FastLayout): FastBu
     weightGradients: views(layout.weightGradients),
     biasGradients: views(layout.biasGradients),
     packedWeights: views(layout.packedWeights),
-    packedWeightsT: views(layout.packedWeightsT),
     activations: views(layout.activations),
     preActivations: views(layout.preActivations),
     dz: views(layout.dz),
     top: view(layout.top),
     targets: view(layout.targets),
     sampleLoss: new Float64Array(buffer, layout.sampleLoss.at, layout.sampleLoss.length),
-    scratch: layout.scratch.map((s) => ({ c: view(s.c), left: view(s.left), right: view(s.right) })),
+    scratch: layout.scratch.map((s) => ({ c: view(s.c) })),
   };
 }

@@ -13,8 +13,9 @@ export interface Region {
  * Where every buffer of a fast network lives in its memory, as plain data,
  * so a worker thread given the same memory and this object sees the same
  * buffers. Per layer l (0-based): weights are (outputs x inputs), row-major.
- * Batch buffers hold `capacity` samples plus one register block of rows more
- * (the SIMD kernel reads whole blocks of rows and drops the extra sums).
+ * Batch buffers hold `capacity` samples plus one register block of rows more:
+ * the SIMD kernel reads whole blocks of rows and columns and drops the extra
+ * sums, and what it reads must lie inside the memory.
  */
 export interface FastLayout {
   readonly precision: Precision;
@@ -31,9 +32,8 @@ export interface FastLayout {
   readonly biases: readonly Region[];
   readonly weightGradients: readonly Region[];
   readonly biasGradients: readonly Region[];
-  /** This step's weights packed for the forward product (rows of W) and, from layer 1 on, for the backward one (rows of W transposed). */
+  /** This step's weights packed for the SIMD kernel's forward product (see packRows in fast-step.ts). */
   readonly packedWeights: readonly Region[];
-  readonly packedWeightsT: readonly Region[];
   /** Per layer l: activations[0] are the inputs, activations[l + 1] the layer's outputs. */
   readonly activations: readonly Region[];
   readonly preActivations: readonly Region[];
@@ -44,8 +44,8 @@ export interface FastLayout {
   readonly targets: Region;
   /** Each sample's loss, always float64, summed in order once every thread is done. */
   readonly sampleLoss: Region;
-  /** Per thread: a product's result, a transposed left operand and a packed right operand. */
-  readonly scratch: readonly { c: Region; left: Region; right: Region }[];
+  /** Per thread: room for a product's result. */
+  readonly scratch: readonly { c: Region }[];
   /** Bytes used. */
   readonly end: number;
 }
@@ -67,7 +67,6 @@ export function planLayout(precision: Precision, sizes: readonly number[], capac
   const weightGradients = layers.map((s) => take(s.out * s.in));
   const biasGradients = layers.map((s) => take(s.out));
   const packedWeights = layers.map((s) => take(roundUp(s.out, blockColumns) * s.in));
-  const packedWeightsT = layers.map((s, l) => take(l === 0 ? 0 : roundUp(s.in, blockColumns) * s.out));
   const rows = capacity + blockRows;
   const activations = sizes.map((n) => take(rows * n));
   const preActivations = layers.map((s) => take(rows * s.out));
@@ -79,8 +78,8 @@ export function planLayout(precision: Precision, sizes: readonly number[], capac
   const widest = Math.max(...sizes);
   // The largest product a thread computes: rows of the batch by a layer's width, or a layer by a layer (weight gradients).
   const cSize = Math.max(roundUp(rows, blockRows) * roundUp(widest, blockColumns), roundUp(widest, blockRows) * roundUp(widest, blockColumns));
-  const scratch = Array.from({ length: parts }, () => ({ c: take(cSize), left: take(roundUp(widest, blockRows) * rows), right: take(roundUp(widest, blockColumns) * rows) }));
-  return { precision, bytesPerNumber, sizes: [...sizes], capacity, parts, blockRows, blockColumns, weights, biases, weightGradients, biasGradients, packedWeights, packedWeightsT, activations, preActivations, dz, top, targets, sampleLoss, scratch, end };
+  const scratch = Array.from({ length: parts }, () => ({ c: take(cSize) }));
+  return { precision, bytesPerNumber, sizes: [...sizes], capacity, parts, blockRows, blockColumns, weights, biases, weightGradients, biasGradients, packedWeights, activations, preActivations, dz, top, targets, sampleLoss, scratch, end };
 }
 
 /** The part of `count` items that thread `part` of `parts` takes: contiguous, each share's start a multiple of `align`. */

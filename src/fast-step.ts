@@ -1,6 +1,6 @@
 import type { Activation } from "./activations";
 import type { FastBuffers } from "./fast-buffers";
-import { orderedProduct } from "./fast-kernels";
+import { type Strided, stridedProduct } from "./fast-kernels";
 import { type FastLayout, type FloatArray, roundUp, share } from "./fast-layout";
 import type { ProductKernel } from "./fast-wasm";
 import { lossByName, type LossName } from "./losses";
@@ -62,20 +62,14 @@ export function runPhase(context: StepContext, phase: Phase, command: StepComman
 
 function packPhase(context: StepContext, command: StepCommand, part: number): void {
   const { sizes, blockColumns } = context.layout;
-  const { weights, packedWeights, packedWeightsT } = context.buffers;
+  const { weights, packedWeights } = context.buffers;
   for (let l = 0; l + 1 < sizes.length; l++) {
     const nIn = sizes[l] as number;
     const nOut = sizes[l + 1] as number;
-    const w = weights[l] as FloatArray;
-    // Forward: b[j][p] = W[j][p].
-    const forwardBlock = usesSimd(context, command.batch, nOut, nIn) ? blockColumns : 1;
-    const forwardRows = share(roundUp(nOut, forwardBlock), command.parts, part, forwardBlock);
-    packRight(w, 0, nIn, 1, nOut, nIn, forwardBlock, forwardRows.from, forwardRows.to, packedWeights[l] as FloatArray, 0);
-    if (l === 0 || command.forwardOnly) continue;
-    // Backward to the layer below: b[i][p] = W[p][i].
-    const backwardBlock = usesSimd(context, command.batch, nIn, nOut) ? blockColumns : 1;
-    const backwardRows = share(roundUp(nIn, backwardBlock), command.parts, part, backwardBlock);
-    packRight(w, 0, 1, nIn, nIn, nOut, backwardBlock, backwardRows.from, backwardRows.to, packedWeightsT[l] as FloatArray, 0);
+    // The forward product's b is W itself: on the SIMD kernel, each block of W's rows is interleaved so one load reads a column of the block.
+    if (!usesSimd(context, command.batch, nOut, nIn)) continue;
+    const rows = share(roundUp(nOut, blockColumns), command.parts, part, blockColumns);
+    packRows(weights[l] as FloatArray, nOut, nIn, blockColumns, rows.from, rows.to, packedWeights[l] as FloatArray);
   }
 }
 
@@ -84,13 +78,15 @@ function rowsPhase(context: StepContext, command: StepCommand, part: number): vo
   const { batch } = command;
   const { from, to } = share(batch, command.parts, part, blockRows);
   if (from >= to) return;
-  const { activations: a, preActivations: z, dz, top, targets, sampleLoss, biases, packedWeights, packedWeightsT } = context.buffers;
+  const { activations: a, preActivations: z, dz, top, targets, sampleLoss, weights, biases, packedWeights } = context.buffers;
   const L = sizes.length - 1;
   for (let l = 0; l < L; l++) {
     const nIn = sizes[l] as number;
     const nOut = sizes[l + 1] as number;
-    const simd = usesSimd(context, batch, nOut, nIn);
-    const { c, stride } = multiply(context, part, a[l] as FloatArray, from * nIn, to - from, packedWeights[l] as FloatArray, nOut, nIn, simd);
+    const x: Strided = { array: a[l] as FloatArray, at: from * nIn, row: nIn, step: 1 };
+    const { c, stride } = usesSimd(context, batch, nOut, nIn)
+      ? multiplyPacked(context, part, x, packedWeights[l] as FloatArray, to - from, nOut, nIn)
+      : multiply(context, part, x, { array: weights[l] as FloatArray, at: 0, row: nIn, step: 1 }, to - from, nOut, nIn, false);
     // z = the sum, then + bias (last, as the traced path adds it); a = f(z).
     addBiasAndActivate(context.activations[l] as Activation, c, stride, biases[l] as FloatArray, z[l] as FloatArray, a[l + 1] as FloatArray, from, to, nOut);
   }
@@ -110,8 +106,10 @@ function rowsPhase(context: StepContext, command: StepCommand, part: number): vo
     const nIn = sizes[l] as number;
     const width = sizes[l + 1] as number;
     // dL/da of the layer below sums over this layer's neurons in order, along this step's (old) weights.
-    const simd = usesSimd(context, batch, nIn, width);
-    const { c, stride } = multiply(context, part, dz[l] as FloatArray, from * width, to - from, packedWeightsT[l] as FloatArray, nIn, width, simd);
+    // b[i][p] = W[p][i]: W read down its columns, no copy.
+    const up: Strided = { array: dz[l] as FloatArray, at: from * width, row: width, step: 1 };
+    const wT: Strided = { array: weights[l] as FloatArray, at: 0, row: 1, step: nIn };
+    const { c, stride } = multiply(context, part, up, wT, to - from, nIn, width, usesSimd(context, batch, nIn, width));
     chainRows(context.activations[l - 1] as Activation, c, stride, from, z[l - 1] as FloatArray, a[l] as FloatArray, dz[l - 1] as FloatArray, from, to, nIn);
   }
 }
@@ -120,23 +118,19 @@ function columnsPhase(context: StepContext, command: StepCommand, part: number):
   const { sizes, blockColumns } = context.layout;
   const { batch, parts, learningRate } = command;
   const { activations: a, dz, weights, biases, weightGradients, biasGradients } = context.buffers;
-  const scratch = context.buffers.scratch[part] as FastBuffers["scratch"][number];
   for (let l = 0; l + 1 < sizes.length; l++) {
     const nIn = sizes[l] as number;
     const width = sizes[l + 1] as number;
     const d = dz[l] as FloatArray;
-    const x = a[l] as FloatArray;
     // dL/dW[j][i] sums dz[s][j] * x[s][i] over the samples in order: this thread takes a range of inputs i.
+    // Both operands are read in place, dz down its columns (a[j][s] = dz[s][j]) and x likewise.
     const simd = usesSimd(context, width, nIn, batch);
-    const block = simd ? blockColumns : 1;
-    const inputs = share(nIn, parts, part, block);
+    const inputs = share(nIn, parts, part, simd ? blockColumns : 1);
     if (inputs.from < inputs.to) {
-      const left = scratch.left;
-      // dz transposed, so each neuron's values over the samples lie in a row; read along dz's rows.
-      for (let s = 0; s < batch; s++) for (let j = 0; j < width; j++) left[j * batch + s] = d[s * width + j] as number;
       const n = inputs.to - inputs.from;
-      packRight(x, inputs.from, 1, nIn, n, batch, block, 0, roundUp(n, block), scratch.right, 0);
-      const { c, stride } = multiply(context, part, left, 0, width, scratch.right, n, batch, simd);
+      const dzT: Strided = { array: d, at: 0, row: 1, step: width };
+      const xT: Strided = { array: a[l] as FloatArray, at: inputs.from, row: 1, step: nIn };
+      const { c, stride } = multiply(context, part, dzT, xT, width, n, batch, simd);
       const gw = weightGradients[l] as FloatArray;
       const w = weights[l] as FloatArray;
       for (let j = 0; j < width; j++) {
@@ -161,46 +155,49 @@ function columnsPhase(context: StepContext, command: StepCommand, part: number):
   }
 }
 
-/**
- * c = (m rows of `left` from element `leftAt`, each k long) times b transposed,
- * b (n x k) already laid out in `right` by packRight, into this thread's scratch.
- */
-function multiply(context: StepContext, part: number, left: FloatArray, leftAt: number, m: number, right: FloatArray, n: number, k: number, simd: boolean): { c: FloatArray; stride: number } {
-  const c = (context.buffers.scratch[part] as FastBuffers["scratch"][number]).c;
+/** This thread's scratch for a product's result. */
+const resultOf = (context: StepContext, part: number) => (context.buffers.scratch[part] as FastBuffers["scratch"][number]).c;
+
+/** c = a times b transposed (c[i][j] = sum over p in order of a[i][p] * b[j][p]), a m x k and b n x k read through strides, into this thread's scratch. */
+function multiply(context: StepContext, part: number, a: Strided, b: Strided, m: number, n: number, k: number, simd: boolean): { c: FloatArray; stride: number } {
+  const c = resultOf(context, part);
   const kernel = context.kernel;
   if (simd && kernel !== null) {
     const bytes = context.layout.bytesPerNumber;
     const stride = roundUp(n, kernel.blockColumns);
-    kernel.product(left.byteOffset + leftAt * bytes, right.byteOffset, c.byteOffset, roundUp(m, kernel.blockRows), stride, k);
+    // In bytes: a block of b's columns is blockColumns rows of b, which must lie side by side (b.row of 1).
+    if (b.row !== 1) throw new Error(`multiply: the SIMD kernel reads b's rows side by side, got a row stride of ${b.row}`);
+    kernel.strided(a.array.byteOffset + a.at * bytes, a.row * bytes, a.step * bytes, b.array.byteOffset + b.at * bytes, kernel.blockColumns * bytes, b.step * bytes, c.byteOffset, stride * bytes, roundUp(m, kernel.blockRows), stride, k);
     return { c, stride };
   }
-  orderedProduct(left, right, c, m, n, k, leftAt);
+  stridedProduct(a, b, { array: c, at: 0, row: n, step: 1 }, m, n, k);
   return { c, stride: n };
 }
 
+/** The forward product on the SIMD kernel: a's rows contiguous, b packed by packRows. */
+function multiplyPacked(context: StepContext, part: number, a: Strided, packed: FloatArray, m: number, n: number, k: number): { c: FloatArray; stride: number } {
+  const c = resultOf(context, part);
+  const kernel = context.kernel as ProductKernel;
+  const stride = roundUp(n, kernel.blockColumns);
+  kernel.product(a.array.byteOffset + a.at * context.layout.bytesPerNumber, packed.byteOffset, c.byteOffset, roundUp(m, kernel.blockRows), stride, k);
+  return { c, stride };
+}
+
 /**
- * Lays out the right operand b (n x k), read as b[j][p] = from[base + j*rowStep + p*colStep],
- * for rows `rowsFrom` to `rowsTo` (multiples of `block`): in blocks of `block` rows
- * interleaved by p (to[j*k + block*p + t] = b[j + t][p]), as the SIMD kernel reads it;
- * block 1 is plain rows, as orderedProduct reads it. Rows past n are zeros.
+ * Packs rows `rowsFrom` to `rowsTo` (multiples of `block`) of w (n x k) as the
+ * SIMD kernel's `product` reads them: block j interleaved by p,
+ * to[j*k + block*p + t] = w[j + t][p]; rows past n are zeros.
  */
-function packRight(from: FloatArray, base: number, rowStep: number, colStep: number, n: number, k: number, block: number, rowsFrom: number, rowsTo: number, to: FloatArray, toBase: number): void {
+function packRows(w: FloatArray, n: number, k: number, block: number, rowsFrom: number, rowsTo: number, to: FloatArray): void {
   for (let j = rowsFrom; j < rowsTo; j += block) {
-    const start = toBase + j * k;
-    const rows = Math.min(block, n - j);
-    if (rows < block) for (let p = 0; p < k; p++) for (let t = Math.max(rows, 0); t < block; t++) to[start + block * p + t] = 0;
-    // Walk the source along whichever of its steps is 1, so its reads run through memory in order.
-    if (colStep === 1) {
-      for (let t = 0; t < rows; t++) {
-        const q = base + (j + t) * rowStep;
-        for (let p = 0; p < k; p++) to[start + block * p + t] = from[q + p] as number;
+    const start = j * k;
+    for (let t = 0; t < block; t++) {
+      if (j + t >= n) {
+        for (let p = 0; p < k; p++) to[start + block * p + t] = 0;
+        continue;
       }
-    } else {
-      for (let p = 0; p < k; p++) {
-        const q = base + j * rowStep + p * colStep;
-        const out = start + block * p;
-        for (let t = 0; t < rows; t++) to[out + t] = from[q + t * rowStep] as number;
-      }
+      const q = (j + t) * k;
+      for (let p = 0; p < k; p++) to[start + block * p + t] = w[q + p] as number;
     }
   }
 }

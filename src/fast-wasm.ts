@@ -33,6 +33,17 @@ export interface ProductKernel {
    * packB). Element size: 8 bytes in float64, 4 in float32.
    */
   product(a: number, packedB: number, c: number, m: number, n: number, k: number): void;
+  /**
+   * The same sums with every operand read where it lies, through byte
+   * strides: a[i][p] at a + i*aRow + p*aStep; b's columns j..j+blockColumns-1
+   * (one register block) for step p at b + (j / blockColumns)*bBlock + p*bStep,
+   * consecutive in memory; c[i][j] at c + i*cRow + j*elementBytes. Saves
+   * packing an operand that already has its block's columns side by side
+   * (W for the backward product, the activations for dL/dW), and transposing
+   * one that has a row's steps apart (dL/dz for dL/dW). Reads up to a block
+   * past the last row and column and drops those sums, as `product` does.
+   */
+  strided(a: number, aRow: number, aStep: number, b: number, bBlock: number, bStep: number, c: number, cRow: number, m: number, n: number, k: number): void;
 }
 
 /**
@@ -170,6 +181,85 @@ function productFunction(shape: KernelShape): { locals: Locals; body: Instructio
   return { locals, body };
 }
 
+/** The generated `strided` function for one shape: see ProductKernel.strided. No unrolling: each step's addresses come from runtime strides. */
+function stridedFunction(shape: KernelShape): { locals: Locals; body: Instruction[] } {
+  const { blockRows, blockColumns } = shape;
+  const E = ELEMENT_BYTES[shape.precision];
+  const lanes = LANES[shape.precision];
+  const vectors = blockColumns / lanes;
+  const float64 = shape.precision === "float64";
+  const splat = float64 ? op.v128Load64Splat : op.v128Load32Splat;
+  const mul = float64 ? op.f64x2Mul : op.f32x4Mul;
+  const add = float64 ? op.f64x2Add : op.f32x4Add;
+  const madd = float64 ? op.f64x2RelaxedMadd : op.f32x4RelaxedMadd;
+
+  const locals = new Locals([i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32]);
+  const [A, A_ROW, A_STEP, B, B_BLOCK, B_STEP, C, C_ROW, M, N, K] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const j = locals.add(i32);
+  const i = locals.add(i32);
+  const p = locals.add(i32);
+  const bStart = locals.add(i32);
+  const cColumn = locals.add(i32);
+  const aRows = locals.add(i32);
+  const cRows = locals.add(i32);
+  const pb = locals.add(i32);
+  const pa = Array.from({ length: blockRows }, () => locals.add(i32));
+  const cAt = locals.add(i32);
+  const sums = Array.from({ length: blockRows }, () => Array.from({ length: vectors }, () => locals.add(v128)));
+  const bVector = Array.from({ length: vectors }, () => locals.add(v128));
+  const x = locals.add(v128);
+
+  const { localGet: get, localSet: set, i32Const: int } = op;
+  const bump = (local: number, ...value: Instruction[]): Instruction[] => [get(local), ...value, op.i32Add, set(local)];
+
+  const step: Instruction[] = [];
+  bVector.forEach((vector, v) => step.push(get(pb), op.v128Load(v * lanes * E, 0), set(vector)));
+  pa.forEach((row, r) => {
+    step.push(get(row), splat(0), set(x));
+    for (let v = 0; v < vectors; v++) {
+      const sum = sums[r]![v]!;
+      if (shape.fusedMultiplyAdd) step.push(get(x), get(bVector[v]!), get(sum), madd, set(sum));
+      else step.push(get(sum), get(x), get(bVector[v]!), mul, add, set(sum));
+    }
+  });
+
+  const body: Instruction[] = [
+    int(0), set(j), get(B), set(bStart), get(C), set(cColumn),
+    op.loop,
+    int(0), set(i), get(A), set(aRows), get(cColumn), set(cRows),
+    op.loop,
+    get(aRows), set(pa[0]!),
+    ...pa.slice(1).flatMap((row, r) => [get(pa[r]!), get(A_ROW), op.i32Add, set(row)]),
+    // Every running sum starts at +0, as the traced path's does.
+    ...sums.flat().flatMap((sum) => [op.v128Const(new Array<number>(16).fill(0)), set(sum)]),
+    get(bStart), set(pb), get(K), set(p),
+    op.block, op.loop,
+    get(p), op.i32Eqz, op.brIf(1),
+    ...step,
+    ...pa.flatMap((row) => bump(row, get(A_STEP))),
+    ...bump(pb, get(B_STEP)),
+    get(p), int(1), op.i32Sub, set(p),
+    op.br(0),
+    op.end, op.end,
+    get(cRows), set(cAt),
+    ...sums.flatMap((row) => [
+      ...row.flatMap((sum, v) => [get(cAt), get(sum), op.v128Store(v * lanes * E, 0)]),
+      ...bump(cAt, get(C_ROW)),
+    ]),
+    ...bump(i, int(blockRows)),
+    ...bump(aRows, get(A_ROW), int(blockRows), op.i32Mul),
+    ...bump(cRows, get(C_ROW), int(blockRows), op.i32Mul),
+    get(i), get(M), op.i32LtU, op.brIf(0),
+    op.end,
+    ...bump(j, int(blockColumns)),
+    ...bump(bStart, get(B_BLOCK)),
+    ...bump(cColumn, int(blockColumns * E)),
+    get(j), get(N), op.i32LtU, op.brIf(0),
+    op.end,
+  ];
+  return { locals, body };
+}
+
 /** Compiled modules, by shape and by whether they import a shared memory; instances per memory. */
 const modules = new Map<string, WebAssembly.Module | null>();
 const instances = new WeakMap<WebAssembly.Memory, Map<string, ProductKernel>>();
@@ -185,7 +275,7 @@ function compiled(shape: KernelShape, sharedMemory: boolean): WebAssembly.Module
   if (module === undefined) {
     if (shape.fusedMultiplyAdd) enableRelaxedSimd();
     // TypeScript 5.7+ types Uint8Array's buffer as possibly shared, which WebAssembly's signatures refuse; ours is a plain ArrayBuffer.
-    const bytes = assembleModule({ sharedMemory, functions: [{ name: "product", ...productFunction(shape) }] }) as unknown as BufferSource;
+    const bytes = assembleModule({ sharedMemory, functions: [{ name: "product", ...productFunction(shape) }, { name: "strided", ...stridedFunction(shape) }] }) as unknown as BufferSource;
     module = typeof WebAssembly === "object" && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
     modules.set(key, module);
   }
@@ -201,7 +291,7 @@ export function kernelOfShape(shape: KernelShape, memory: WebAssembly.Memory): P
   if (cached !== undefined) return cached;
   const module = compiled(shape, isShared(memory));
   if (module === null) return null;
-  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as { product: ProductKernel["product"] };
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as { product: ProductKernel["product"]; strided: ProductKernel["strided"] };
   const kernel: ProductKernel = {
     precision: shape.precision,
     blockRows: shape.blockRows,
@@ -209,6 +299,7 @@ export function kernelOfShape(shape: KernelShape, memory: WebAssembly.Memory): P
     fusedMultiplyAdd: shape.fusedMultiplyAdd,
     memory,
     product: exports.product,
+    strided: exports.strided,
   };
   onMemory.set(key, kernel);
   return kernel;
