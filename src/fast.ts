@@ -28,6 +28,8 @@ export interface FastOptions<P extends Precision = Precision> {
    * The numbers are the same for every thread count.
    */
   threads?: number | "auto";
+  /** Multiply-adds per step from which a step is shared between threads (default THREAD_MIN_WORK, measured on this machine). */
+  threadMinWork?: number;
 }
 
 /**
@@ -39,6 +41,9 @@ export const THREAD_MIN_WORK = 1_000_000;
 
 /** Pages of 64 KiB a network's memory may grow to (4 GiB, the WebAssembly limit); a shared memory must declare one. */
 const MAXIMUM_PAGES = 65536;
+
+/** Ends a forgotten network's worker threads once the network itself is collected. */
+const closeForgotten = new FinalizationRegistry<StepThreads>((pool) => pool.close());
 
 /**
  * The fast path: the same dense network and the same arithmetic as the
@@ -56,6 +61,7 @@ export class FastNetwork<P extends Precision = "float64"> {
   readonly precision: P;
   /** The most threads a step may use. */
   readonly threads: number;
+  private readonly threadMinWork: number;
   // Looked up once: an unknown name fails here, in the constructor, not in the middle of training.
   private readonly activationRecords: readonly Activation[];
   private readonly memory: WebAssembly.Memory | null;
@@ -78,6 +84,8 @@ export class FastNetwork<P extends Precision = "float64"> {
     if (precision !== "float64" && precision !== "float32") throw new Error(`FastNetwork: precision must be "float64" or "float32", got ${JSON.stringify(precision)}`);
     this.precision = precision as P;
     this.threads = threadCount(options.threads);
+    this.threadMinWork = options.threadMinWork ?? THREAD_MIN_WORK;
+    if (!(this.threadMinWork >= 0)) throw new Error(`FastNetwork: threadMinWork must be a number of multiply-adds, 0 or more, got ${options.threadMinWork}`);
     this.activationRecords = activations.map((name) => activationByName(name));
     this.memory = typeof WebAssembly === "object" ? new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: true }) : null;
     this.kernel = this.memory === null ? null : productKernel(precision, this.memory);
@@ -93,7 +101,9 @@ export class FastNetwork<P extends Precision = "float64"> {
 
   /** Ends the worker threads, if any (a step after this starts new ones). Safe to call twice. */
   close(): void {
-    this.pool?.close();
+    if (this.pool === null) return;
+    closeForgotten.unregister(this);
+    this.pool.close();
     this.pool = null;
   }
 
@@ -210,7 +220,10 @@ export class FastNetwork<P extends Precision = "float64"> {
       for (const phase of phases) runPhase(context, phase, command, 0);
       return;
     }
-    this.pool ??= new StepThreads(this.threads, this.memory as WebAssembly.Memory, this.layout, this.activations);
+    if (this.pool === null) {
+      this.pool = new StepThreads(this.threads, this.memory as WebAssembly.Memory, this.layout, this.activations);
+      closeForgotten.register(this, this.pool, this);
+    }
     for (const phase of phases) this.pool.run(context, phase, command);
   }
 
@@ -219,7 +232,7 @@ export class FastNetwork<P extends Precision = "float64"> {
     if (this.threads === 1 || this.memory === null) return 1;
     let work = 0;
     for (let l = 0; l + 1 < this.sizes.length; l++) work += (this.sizes[l] as number) * (this.sizes[l + 1] as number);
-    return batch * work >= THREAD_MIN_WORK && batch >= 2 * this.layout.blockRows ? this.threads : 1;
+    return batch * work >= this.threadMinWork && batch >= 2 * this.layout.blockRows ? this.threads : 1;
   }
 
   /** Copies a batch into the network's memory, growing it to the largest batch seen (steps after that allocate nothing). */
