@@ -12,6 +12,7 @@ export interface FastBuffers {
   readonly dz: FloatArray[];
   readonly top: FloatArray;
   readonly targets: FloatArray;
+  readonly constants: FloatArray;
   readonly sampleLoss: Float64Array;
   readonly scratch: { c: FloatArray }[];
 }
@@ -32,6 +33,7 @@ export function viewBuffers(buffer: ArrayBufferLike, layout: FastLayout): FastBu
     dz: views(layout.dz),
     top: view(layout.top),
     targets: view(layout.targets),
+    constants: view(layout.constants),
     sampleLoss: new Float64Array(buffer, layout.sampleLoss.at, layout.sampleLoss.length),
     scratch: layout.scratch.map((s) => ({ c: view(s.c) })),
   };

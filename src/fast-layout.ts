@@ -42,6 +42,8 @@ export interface FastLayout {
   /** dL/d(outputs), batch x outputs, from the loss. */
   readonly top: Region;
   readonly targets: Region;
+  /** The step's batch size and learning rate, for the SIMD epilogues to read. */
+  readonly constants: Region;
   /** Each sample's loss, always float64, summed in order once every thread is done. */
   readonly sampleLoss: Region;
   /** Per thread: room for a product's result. */
@@ -74,12 +76,13 @@ export function planLayout(precision: Precision, sizes: readonly number[], capac
   const nOut = sizes[sizes.length - 1] as number;
   const top = take(rows * nOut);
   const targets = take(rows * nOut);
+  const constants = take(2);
   const sampleLoss = take(rows, 8);
   const widest = Math.max(...sizes);
   // The largest product a thread computes: rows of the batch by a layer's width, or a layer by a layer (weight gradients).
   const cSize = Math.max(roundUp(rows, blockRows) * roundUp(widest, blockColumns), roundUp(widest, blockRows) * roundUp(widest, blockColumns));
   const scratch = Array.from({ length: parts }, () => ({ c: take(cSize) }));
-  return { precision, bytesPerNumber, sizes: [...sizes], capacity, parts, blockRows, blockColumns, weights, biases, weightGradients, biasGradients, packedWeights, activations, preActivations, dz, top, targets, sampleLoss, scratch, end };
+  return { precision, bytesPerNumber, sizes: [...sizes], capacity, parts, blockRows, blockColumns, weights, biases, weightGradients, biasGradients, packedWeights, activations, preActivations, dz, top, targets, constants, sampleLoss, scratch, end };
 }
 
 /** The part of `count` items that thread `part` of `parts` takes: contiguous, each share's start a multiple of `align`. */

@@ -1,5 +1,6 @@
 import type { Activation } from "./activations";
 import type { FastBuffers } from "./fast-buffers";
+import { type EpilogueKind, type Epilogues, epilogueKind } from "./fast-epilogues";
 import { type Strided, stridedProduct } from "./fast-kernels";
 import { type FastLayout, type FloatArray, roundUp, share } from "./fast-layout";
 import type { ProductKernel } from "./fast-wasm";
@@ -37,6 +38,7 @@ export interface StepContext {
   readonly layout: FastLayout;
   readonly buffers: FastBuffers;
   readonly kernel: ProductKernel | null;
+  readonly epilogues: Epilogues | null;
   readonly activations: readonly Activation[];
 }
 
@@ -52,6 +54,26 @@ const SIMD_MIN_WORK = 8192;
 function usesSimd(context: StepContext, m: number, n: number, k: number): boolean {
   // Fewer than 4 rows of b would leave most of each SIMD block padding.
   return context.kernel !== null && n >= 4 && m * n * k >= SIMD_MIN_WORK;
+}
+
+/** Below this many numbers in a layer's batch, a call into WebAssembly costs more than the JavaScript loop. */
+const EPILOGUE_MIN_NUMBERS = 256;
+
+/**
+ * The SIMD epilogues for a layer of this width (rows of `count` numbers in
+ * all), or null for the JavaScript loops. Decided per layer, never per
+ * thread's share, for the same reason as usesSimd.
+ */
+function simdGradients(context: StepContext, width: number, count: number): Epilogues | null {
+  const epilogues = context.epilogues;
+  return epilogues !== null && width % epilogues.lanes === 0 && count >= EPILOGUE_MIN_NUMBERS ? epilogues : null;
+}
+
+/** The same, for the activation's loops, which exist for the piecewise-linear activations only. */
+function simdEpilogue(context: StepContext, activation: Activation, width: number, count: number): { epilogues: Epilogues; kind: EpilogueKind } | null {
+  const epilogues = simdGradients(context, width, count);
+  const kind = epilogueKind(activation.name);
+  return epilogues !== null && kind !== null ? { epilogues, kind } : null;
 }
 
 export function runPhase(context: StepContext, phase: Phase, command: StepCommand, part: number): void {
@@ -74,7 +96,7 @@ function packPhase(context: StepContext, command: StepCommand, part: number): vo
 }
 
 function rowsPhase(context: StepContext, command: StepCommand, part: number): void {
-  const { sizes, blockRows } = context.layout;
+  const { sizes, blockRows, bytesPerNumber: E } = context.layout;
   const { batch } = command;
   const { from, to } = share(batch, command.parts, part, blockRows);
   if (from >= to) return;
@@ -88,7 +110,10 @@ function rowsPhase(context: StepContext, command: StepCommand, part: number): vo
       ? multiplyPacked(context, part, x, packedWeights[l] as FloatArray, to - from, nOut, nIn)
       : multiply(context, part, x, { array: weights[l] as FloatArray, at: 0, row: nIn, step: 1 }, to - from, nOut, nIn, false);
     // z = the sum, then + bias (last, as the traced path adds it); a = f(z).
-    addBiasAndActivate(context.activations[l] as Activation, c, stride, biases[l] as FloatArray, z[l] as FloatArray, a[l + 1] as FloatArray, from, to, nOut);
+    const activation = context.activations[l] as Activation;
+    const simd = simdEpilogue(context, activation, nOut, batch * nOut);
+    if (simd === null) addBiasAndActivate(activation, c, stride, biases[l] as FloatArray, z[l] as FloatArray, a[l + 1] as FloatArray, from, to, nOut);
+    else simd.epilogues.biasActivate[simd.kind](c.byteOffset, stride * E, (biases[l] as FloatArray).byteOffset, at(z[l], from * nOut), at(a[l + 1], from * nOut), nOut * E, to - from, nOut);
   }
   if (command.forwardOnly) return;
 
@@ -100,7 +125,7 @@ function rowsPhase(context: StepContext, command: StepCommand, part: number): vo
     // The loss gives dL/dz of the output layer directly in the logits form, dL/d(outputs) otherwise.
     sampleLoss[s] = logits === undefined ? record.kernel(outputs, targets, s * nOut, nOut, top) : logits.kernel(z[L - 1] as FloatArray, targets, s * nOut, nOut, dz[L - 1] as FloatArray);
   }
-  if (logits === undefined) chainRows(context.activations[L - 1] as Activation, top, nOut, 0, z[L - 1] as FloatArray, outputs, dz[L - 1] as FloatArray, from, to, nOut);
+  if (logits === undefined) chain(context, batch, context.activations[L - 1] as Activation, top, nOut, 0, z[L - 1] as FloatArray, outputs, dz[L - 1] as FloatArray, from, to, nOut);
 
   for (let l = L - 1; l > 0; l--) {
     const nIn = sizes[l] as number;
@@ -110,14 +135,14 @@ function rowsPhase(context: StepContext, command: StepCommand, part: number): vo
     const up: Strided = { array: dz[l] as FloatArray, at: from * width, row: width, step: 1 };
     const wT: Strided = { array: weights[l] as FloatArray, at: 0, row: 1, step: nIn };
     const { c, stride } = multiply(context, part, up, wT, to - from, nIn, width, usesSimd(context, batch, nIn, width));
-    chainRows(context.activations[l - 1] as Activation, c, stride, from, z[l - 1] as FloatArray, a[l] as FloatArray, dz[l - 1] as FloatArray, from, to, nIn);
+    chain(context, batch, context.activations[l - 1] as Activation, c, stride, from, z[l - 1] as FloatArray, a[l] as FloatArray, dz[l - 1] as FloatArray, from, to, nIn);
   }
 }
 
 function columnsPhase(context: StepContext, command: StepCommand, part: number): void {
-  const { sizes, blockColumns } = context.layout;
+  const { sizes, blockColumns, bytesPerNumber: E } = context.layout;
   const { batch, parts, learningRate } = command;
-  const { activations: a, dz, weights, biases, weightGradients, biasGradients } = context.buffers;
+  const { activations: a, dz, weights, biases, weightGradients, biasGradients, constants } = context.buffers;
   for (let l = 0; l + 1 < sizes.length; l++) {
     const nIn = sizes[l] as number;
     const width = sizes[l + 1] as number;
@@ -125,7 +150,9 @@ function columnsPhase(context: StepContext, command: StepCommand, part: number):
     // dL/dW[j][i] sums dz[s][j] * x[s][i] over the samples in order: this thread takes a range of inputs i.
     // Both operands are read in place, dz down its columns (a[j][s] = dz[s][j]) and x likewise.
     const simd = usesSimd(context, width, nIn, batch);
-    const inputs = share(nIn, parts, part, simd ? blockColumns : 1);
+    const simdGradient = simdGradients(context, nIn, width * nIn);
+    // Shares of whole SIMD blocks (or vectors), so no thread's loop runs into another's columns.
+    const inputs = share(nIn, parts, part, simd ? blockColumns : simdGradient !== null ? simdGradient.lanes : 1);
     if (inputs.from < inputs.to) {
       const n = inputs.to - inputs.from;
       const dzT: Strided = { array: d, at: 0, row: 1, step: width };
@@ -133,18 +160,27 @@ function columnsPhase(context: StepContext, command: StepCommand, part: number):
       const { c, stride } = multiply(context, part, dzT, xT, width, n, batch, simd);
       const gw = weightGradients[l] as FloatArray;
       const w = weights[l] as FloatArray;
-      for (let j = 0; j < width; j++) {
-        for (let q = 0; q < n; q++) {
-          const k = j * nIn + inputs.from + q;
-          const g = (c[j * stride + q] as number) / batch;
-          gw[k] = g;
-          if (learningRate !== 0) w[k] = (w[k] as number) - learningRate * g;
+      if (simdGradient !== null) {
+        simdGradient.weightGradients[learningRate !== 0 ? "step" : "only"](c.byteOffset, stride * E, at(gw, inputs.from), at(w, inputs.from), nIn * E, width, n, constants.byteOffset);
+      } else {
+        for (let j = 0; j < width; j++) {
+          for (let q = 0; q < n; q++) {
+            const k = j * nIn + inputs.from + q;
+            const g = (c[j * stride + q] as number) / batch;
+            gw[k] = g;
+            if (learningRate !== 0) w[k] = (w[k] as number) - learningRate * g;
+          }
         }
       }
     }
     const gb = biasGradients[l] as FloatArray;
     const b = biases[l] as FloatArray;
-    const neurons = share(width, parts, part, 1);
+    const simdBias = simdGradients(context, width, batch * width);
+    const neurons = share(width, parts, part, simdBias !== null ? simdBias.lanes : 1);
+    if (simdBias !== null) {
+      if (neurons.from < neurons.to) simdBias.biasGradients[learningRate !== 0 ? "step" : "only"](at(d, neurons.from), width * E, at(gb, neurons.from), at(b, neurons.from), batch, neurons.to - neurons.from, constants.byteOffset);
+      continue;
+    }
     for (let j = neurons.from; j < neurons.to; j++) {
       let sum = 0;
       for (let s = 0; s < batch; s++) sum += d[s * width + j] as number;
@@ -153,6 +189,17 @@ function columnsPhase(context: StepContext, command: StepCommand, part: number):
       if (learningRate !== 0) b[j] = (b[j] as number) - learningRate * g;
     }
   }
+}
+
+/** The byte address of element `index` of a buffer in the memory. */
+const at = (buffer: FloatArray | undefined, index: number): number => (buffer as FloatArray).byteOffset + index * (buffer as FloatArray).BYTES_PER_ELEMENT;
+
+/** dz = up * da/dz for rows from..to, on the SIMD epilogue where the layer allows (see chainRows for the arguments). */
+function chain(context: StepContext, batch: number, activation: Activation, up: FloatArray, stride: number, upFirst: number, z: FloatArray, a: FloatArray, dz: FloatArray, from: number, to: number, width: number): void {
+  const simd = simdEpilogue(context, activation, width, batch * width);
+  if (simd === null) return chainRows(activation, up, stride, upFirst, z, a, dz, from, to, width);
+  const E = context.layout.bytesPerNumber;
+  simd.epilogues.chain[simd.kind](at(up, (from - upFirst) * stride), stride * E, at(z, from * width), at(dz, from * width), width * E, to - from, width);
 }
 
 /** This thread's scratch for a product's result. */

@@ -1,6 +1,7 @@
 import { workerData } from "node:worker_threads";
 import { activationByName } from "./activations";
 import { viewBuffers } from "./fast-buffers";
+import { epiloguesFor } from "./fast-epilogues";
 import { serveSteps, type WorkerSetup } from "./fast-threads";
 import { productKernel } from "./fast-wasm";
 
@@ -10,5 +11,6 @@ serveSteps(setup, {
   layout: setup.layout,
   buffers: viewBuffers(setup.memory.buffer, setup.layout),
   kernel: productKernel(setup.layout.precision, setup.memory),
+  epilogues: epiloguesFor(setup.layout.precision, setup.memory),
   activations: setup.activations.map((name) => activationByName(name)),
 });

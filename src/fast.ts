@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { type Activation, type ActivationName, activationByName } from "./activations";
 import { type FastBuffers, viewBuffers } from "./fast-buffers";
+import { type Epilogues, epiloguesFor } from "./fast-epilogues";
 import { type FastLayout, type FloatArray, planLayout } from "./fast-layout";
 import { type Phase, runPhase, type StepCommand, type StepContext } from "./fast-step";
 import { StepThreads } from "./fast-threads";
@@ -66,6 +67,7 @@ export class FastNetwork<P extends Precision = "float64"> {
   private readonly activationRecords: readonly Activation[];
   private readonly memory: WebAssembly.Memory | null;
   private readonly kernel: ProductKernel | null;
+  private readonly epilogues: Epilogues | null;
   private heap: ArrayBuffer | SharedArrayBuffer;
   private layout: FastLayout;
   private buffers: FastBuffers;
@@ -89,6 +91,7 @@ export class FastNetwork<P extends Precision = "float64"> {
     this.activationRecords = activations.map((name) => activationByName(name));
     this.memory = typeof WebAssembly === "object" ? new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: true }) : null;
     this.kernel = this.memory === null ? null : productKernel(precision, this.memory);
+    this.epilogues = this.memory === null || this.kernel === null ? null : epiloguesFor(precision, this.memory);
     this.heap = this.memory?.buffer ?? new ArrayBuffer(0);
     this.layout = this.plan(1);
     this.buffers = this.place(this.layout);
@@ -205,6 +208,8 @@ export class FastNetwork<P extends Precision = "float64"> {
       checkOutputActivation(loss, logitsForm.activation, Array.from({ length: this.sizes[L] as number }, (_, j) => ({ name: names[j] ?? `output ${j + 1}`, activation: this.activations[L - 1] as string })));
     }
     this.load(inputs, targets, batch);
+    this.buffers.constants[0] = batch;
+    this.buffers.constants[1] = learningRate;
     // The parameters change in the "columns" phase, after every read of the old ones (they were packed in "pack").
     this.step({ batch, parts: this.partsFor(batch), loss, learningRate, forwardOnly: false }, ["pack", "rows", "columns"]);
     let lossSum = 0;
@@ -214,7 +219,7 @@ export class FastNetwork<P extends Precision = "float64"> {
   }
 
   private step(command: StepCommand, phases: readonly Phase[]): void {
-    const context: StepContext = { layout: this.layout, buffers: this.buffers, kernel: this.kernel, activations: this.activationRecords };
+    const context: StepContext = { layout: this.layout, buffers: this.buffers, kernel: this.kernel, epilogues: this.epilogues, activations: this.activationRecords };
     this.stepThreads = command.parts;
     if (command.parts === 1) {
       for (const phase of phases) runPhase(context, phase, command, 0);
