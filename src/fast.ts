@@ -43,6 +43,9 @@ export const THREAD_MIN_WORK = 1_000_000;
 /** Pages of 64 KiB a network's memory may grow to (4 GiB, the WebAssembly limit); a shared memory must declare one. */
 const MAXIMUM_PAGES = 65536;
 
+const FORWARD_PHASES: readonly Phase[] = ["pack", "rows"];
+const TRAINING_PHASES: readonly Phase[] = ["pack", "rows", "columns"];
+
 /** Ends a forgotten network's worker threads once the network itself is collected. */
 const closeForgotten = new FinalizationRegistry<StepThreads>((pool) => pool.close());
 
@@ -72,6 +75,8 @@ export class FastNetwork<P extends Precision = "float64"> {
   private layout: FastLayout;
   private buffers: FastBuffers;
   private pool: StepThreads | null = null;
+  private readonly command: StepCommand = { batch: 0, parts: 1, loss: "squared-error", learningRate: 0, forwardOnly: false };
+  private context: StepContext;
   private stepThreads = 1;
 
   constructor(
@@ -95,6 +100,7 @@ export class FastNetwork<P extends Precision = "float64"> {
     this.heap = this.memory?.buffer ?? new ArrayBuffer(0);
     this.layout = this.plan(1);
     this.buffers = this.place(this.layout);
+    this.context = this.contextFor(this.buffers);
   }
 
   /** How many threads the last forward pass or step ran on (1 below the size that gains from more). */
@@ -181,7 +187,7 @@ export class FastNetwork<P extends Precision = "float64"> {
   /** The outputs for a batch (batch x outputs), as a view into an internal buffer that the next call overwrites. */
   forward(inputs: ArrayLike<number>, batch: number): FloatArrayOf<P> {
     this.load(inputs, null, batch);
-    this.step({ batch, parts: this.partsFor(batch), loss: "squared-error", learningRate: 0, forwardOnly: true }, ["pack", "rows"]);
+    this.step(batch, "squared-error", 0, FORWARD_PHASES);
     const L = this.sizes.length - 1;
     return (this.buffers.activations[L] as FloatArrayOf<P>).subarray(0, batch * (this.sizes[L] as number)) as FloatArrayOf<P>;
   }
@@ -211,15 +217,22 @@ export class FastNetwork<P extends Precision = "float64"> {
     this.buffers.constants[0] = batch;
     this.buffers.constants[1] = learningRate;
     // The parameters change in the "columns" phase, after every read of the old ones (they were packed in "pack").
-    this.step({ batch, parts: this.partsFor(batch), loss, learningRate, forwardOnly: false }, ["pack", "rows", "columns"]);
+    this.step(batch, loss, learningRate, TRAINING_PHASES);
     let lossSum = 0;
     const sampleLoss = this.buffers.sampleLoss;
     for (let s = 0; s < batch; s++) lossSum += sampleLoss[s] as number;
     return lossSum / batch;
   }
 
-  private step(command: StepCommand, phases: readonly Phase[]): void {
-    const context: StepContext = { layout: this.layout, buffers: this.buffers, kernel: this.kernel, epilogues: this.epilogues, activations: this.activationRecords };
+  private step(batch: number, loss: LossName, learningRate: number, phases: readonly Phase[]): void {
+    // One command and one context, filled in again each step: the source's 2-2-1 net takes millions of steps a second, and garbage would cost it a tenth of them.
+    const command = this.command;
+    command.batch = batch;
+    command.parts = this.partsFor(batch);
+    command.loss = loss;
+    command.learningRate = learningRate;
+    command.forwardOnly = phases === FORWARD_PHASES;
+    const context = this.context;
     this.stepThreads = command.parts;
     if (command.parts === 1) {
       for (const phase of phases) runPhase(context, phase, command, 0);
@@ -247,6 +260,7 @@ export class FastNetwork<P extends Precision = "float64"> {
       this.close();
       this.layout = this.plan(batch);
       this.buffers = this.place(this.layout);
+      this.context = this.contextFor(this.buffers);
     }
     const width0 = this.sizes[0] as number;
     if (inputs.length < batch * width0) throw new Error(`forward: inputs hold ${inputs.length} numbers, a batch of ${batch} needs ${batch * width0}`);
@@ -261,6 +275,10 @@ export class FastNetwork<P extends Precision = "float64"> {
     if (targets.length < batch * nOut) throw new Error(`computeGradients: targets hold ${targets.length} numbers, a batch of ${batch} needs ${batch * nOut}`);
     const into = this.buffers.targets;
     for (let k = 0; k < batch * nOut; k++) into[k] = targets[k] as number;
+  }
+
+  private contextFor(buffers: FastBuffers): StepContext {
+    return { layout: this.layout, buffers, kernel: this.kernel, epilogues: this.epilogues, activations: this.activationRecords };
   }
 
   private plan(capacity: number): FastLayout {
