@@ -147,28 +147,48 @@ function columnsPhase(context: StepContext, command: StepCommand, part: number):
     const nIn = sizes[l] as number;
     const width = sizes[l + 1] as number;
     const d = dz[l] as FloatArray;
-    // dL/dW[j][i] sums dz[s][j] * x[s][i] over the samples in order: this thread takes a range of inputs i.
-    // Both operands are read in place, dz down its columns (a[j][s] = dz[s][j]) and x likewise.
-    const simd = usesSimd(context, width, nIn, batch);
-    const simdGradient = simdGradients(context, nIn, width * nIn);
-    // Shares of whole SIMD blocks (or vectors), so no thread's loop runs into another's columns.
-    const inputs = share(nIn, parts, part, simd ? blockColumns : simdGradient !== null ? simdGradient.lanes : 1);
-    if (inputs.from < inputs.to) {
-      const n = inputs.to - inputs.from;
-      const dzT: Strided = { array: d, at: 0, row: 1, step: width };
-      const xT: Strided = { array: a[l] as FloatArray, at: inputs.from, row: 1, step: nIn };
-      const { c, stride } = multiply(context, part, dzT, xT, width, n, batch, simd);
-      const gw = weightGradients[l] as FloatArray;
-      const w = weights[l] as FloatArray;
-      if (simdGradient !== null) {
-        simdGradient.weightGradients[learningRate !== 0 ? "step" : "only"](c.byteOffset, stride * E, at(gw, inputs.from), at(w, inputs.from), nIn * E, width, n, constants.byteOffset);
-      } else {
-        for (let j = 0; j < width; j++) {
+    const gw = weightGradients[l] as FloatArray;
+    const w = weights[l] as FloatArray;
+    const x = a[l] as FloatArray;
+    // dL/dW[j][i] sums dz[s][j] * x[s][i] over the samples in order. Both operands are read in place, down their columns.
+    if (!usesSimd(context, width, nIn, batch) && usesSimd(context, nIn, width, batch)) {
+      // Too few inputs for a SIMD block (the first layer of a 2-D problem): the transposed product, dL/dW^T = x^T dz, has them as rows instead. This thread takes a range of neurons j.
+      const neurons = share(width, parts, part, blockColumns);
+      if (neurons.from < neurons.to) {
+        const n = neurons.to - neurons.from;
+        const xT: Strided = { array: x, at: 0, row: 1, step: nIn };
+        const dzT: Strided = { array: d, at: neurons.from, row: 1, step: width };
+        const { c, stride } = multiply(context, part, xT, dzT, nIn, n, batch, true);
+        for (let i = 0; i < nIn; i++) {
           for (let q = 0; q < n; q++) {
-            const k = j * nIn + inputs.from + q;
-            const g = (c[j * stride + q] as number) / batch;
+            const k = (neurons.from + q) * nIn + i;
+            const g = (c[i * stride + q] as number) / batch;
             gw[k] = g;
             if (learningRate !== 0) w[k] = (w[k] as number) - learningRate * g;
+          }
+        }
+      }
+    } else {
+      // This thread takes a range of inputs i.
+      const simd = usesSimd(context, width, nIn, batch);
+      const simdGradient = simdGradients(context, nIn, width * nIn);
+      // Shares of whole SIMD blocks (or vectors), so no thread's loop runs into another's columns.
+      const inputs = share(nIn, parts, part, simd ? blockColumns : simdGradient !== null ? simdGradient.lanes : 1);
+      if (inputs.from < inputs.to) {
+        const n = inputs.to - inputs.from;
+        const dzT: Strided = { array: d, at: 0, row: 1, step: width };
+        const xT: Strided = { array: x, at: inputs.from, row: 1, step: nIn };
+        const { c, stride } = multiply(context, part, dzT, xT, width, n, batch, simd);
+        if (simdGradient !== null) {
+          simdGradient.weightGradients[learningRate !== 0 ? "step" : "only"](c.byteOffset, stride * E, at(gw, inputs.from), at(w, inputs.from), nIn * E, width, n, constants.byteOffset);
+        } else {
+          for (let j = 0; j < width; j++) {
+            for (let q = 0; q < n; q++) {
+              const k = j * nIn + inputs.from + q;
+              const g = (c[j * stride + q] as number) / batch;
+              gw[k] = g;
+              if (learningRate !== 0) w[k] = (w[k] as number) - learningRate * g;
+            }
           }
         }
       }
