@@ -18,11 +18,11 @@ export type Precision = "float64" | "float32";
 
 export interface ProductKernel {
   readonly precision: Precision;
-  /** Rows of a per register block: m must be a multiple. */
+  /** Rows of a per register block: m must be a multiple (4 in float64, 2 in float32: FLOAT64_SHAPE, FLOAT32_SHAPE). */
   readonly blockRows: number;
-  /** Rows of b per packed block: n must be a multiple. */
+  /** Rows of b per packed block: n must be a multiple (4 in float64, 16 in float32). */
   readonly blockColumns: number;
-  /** True where each multiply-add rounds once (relaxed SIMD's fused multiply-add). */
+  /** True where the kernel uses relaxed SIMD's multiply-add, which rounds once where the CPU has fused multiply-add (x64 with FMA3, as here). */
   readonly fusedMultiplyAdd: boolean;
   /** The memory the byte offsets point into. */
   readonly memory: WebAssembly.Memory;
