@@ -40,6 +40,8 @@ export interface BenchReport {
   /** 1-minute load averages, and the cores' worth of work other processes did during the run (Linux). */
   load: { start: number; end: number; othersCores?: number; busy: boolean };
   measure: MeasureOptions;
+  /** Builds of the course per system (workload 4), when it ran. */
+  courseRuns?: number;
   rows: ResultRow[];
 }
 
@@ -113,6 +115,25 @@ export function formatOtherTable(rows: readonly ResultRow[]): string {
     const best = bestEngine(others, row.workload);
     const ratio = best && row !== best ? formatRatio(best.throughput / row.throughput) : "";
     lines.push(`| ${row.workload} | ${row.system} | ${formatThroughput(row.throughput)} ${row.unit} | ${ratio} |`);
+  }
+  return lines.join("\n");
+}
+
+/**
+ * Per workload and precision, the engine's best line over PyTorch's best
+ * (over thread counts): the ratios the speed goals are stated in.
+ */
+export function formatVersusPytorch(rows: readonly ResultRow[]): string {
+  const lines: string[] = [];
+  const fastest = (candidates: ResultRow[]): ResultRow | undefined => candidates.reduce<ResultRow | undefined>((best, r) => (best && best.throughput >= r.throughput ? best : r), undefined);
+  for (const workload of [...new Set(rows.map((r) => r.workload))]) {
+    for (const precision of ["float32", "float64"] as const) {
+      const same = rows.filter((r) => r.workload === workload && r.precision === precision);
+      const engine = fastest(same.filter((r) => r.system === "gradient-lab"));
+      const torch = fastest(same.filter((r) => r.system === "pytorch"));
+      if (!engine || !torch) continue;
+      lines.push(`${workload} ${precision}: gradient-lab ${formatThroughput(engine.throughput)} (${engine.threads} thread(s)) / PyTorch ${formatThroughput(torch.throughput)} (${torch.threads} thread(s)) = ${formatRatio(engine.throughput / torch.throughput)}`);
+    }
   }
   return lines.join("\n");
 }

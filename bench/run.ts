@@ -6,7 +6,7 @@ import { gigaflopsPerSecond } from "./flops";
 import { busyLoad, busyWarning, cpuTicks, describeMachine, loadAverage, nativePeak, othersCores, type Precision } from "./machine";
 import { type Contender, defaultMeasure, interleavedThroughputs, type MeasureOptions, median } from "./measure";
 import { pytorchUnavailable, runPytorch } from "./pytorch";
-import { type BenchReport, compareRows, formatOtherTable, formatPeaks, formatTrainingTable, type ResultRow, withRatios, writeResults } from "./results";
+import { type BenchReport, compareRows, formatOtherTable, formatPeaks, formatTrainingTable, formatVersusPytorch, type ResultRow, withRatios, writeResults } from "./results";
 import { type TfjsSystem, type TfjsTrainer, tfjsTrainer, useTfjsBackend } from "./tfjs";
 import { courseWorkloadName, type TrainingWorkload, trainingWorkloads, workPerStep } from "./workloads";
 
@@ -181,6 +181,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     peaks: { ...optional("native", nativePeak(machine)) },
     load: { start: startLoad, end: endLoad, ...optional("othersCores", others), busy: startLoad > busyLoad(machine.cores) || (others ?? 0) > busyLoad(machine.cores) },
     measure,
+    ...optional("courseRuns", options.course ? options.courseRuns : undefined),
     rows: withRatios(rows.map((r) => withGigaflops(r, options.workloads)).sort(compareRows)),
   };
 }
@@ -223,6 +224,8 @@ async function main(argv: string[]): Promise<number> {
   });
   log(`\nmedian of ${measure.runs} runs of at least ${measure.minSeconds} s each; each cell: throughput (gradient-lab's best on that workload / this), GFLOP/s of the matrix products\n`);
   if (report.rows.some((r) => r.precision !== undefined)) log(formatTrainingTable(report.rows));
+  const versus = formatVersusPytorch(report.rows);
+  if (versus !== "") log(`\neach precision's best, gradient-lab / PyTorch (over thread counts):\n${versus}`);
   if (report.rows.some((r) => r.precision === undefined)) log(`\n${formatOtherTable(report.rows)}`);
   log(`\n${formatPeaks(report.peaks, report.machine.cores)}`);
   // Said again last, where the eye lands: figures from a busy machine must not be quoted as quiet ones.

@@ -7,7 +7,7 @@ import { type ActivationName, seedExample, seedNetwork, train } from "../src";
 import { engineTrainer } from "../bench/engine";
 import { flopsPerStep, gigaflopsPerSecond } from "../bench/flops";
 import { busyWarning, cpuTicks, describeMachine, nativePeak, othersCores } from "../bench/machine";
-import { type BenchReport, formatOtherTable, formatPeaks, formatTrainingTable, type ResultRow, withRatios, writeResults } from "../bench/results";
+import { type BenchReport, formatOtherTable, formatPeaks, formatTrainingTable, formatVersusPytorch, type ResultRow, withRatios, writeResults } from "../bench/results";
 import { benchInProcess, engineSettings, runBench } from "../bench/run";
 import { tfjsTrainer, useTfjsBackend } from "../bench/tfjs";
 import { mnistShapedMlp, seedStep, smallMlp, type TrainingWorkload } from "../bench/workloads";
@@ -126,6 +126,11 @@ describe("bench: the table", () => {
       "| tfjs-wasm | float32 | 1 |  | 100,000 (8.00x) 2.55 GFLOP/s |",
       "| pytorch | float32 | 1 | 10,000 (300x) | 1,600,000 (0.50x) 40.76 GFLOP/s |",
       "| pytorch | float32 | 2 | 8,000 (375x) | 2,000,000 (0.40x) 50.94 GFLOP/s |",
+    ]);
+    // The goals' ratios: each precision's best on both sides, whatever the threads (no PyTorch float64 line here).
+    expect(formatVersusPytorch(rows).split("\n")).toEqual([
+      "1-seed-2-2-1 float32: gradient-lab 2,000,000 (1 thread(s)) / PyTorch 10,000 (1 thread(s)) = 200x",
+      "2-mlp-2-64-64-1 float32: gradient-lab 800,000 (2 thread(s)) / PyTorch 2,000,000 (2 thread(s)) = 0.40x",
     ]);
     expect(formatOtherTable(rows).split("\n").slice(2)).toEqual(["| 4-course | gradient-lab | 0.500 notebooks/s |  |", "| 4-course | nbconvert | 0.250 notebooks/s | 2.00x |"]);
   });
