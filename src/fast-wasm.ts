@@ -57,17 +57,20 @@ export interface KernelShape {
   blockRows: number;
   blockColumns: number;
   fusedMultiplyAdd: boolean;
-  /** p-steps per loop iteration: fewer pointer bumps and branches per multiply-add; the sums' order is unchanged. */
-  unroll: number;
 }
 
 /**
- * The shapes in use, chosen by measurement (bench/simd-peak.ts; README of the
- * kernels' report). float64 keeps 4 x 4 (eight f64x2 sums): its numbers must
- * not depend on the shape anyway. float32: see FLOAT32_SHAPE's comment.
+ * The shapes in use, chosen by measurement (`node dist/bench/simd-peak.js --variants`).
+ * float64 keeps 4 x 4 (eight f64x2 sums), the fastest of six shapes tried.
+ * float32: 2 x 16 with relaxed_madd (eight f32x4 sums, 2 splats and 4 loads
+ * per p-step) ran at 93-98% of the measured peak on the workloads' products;
+ * 4 x 8 ran 92%. Shapes with twelve sums (4 x 12, 6 x 8) ran at 40%: with
+ * their operands they need more than the 15 vector registers V8 gives wasm
+ * on x64 and spill on every step (so does unrolling the p loop, which V8
+ * already does itself). Separate multiply and add ran about 70%.
  */
-export const FLOAT64_SHAPE: KernelShape = { precision: "float64", blockRows: 4, blockColumns: 4, fusedMultiplyAdd: false, unroll: 1 };
-export const FLOAT32_SHAPE: KernelShape = { precision: "float32", blockRows: 4, blockColumns: 8, fusedMultiplyAdd: true, unroll: 2 };
+export const FLOAT64_SHAPE: KernelShape = { precision: "float64", blockRows: 4, blockColumns: 4, fusedMultiplyAdd: false };
+export const FLOAT32_SHAPE: KernelShape = { precision: "float32", blockRows: 2, blockColumns: 16, fusedMultiplyAdd: true };
 
 const ELEMENT_BYTES: Record<Precision, number> = { float64: 8, float32: 4 };
 const LANES: Record<Precision, number> = { float64: 2, float32: 4 };
@@ -93,7 +96,7 @@ export function packB(b: Float64Array, n: number, k: number, blockColumns: numbe
 
 /** The generated `product` function for one shape: see ProductKernel.product. */
 function productFunction(shape: KernelShape): { locals: Locals; body: Instruction[] } {
-  const { blockRows, blockColumns, unroll } = shape;
+  const { blockRows, blockColumns } = shape;
   const E = ELEMENT_BYTES[shape.precision];
   const lanes = LANES[shape.precision];
   const vectors = blockColumns / lanes;
@@ -110,7 +113,6 @@ function productFunction(shape: KernelShape): { locals: Locals; body: Instructio
   const j = locals.add(i32);
   const i = locals.add(i32);
   const blockStart = locals.add(i32);
-  const unrolledEnd = locals.add(i32);
   const blockEnd = locals.add(i32);
   const pb = locals.add(i32);
   const pa = Array.from({ length: blockRows }, () => locals.add(i32));
@@ -123,12 +125,12 @@ function productFunction(shape: KernelShape): { locals: Locals; body: Instructio
   /** local += value */
   const bump = (local: number, ...value: Instruction[]): Instruction[] => [get(local), ...value, op.i32Add, set(local)];
 
-  /** One p-step, `u` steps past the pointers: loads, then blockRows x vectors multiply-adds. */
-  const step = (u: number): Instruction[] => {
+  /** One p-step: loads, then blockRows x vectors multiply-adds. */
+  const step = (): Instruction[] => {
     const code: Instruction[] = [];
-    bVector.forEach((vector, v) => code.push(get(pb), op.v128Load((u * blockColumns + v * lanes) * E), set(vector)));
+    bVector.forEach((vector, v) => code.push(get(pb), op.v128Load(v * lanes * E), set(vector)));
     pa.forEach((row, r) => {
-      code.push(get(row), splat(u * E), set(x));
+      code.push(get(row), splat(0), set(x));
       for (let v = 0; v < vectors; v++) {
         const sum = sums[r]![v]!;
         if (shape.fusedMultiplyAdd) code.push(get(x), get(bVector[v]!), get(sum), madd, set(sum));
@@ -137,25 +139,14 @@ function productFunction(shape: KernelShape): { locals: Locals; body: Instructio
     });
     return code;
   };
-  /** Steps of `count` p at a time while pb < end: block { loop { pb >= end -> out; steps; bump; again } }. */
-  const stepLoop = (count: number, end: number): Instruction[] => [
-    op.block, op.loop,
-    get(pb), get(end), op.i32LtU, op.i32Eqz, op.brIf(1),
-    ...Array.from({ length: count }, (_, u) => step(u)).flat(),
-    ...pa.flatMap((row) => bump(row, int(count * E))),
-    ...bump(pb, int(count * blockColumns * E)),
-    op.br(0),
-    op.end, op.end,
-  ];
 
   const body: Instruction[] = [
     get(K), int(E), op.i32Mul, set(rowBytes),
     int(0), set(j),
     op.loop,
-    // Block j starts j * k elements into the packed region; its unrolled part covers the first k - k mod unroll steps.
+    // Block j starts j * k elements into the packed region.
     get(PACKED_B), get(j), get(rowBytes), op.i32Mul, op.i32Add, set(blockStart),
     get(blockStart), get(rowBytes), int(blockColumns), op.i32Mul, op.i32Add, set(blockEnd),
-    get(K), get(K), int(unroll), op.i32RemU, op.i32Sub, int(blockColumns * E), op.i32Mul, get(blockStart), op.i32Add, set(unrolledEnd),
     int(0), set(i),
     op.loop,
     get(A), get(i), get(rowBytes), op.i32Mul, op.i32Add, set(pa[0]!),
@@ -163,8 +154,14 @@ function productFunction(shape: KernelShape): { locals: Locals; body: Instructio
     // Every running sum starts at +0, as the traced path's does.
     ...sums.flat().flatMap((sum) => [op.v128Const(new Array<number>(16).fill(0)), set(sum)]),
     get(blockStart), set(pb),
-    ...stepLoop(unroll, unrolledEnd),
-    ...(unroll > 1 ? stepLoop(1, blockEnd) : []),
+    // for p in 0..k-1 (k may be 0): block { loop { pb >= end -> out; step; bump; again } }
+    op.block, op.loop,
+    get(pb), get(blockEnd), op.i32LtU, op.i32Eqz, op.brIf(1),
+    ...step(),
+    ...pa.flatMap((row) => bump(row, int(E))),
+    ...bump(pb, int(blockColumns * E)),
+    op.br(0),
+    op.end, op.end,
     // Store the block: row i + r of c, columns j .. j + blockColumns - 1.
     get(C), get(i), get(N), op.i32Mul, get(j), op.i32Add, int(E), op.i32Mul, op.i32Add, set(cAt),
     ...sums.flatMap((row) => [
@@ -264,7 +261,7 @@ function stridedFunction(shape: KernelShape): { locals: Locals; body: Instructio
 const modules = new Map<string, WebAssembly.Module | null>();
 const instances = new WeakMap<WebAssembly.Memory, Map<string, ProductKernel>>();
 
-const shapeKey = (shape: KernelShape) => `${shape.precision} ${shape.blockRows}x${shape.blockColumns} unroll ${shape.unroll}${shape.fusedMultiplyAdd ? " fused" : ""}`;
+const shapeKey = (shape: KernelShape) => `${shape.precision} ${shape.blockRows}x${shape.blockColumns}${shape.fusedMultiplyAdd ? " fused" : ""}`;
 
 /** Whether a memory was created with `shared: true` (its buffer is then a SharedArrayBuffer). */
 const isShared = (memory: WebAssembly.Memory) => typeof SharedArrayBuffer === "function" && memory.buffer instanceof SharedArrayBuffer;

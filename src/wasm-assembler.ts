@@ -59,7 +59,6 @@ export const op = {
   i32Add: [0x6a] as Instruction,
   i32Sub: [0x6b] as Instruction,
   i32Mul: [0x6c] as Instruction,
-  i32RemU: [0x70] as Instruction,
 
   block: [0x02, EMPTY_BLOCK_TYPE] as Instruction,
   loop: [0x03, EMPTY_BLOCK_TYPE] as Instruction,
