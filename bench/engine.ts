@@ -1,5 +1,4 @@
-import { buildNetwork, FastNetwork, type NetworkDescription, seedNetwork } from "../src";
-import type { Precision } from "./machine";
+import { buildNetwork, FastNetwork, type NetworkDescription, type Precision, seedNetwork } from "../src";
 import type { Repeat } from "./measure";
 import { type TrainingWorkload, workloadBatch } from "./workloads";
 
@@ -22,39 +21,22 @@ export function startingNetwork(workload: TrainingWorkload): FastNetwork {
   return FastNetwork.fromDescription(startingDescription(workload));
 }
 
-/** What the fast path reports it runs as; the options type of fromDescription, seen from here. */
-type SettingAware = { readonly precision?: Precision; readonly threads?: number; close?(): void };
-
 /**
- * The fast path at a setting, or an error when the engine runs at another
- * one, so a table line never claims a precision or thread count the engine
- * did not use.
- * TODO(issue 15, merge): the options argument, `precision`, `threads` and
- * `close()` come from the lead's branch `engine`; until it is merged the
- * casts below let this compile against main's FastNetwork (which takes no
- * options, so only float64 on one thread passes the check). Drop the casts
- * and the `?.` on close() once FastNetwork has them.
+ * The fast path at a setting. The engine states the precision and thread
+ * count it runs at; a mismatch is an error, so a table line never claims a
+ * setting the engine did not use.
  */
-export function openNetwork(workload: TrainingWorkload, setting: EngineSetting): FastNetwork {
-  const open = FastNetwork.fromDescription as (description: NetworkDescription, options: EngineSetting) => FastNetwork;
-  const network = open(startingDescription(workload), setting);
-  const actual = network as FastNetwork & SettingAware;
-  const precision = actual.precision ?? "float64";
-  const threads = actual.threads ?? 1;
-  if (precision !== setting.precision || threads !== setting.threads) {
-    actual.close?.();
-    throw new Error(`the engine was asked for ${setting.precision} on ${setting.threads} thread(s) and runs ${precision} on ${threads}`);
+export function openNetwork(workload: TrainingWorkload, setting: EngineSetting): FastNetwork<Precision> {
+  const network = FastNetwork.fromDescription(startingDescription(workload), setting);
+  if (network.precision !== setting.precision || network.threads !== setting.threads) {
+    network.close();
+    throw new Error(`the engine was asked for ${setting.precision} on ${setting.threads} thread(s) and runs ${network.precision} on ${network.threads}`);
   }
   return network;
 }
 
-/** Ends the network's worker threads (the engine's close() is idempotent). */
-export function closeNetwork(network: FastNetwork): void {
-  (network as FastNetwork & SettingAware).close?.();
-}
-
 export interface EngineTrainer {
-  network: FastNetwork;
+  network: FastNetwork<Precision>;
   /** The mean loss before each step, in order (kept so a test can compare it with the traced path). */
   losses: number[];
   repeat: Repeat;
@@ -74,5 +56,5 @@ export function engineTrainer(workload: TrainingWorkload, options: { keepLosses?
     : (n: number) => {
         for (let k = 0; k < n; k++) network.trainStep(inputs, targets, batch, learningRate);
       };
-  return { network, losses, repeat, dispose: () => closeNetwork(network) };
+  return { network, losses, repeat, dispose: () => network.close() };
 }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
+import type { Precision } from "../src";
 
 /**
  * The machine the figures come from: its cores and clock, the most its
@@ -18,10 +19,9 @@ export interface Machine {
   avx2Fma: boolean;
 }
 
-export type Precision = "float32" | "float64";
 
 /** GFLOP/s by precision, for one core and for all of them. */
-export interface Peak {
+export interface NativePeak {
   perCore: Record<Precision, number>;
   allCores: Record<Precision, number>;
   /** How the figure was derived, in one line. */
@@ -55,7 +55,7 @@ export function describeMachine(cpuinfo = readIfPresent("/proc/cpuinfo"), maxFre
  * float64 flops per cycle. No program reaches it; it is the ceiling.
  * Undefined when the flags or the clock are missing: no figure beats a guessed one.
  */
-export function nativePeak(machine: Machine): Peak | undefined {
+export function nativePeak(machine: Machine): NativePeak | undefined {
   if (!machine.avx2Fma || machine.clockGHz <= 0) return undefined;
   const perCore = { float32: machine.clockGHz * 32, float64: machine.clockGHz * 16 };
   return {

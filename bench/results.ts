@@ -1,7 +1,9 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import type { Machine, Peak, Precision } from "./machine";
+import type { Precision } from "../src";
+import type { Machine, NativePeak } from "./machine";
 import type { MeasureOptions } from "./measure";
+import type { SimdPeak } from "./simd-peak";
 
 export type System = "gradient-lab" | "tfjs-cpu" | "tfjs-wasm" | "pytorch" | "nbconvert";
 
@@ -15,28 +17,20 @@ export interface ResultRow {
   precision?: Precision;
   /** Threads the system was allowed (training workloads). */
   threads?: number;
+  /** gradient-lab: the threads its steps ran on, fewer than allowed where the batch is too small to gain from more. */
+  threadsUsed?: number;
   /** GFLOP/s of the step's matrix products (bench/flops.ts), on the batched training workloads. */
   gflops?: number;
   /** gradient-lab's best throughput on this workload over this row's: above 1, the engine is ahead. */
   ratio?: number;
 }
 
-/**
- * The WebAssembly SIMD peak as bench/simd-peak.ts measures it (one core).
- * TODO(issue 15, merge): bench/simd-peak.ts (kernel engineer) exports
- * `measureSimdPeak()` with this shape; once it lands, use its own type here.
- */
-export interface SimdPeak {
-  float32: { gflops: number; method: string };
-  float64: { gflops: number; method: string };
-  fma: boolean;
-}
-
 /** Everything one run measured: what `bench/results/latest.json` holds. */
 export interface BenchReport {
   date: string;
   machine: Machine;
-  peaks: { native?: Peak; wasmSimd?: SimdPeak };
+  /** The native peak (derived) and the WebAssembly SIMD one (measured by bench/simd-peak.ts, one core). */
+  peaks: { native?: NativePeak; wasmSimd?: SimdPeak };
   /** 1-minute load averages, and the cores' worth of work other processes did during the run (Linux). */
   load: { start: number; end: number; othersCores?: number; busy: boolean };
   measure: MeasureOptions;
@@ -104,7 +98,8 @@ export function formatTrainingTable(rows: readonly ResultRow[]): string {
 function formatCell(row: ResultRow, best: ResultRow | undefined): string {
   const ratio = best === undefined ? "" : row === best ? " (best)" : ` (${formatRatio(best.throughput / row.throughput)})`;
   const gflops = row.gflops === undefined ? "" : ` ${row.gflops.toFixed(2)} GFLOP/s`;
-  return `${formatThroughput(row.throughput)}${ratio}${gflops}`;
+  const used = row.threadsUsed !== undefined && row.threadsUsed !== row.threads ? `, ran on ${row.threadsUsed}` : "";
+  return `${formatThroughput(row.throughput)}${ratio}${gflops}${used}`;
 }
 
 /** Workloads without a precision (the course) as one line per measurement, with the engine/peer ratio on each peer's line. */
@@ -153,9 +148,9 @@ export function formatPeaks(peaks: BenchReport["peaks"], cores: number): string 
     const { float32, float64 } = peaks.wasmSimd;
     lines.push(`| WebAssembly SIMD, 1 core | ${float32.gflops.toFixed(1)} | ${float64.gflops.toFixed(1)} |`);
     lines.push(`| WebAssembly SIMD, ${cores} cores | ${(cores * float32.gflops).toFixed(1)} | ${(cores * float64.gflops).toFixed(1)} |`);
-    notes.push(`WebAssembly SIMD (measured${peaks.wasmSimd.fma ? ", relaxed SIMD fused multiply-add" : ""}): float32 ${float32.method}; float64 ${float64.method}`);
+    notes.push(`WebAssembly SIMD: measured by bench/simd-peak.ts (independent f32x4 / f64x2 multiply-add chains in registers), best instruction mix float32 ${float32.method}, float64 ${float64.method}${peaks.wasmSimd.fma ? "" : " (no relaxed SIMD here)"}`);
   } else {
-    notes.push("WebAssembly SIMD: not measured (bench/simd-peak.ts is not wired in yet)");
+    notes.push("WebAssembly SIMD: not measured (the log above says why)");
   }
   return `${lines.join("\n")}\n\n${notes.join("\n")}`;
 }

@@ -3,9 +3,11 @@ import { parseArgs } from "node:util";
 import { courseUnavailable, defaultCoursePaths, jupyterUnavailable, timeCourse } from "./course";
 import { defaultSetting, type EngineSetting, engineTrainer } from "./engine";
 import { gigaflopsPerSecond } from "./flops";
-import { busyLoad, busyWarning, cpuTicks, describeMachine, loadAverage, nativePeak, othersCores, type Precision } from "./machine";
+import type { Precision } from "../src";
+import { busyLoad, busyWarning, cpuTicks, describeMachine, loadAverage, nativePeak, othersCores } from "./machine";
 import { type Contender, defaultMeasure, interleavedThroughputs, type MeasureOptions, median } from "./measure";
 import { pytorchUnavailable, runPytorch } from "./pytorch";
+import { defaultTiming, measureSimdPeak, type SimdPeak, type Timing } from "./simd-peak";
 import { type BenchReport, compareRows, formatOtherTable, formatPeaks, formatTrainingTable, formatVersusPytorch, type ResultRow, withRatios, writeResults } from "./results";
 import { type TfjsSystem, type TfjsTrainer, tfjsTrainer, useTfjsBackend } from "./tfjs";
 import { courseWorkloadName, type TrainingWorkload, trainingWorkloads, workPerStep } from "./workloads";
@@ -25,13 +27,21 @@ interface Entry {
   contender: Contender;
   /** Steps to the workload's unit (samples per step, or 1). */
   stepsToUnits: number;
+  /** The engine's threads in its last step (read after timing). */
+  threadsUsed?: () => number;
   dispose(): void;
 }
 
 /** gradient-lab's fast path at one setting, ready to be timed in this process. */
 function engineEntry(workload: TrainingWorkload, setting: EngineSetting): Entry {
   const trainer = engineTrainer(workload, { setting });
-  return { row: { workload: workload.name, system: "gradient-lab", unit: workload.unit, ...setting }, contender: { repeat: trainer.repeat }, stepsToUnits: workPerStep(workload), dispose: trainer.dispose };
+  return {
+    row: { workload: workload.name, system: "gradient-lab", unit: workload.unit, ...setting },
+    contender: { repeat: trainer.repeat },
+    stepsToUnits: workPerStep(workload),
+    threadsUsed: () => trainer.network.lastStepThreads,
+    dispose: trainer.dispose,
+  };
 }
 
 /** TensorFlow.js on one backend; both run on one thread in Node (the wasm backend loads its single-threaded SIMD build there). */
@@ -59,7 +69,7 @@ async function timeEntries(entries: readonly Entry[], measure: MeasureOptions, a
       measure,
       afterRound,
     );
-    return entries.map((e, k) => ({ ...e.row, throughput: (steps[k] as number) * e.stepsToUnits }));
+    return entries.map((e, k) => ({ ...e.row, throughput: (steps[k] as number) * e.stepsToUnits, ...optional("threadsUsed", e.threadsUsed?.()) }));
   } finally {
     for (const e of entries) e.dispose();
   }
@@ -89,7 +99,7 @@ function withGigaflops(row: ResultRow, workloads: readonly TrainingWorkload[]): 
 /** gradient-lab at the given settings (float64 on one thread unless told), tfjs-cpu and tfjs-wasm on one training workload, in this process. */
 export async function benchInProcess(workload: TrainingWorkload, measure: MeasureOptions, settings: readonly EngineSetting[] = [defaultSetting]): Promise<ResultRow[]> {
   const entries = [...settings.map((s) => engineEntry(workload, s)), tfjsEntry(workload, "tfjs-cpu"), tfjsEntry(workload, "tfjs-wasm")];
-  return timeEntries(entries, measure);
+  return (await timeEntries(entries, measure)).map((row) => withGigaflops(row, [workload]));
 }
 
 export interface BenchOptions {
@@ -99,6 +109,8 @@ export interface BenchOptions {
   /** Thread counts for the engine and PyTorch (default 1 and 2). */
   threads?: readonly number[];
   courseRuns: number;
+  /** How long bench/simd-peak.ts times its loops (its default unless told). */
+  simdPeakTiming?: Timing;
   log: Log;
 }
 
@@ -112,6 +124,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   log(`machine: ${machine.cores} cores (${machine.cpu}), Node ${machine.node}, load average ${startLoad.toFixed(2)} at the start`);
   const startWarning = busyWarning("load average at the start", startLoad, machine.cores);
   if (startWarning) log(startWarning);
+  const wasmSimd = simdPeak(options.simdPeakTiming ?? defaultTiming, log);
   const rows: ResultRow[] = [];
   for (const workload of options.workloads) log(`${workload.name}: ${workload.title}`);
   if (options.workloads.some((w) => w.batch === 1)) log(`a batch of one sample cannot be split over threads: on those workloads gradient-lab runs on 1 thread only`);
@@ -177,13 +190,24 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   return {
     date: new Date().toISOString(),
     machine,
-    // TODO(issue 15, merge): wasmSimd: await measureSimdPeak() from bench/simd-peak.ts (kernel engineer's branch), measured before the workloads.
-    peaks: { ...optional("native", nativePeak(machine)) },
+    peaks: { ...optional("native", nativePeak(machine)), ...optional("wasmSimd", wasmSimd) },
     load: { start: startLoad, end: endLoad, ...optional("othersCores", others), busy: startLoad > busyLoad(machine.cores) || (others ?? 0) > busyLoad(machine.cores) },
     measure,
     ...optional("courseRuns", options.course ? options.courseRuns : undefined),
     rows: withRatios(rows.map((r) => withGigaflops(r, options.workloads)).sort(compareRows)),
   };
+}
+
+/** The WebAssembly SIMD peak on one core, measured before the workloads while the machine is as the run found it; a runtime without SIMD gets a line saying so. */
+function simdPeak(timing: Timing, log: Log): SimdPeak | undefined {
+  try {
+    const peak = measureSimdPeak(timing);
+    log(`WebAssembly SIMD peak, one core: ${peak.float32.gflops.toFixed(1)} GFLOP/s float32 (${peak.float32.method}), ${peak.float64.gflops.toFixed(1)} float64 (${peak.float64.method})`);
+    return peak;
+  } catch (error) {
+    log(`WebAssembly SIMD peak not measured: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
 }
 
 /** `{ key: value }`, or nothing when the value is undefined (the JSON then has no such key rather than a null). */

@@ -11,7 +11,7 @@ import { type BenchReport, formatOtherTable, formatPeaks, formatTrainingTable, f
 import { benchInProcess, engineSettings, runBench } from "../bench/run";
 import { tfjsTrainer, useTfjsBackend } from "../bench/tfjs";
 import { mnistShapedMlp, seedStep, smallMlp, type TrainingWorkload } from "../bench/workloads";
-import { needTools } from "./helpers/tools";
+import { needPytorch } from "./helpers/tools";
 
 // Tiny versions of the workloads and of the timing: this checks the program, not the speed.
 const tinyMlp: TrainingWorkload = { ...smallMlp, sizes: [2, 8, 8, 1], batch: 8 };
@@ -19,8 +19,8 @@ const tinyMnist: TrainingWorkload = { ...mnistShapedMlp, sizes: [16, 8, 4], batc
 const quick = { runs: 1, minSeconds: 0.001 };
 
 const systems = ["gradient-lab", "tfjs-cpu", "tfjs-wasm", "pytorch", "nbconvert"];
-// PyTorch runs in Debian's system Python (the one Jupyter's scripts name); .ci/run installs python3-torch.
-const torchTools = needTools("PyTorch bench test", ["jupyter"], ["torch"]);
+const torch = needPytorch("PyTorch bench test");
+const quickPeak = { runSeconds: 0.01, runs: 1 };
 
 function expectRowShape(rows: readonly ResultRow[]): void {
   expect(rows.length).toBeGreaterThan(0);
@@ -104,7 +104,7 @@ describe("bench: the table", () => {
     row("1-seed-2-2-1", "pytorch", "float32", 1, 10_000),
     row("1-seed-2-2-1", "pytorch", "float32", 2, 8_000),
     row("2-mlp-2-64-64-1", "gradient-lab", "float64", 1, 200_000, 5.09),
-    row("2-mlp-2-64-64-1", "gradient-lab", "float64", 2, 300_000, 7.64),
+    { ...row("2-mlp-2-64-64-1", "gradient-lab", "float64", 2, 300_000, 7.64), threadsUsed: 1 },
     row("2-mlp-2-64-64-1", "gradient-lab", "float32", 1, 400_000, 10.19),
     row("2-mlp-2-64-64-1", "gradient-lab", "float32", 2, 800_000, 20.38),
     row("2-mlp-2-64-64-1", "tfjs-wasm", "float32", 1, 100_000, 2.55),
@@ -120,7 +120,7 @@ describe("bench: the table", () => {
     expect(lines.slice(2)).toEqual([
       "| gradient-lab | float64 | 1 | 3,000,000 (best) | 200,000 (4.00x) 5.09 GFLOP/s |",
       // The 2-thread engine line has no workload-1 cell: a one-sample batch is not split, so it is not timed twice.
-      "| gradient-lab | float64 | 2 |  | 300,000 (2.67x) 7.64 GFLOP/s |",
+      "| gradient-lab | float64 | 2 |  | 300,000 (2.67x) 7.64 GFLOP/s, ran on 1 |",
       "| gradient-lab | float32 | 1 | 2,000,000 (1.50x) | 400,000 (2.00x) 10.19 GFLOP/s |",
       "| gradient-lab | float32 | 2 |  | 800,000 (best) 20.38 GFLOP/s |",
       "| tfjs-wasm | float32 | 1 |  | 100,000 (8.00x) 2.55 GFLOP/s |",
@@ -185,21 +185,40 @@ describe("bench program", () => {
     expect(Math.abs(identity.engine - newer.engine) / newer.engine).toBeGreaterThan(1e-3);
   });
 
-  it("times gradient-lab and both TensorFlow.js backends on tiny workloads, each on one thread as the table says", async () => {
-    const rows = [...(await benchInProcess(seedStep, quick)), ...(await benchInProcess(tinyMlp, quick)), ...(await benchInProcess(tinyMnist, quick))];
+  it("times gradient-lab at each setting and both TensorFlow.js backends on tiny workloads, each line on the threads it says", async () => {
+    const settings = [
+      { precision: "float64", threads: 1 },
+      { precision: "float32", threads: 1 },
+      { precision: "float32", threads: 2 },
+    ] as const;
+    const rows = [...(await benchInProcess(seedStep, quick)), ...(await benchInProcess(tinyMlp, quick, settings)), ...(await benchInProcess(tinyMnist, quick))];
     expectRowShape(rows);
-    expect(rows.map((r) => `${r.workload} ${r.system} ${r.precision} ${r.threads}`)).toEqual(
-      [seedStep, tinyMlp, tinyMnist].flatMap((w) => [`${w.name} gradient-lab float64 1`, `${w.name} tfjs-cpu float32 1`, `${w.name} tfjs-wasm float32 1`]),
-    );
+    expect(rows.map((r) => `${r.workload} ${r.system} ${r.precision} ${r.threads}`)).toEqual([
+      ...[`gradient-lab float64 1`, `tfjs-cpu float32 1`, `tfjs-wasm float32 1`].map((s) => `${seedStep.name} ${s}`),
+      ...[`gradient-lab float64 1`, `gradient-lab float32 1`, `gradient-lab float32 2`, `tfjs-cpu float32 1`, `tfjs-wasm float32 1`].map((s) => `${tinyMlp.name} ${s}`),
+      ...[`gradient-lab float64 1`, `tfjs-cpu float32 1`, `tfjs-wasm float32 1`].map((s) => `${tinyMnist.name} ${s}`),
+    ]);
+    // A 2-8-8-1 step on 8 samples is far below the work that pays for a second thread: the engine ran it on one, and the row says so.
+    expect(rows.filter((r) => r.system === "gradient-lab").map((r) => r.threadsUsed)).toEqual([1, 1, 1, 1, 1]);
+    expect(formatTrainingTable(rows)).toContain("| gradient-lab | float32 | 2 |  | ");
+    expect(formatTrainingTable(rows)).toMatch(/\| gradient-lab \| float32 \| 2 \|  \| [0-9,]+ \((best|[0-9.]+x)\) [0-9.]+ GFLOP\/s, ran on 1 \|/);
     // In Node the wasm backend loads its single-threaded build: the reason its rows say 1 thread.
     await useTfjsBackend("tfjs-wasm");
     expect(await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT")).toBe(false);
   });
 
-  it.skipIf(torchTools.skip)("runs the whole program, PyTorch on 1 and 2 threads, and writes the report it prints", async () => {
+  it.skipIf(torch.skip)("runs the whole program, PyTorch on 1 and 2 threads, and writes the report it prints", async () => {
     const lines: string[] = [];
-    const report = await runBench({ workloads: [seedStep, tinyMlp], course: false, measure: quick, threads: [1, 2], courseRuns: 1, log: (line) => lines.push(line) });
+    const report = await runBench({ workloads: [seedStep, tinyMlp], course: false, measure: quick, threads: [1, 2], courseRuns: 1, simdPeakTiming: quickPeak, log: (line) => lines.push(line) });
     expectRowShape(report.rows);
+    // Every engine setting ran (a one-sample batch on one thread only), none skipped.
+    expect(report.rows.filter((r) => r.system === "gradient-lab").map((r) => `${r.workload} ${r.precision} ${r.threads}`)).toEqual([
+      ...["float64 1", "float32 1"].map((s) => `${seedStep.name} ${s}`),
+      ...["float64 1", "float64 2", "float32 1", "float32 2"].map((s) => `${tinyMlp.name} ${s}`),
+    ]);
+    expect(lines.filter((line) => line.includes("skipped"))).toEqual([]);
+    expect(report.peaks.wasmSimd?.float32.gflops).toBeGreaterThan(0);
+    expect(report.peaks.wasmSimd?.float64.gflops).toBeGreaterThan(0);
     // The thread count each PyTorch row carries is what torch.get_num_threads() said during its run.
     expect(report.rows.filter((r) => r.system === "pytorch").map((r) => `${r.workload} ${r.precision} ${r.threads}`)).toEqual(
       [seedStep, tinyMlp].flatMap((w) => ["float64 1", "float64 2", "float32 1", "float32 2"].map((s) => `${w.name} ${s}`)),
@@ -233,5 +252,11 @@ describe("bench program", () => {
     expect(report.machine.cores).toBeGreaterThan(0);
     expect(typeof report.load.start === "number" && typeof report.load.end === "number" && typeof report.load.busy === "boolean").toBe(true);
     expect(report.peaks.native?.allCores.float32).toBeGreaterThan(0);
+    expect(report.peaks.wasmSimd?.float32.gflops).toBeGreaterThan(0);
+    // Every engine setting: float64 and float32, on 1 and 2 threads where the batch can be split.
+    for (const workload of [seedStep, smallMlp, mnistShapedMlp]) {
+      const engine = report.rows.filter((r) => r.workload === workload.name && r.system === "gradient-lab").map((r) => ({ precision: r.precision, threads: r.threads }));
+      expect(engine).toEqual(engineSettings(workload, [1, 2]));
+    }
   });
 });

@@ -20,7 +20,6 @@ export type ToolName = keyof typeof DEBIAN_PACKAGE;
 const PYTHON_MODULE_PACKAGE = {
   jupyter_server: "python3-jupyter-server",
   jupyterlab_server: "python3-jupyterlab-server",
-  torch: "python3-torch",
 } as const;
 
 export type PythonModule = keyof typeof PYTHON_MODULE_PACKAGE;
