@@ -26,7 +26,7 @@ export function startingNetwork(workload: TrainingWorkload): FastNetwork {
  * count it runs at; a mismatch is an error, so a table line never claims a
  * setting the engine did not use.
  */
-export function openNetwork(workload: TrainingWorkload, setting: EngineSetting): FastNetwork<Precision> {
+function openNetwork(workload: TrainingWorkload, setting: EngineSetting): FastNetwork<Precision> {
   const network = FastNetwork.fromDescription(startingDescription(workload), setting);
   if (network.precision !== setting.precision || network.threads !== setting.threads) {
     network.close();
