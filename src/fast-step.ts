@@ -69,11 +69,9 @@ function simdGradients(context: StepContext, width: number, count: number): Epil
   return epilogues !== null && width % epilogues.lanes === 0 && count >= EPILOGUE_MIN_NUMBERS ? epilogues : null;
 }
 
-/** The same, for the activation's loops, which exist for the piecewise-linear activations only. */
-function simdEpilogue(context: StepContext, activation: Activation, width: number, count: number): { epilogues: Epilogues; kind: EpilogueKind } | null {
-  const epilogues = simdGradients(context, width, count);
-  const kind = epilogueKind(activation.name);
-  return epilogues !== null && kind !== null ? { epilogues, kind } : null;
+/** The same for the activation's loops, which exist for the piecewise-linear activations only: the kind of loop, or null. */
+function simdEpilogue(context: StepContext, activation: Activation, width: number, count: number): EpilogueKind | null {
+  return simdGradients(context, width, count) === null ? null : epilogueKind(activation.name);
 }
 
 export function runPhase(context: StepContext, phase: Phase, command: StepCommand, part: number): void {
@@ -101,19 +99,20 @@ function rowsPhase(context: StepContext, command: StepCommand, part: number): vo
   const { from, to } = share(batch, command.parts, part, blockRows);
   if (from >= to) return;
   const { activations: a, preActivations: z, dz, top, targets, sampleLoss, weights, biases, packedWeights } = context.buffers;
+  const c = resultOf(context, part);
   const L = sizes.length - 1;
   for (let l = 0; l < L; l++) {
     const nIn = sizes[l] as number;
     const nOut = sizes[l + 1] as number;
     const x: Strided = { array: a[l] as FloatArray, at: from * nIn, row: nIn, step: 1 };
-    const { c, stride } = usesSimd(context, batch, nOut, nIn)
+    const stride = usesSimd(context, batch, nOut, nIn)
       ? multiplyPacked(context, part, x, packedWeights[l] as FloatArray, to - from, nOut, nIn)
       : multiply(context, part, x, { array: weights[l] as FloatArray, at: 0, row: nIn, step: 1 }, to - from, nOut, nIn, false);
     // z = the sum, then + bias (last, as the traced path adds it); a = f(z).
     const activation = context.activations[l] as Activation;
-    const simd = simdEpilogue(context, activation, nOut, batch * nOut);
-    if (simd === null) addBiasAndActivate(activation, c, stride, biases[l] as FloatArray, z[l] as FloatArray, a[l + 1] as FloatArray, from, to, nOut);
-    else simd.epilogues.biasActivate[simd.kind](c.byteOffset, stride * E, (biases[l] as FloatArray).byteOffset, at(z[l], from * nOut), at(a[l + 1], from * nOut), nOut * E, to - from, nOut);
+    const kind = simdEpilogue(context, activation, nOut, batch * nOut);
+    if (kind === null) addBiasAndActivate(activation, c, stride, biases[l] as FloatArray, z[l] as FloatArray, a[l + 1] as FloatArray, from, to, nOut);
+    else (context.epilogues as Epilogues).biasActivate[kind](c.byteOffset, stride * E, (biases[l] as FloatArray).byteOffset, at(z[l], from * nOut), at(a[l + 1], from * nOut), nOut * E, to - from, nOut);
   }
   if (command.forwardOnly) return;
 
@@ -134,7 +133,7 @@ function rowsPhase(context: StepContext, command: StepCommand, part: number): vo
     // b[i][p] = W[p][i]: W read down its columns, no copy.
     const up: Strided = { array: dz[l] as FloatArray, at: from * width, row: width, step: 1 };
     const wT: Strided = { array: weights[l] as FloatArray, at: 0, row: 1, step: nIn };
-    const { c, stride } = multiply(context, part, up, wT, to - from, nIn, width, usesSimd(context, batch, nIn, width));
+    const stride = multiply(context, part, up, wT, to - from, nIn, width, usesSimd(context, batch, nIn, width));
     chain(context, batch, context.activations[l - 1] as Activation, c, stride, from, z[l - 1] as FloatArray, a[l] as FloatArray, dz[l - 1] as FloatArray, from, to, nIn);
   }
 }
@@ -143,6 +142,7 @@ function columnsPhase(context: StepContext, command: StepCommand, part: number):
   const { sizes, blockColumns, bytesPerNumber: E } = context.layout;
   const { batch, parts, learningRate } = command;
   const { activations: a, dz, weights, biases, weightGradients, biasGradients, constants } = context.buffers;
+  const c = resultOf(context, part);
   for (let l = 0; l + 1 < sizes.length; l++) {
     const nIn = sizes[l] as number;
     const width = sizes[l + 1] as number;
@@ -158,7 +158,7 @@ function columnsPhase(context: StepContext, command: StepCommand, part: number):
         const n = neurons.to - neurons.from;
         const xT: Strided = { array: x, at: 0, row: 1, step: nIn };
         const dzT: Strided = { array: d, at: neurons.from, row: 1, step: width };
-        const { c, stride } = multiply(context, part, xT, dzT, nIn, n, batch, true);
+        const stride = multiply(context, part, xT, dzT, nIn, n, batch, true);
         for (let i = 0; i < nIn; i++) {
           for (let q = 0; q < n; q++) {
             const k = (neurons.from + q) * nIn + i;
@@ -178,7 +178,7 @@ function columnsPhase(context: StepContext, command: StepCommand, part: number):
         const n = inputs.to - inputs.from;
         const dzT: Strided = { array: d, at: 0, row: 1, step: width };
         const xT: Strided = { array: x, at: inputs.from, row: 1, step: nIn };
-        const { c, stride } = multiply(context, part, dzT, xT, width, n, batch, simd);
+        const stride = multiply(context, part, dzT, xT, width, n, batch, simd);
         if (simdGradient !== null) {
           simdGradient.weightGradients[learningRate !== 0 ? "step" : "only"](c.byteOffset, stride * E, at(gw, inputs.from), at(w, inputs.from), nIn * E, width, n, constants.byteOffset);
         } else {
@@ -216,17 +216,17 @@ const at = (buffer: FloatArray | undefined, index: number): number => (buffer as
 
 /** dz = up * da/dz for rows from..to, on the SIMD epilogue where the layer allows (see chainRows for the arguments). */
 function chain(context: StepContext, batch: number, activation: Activation, up: FloatArray, stride: number, upFirst: number, z: FloatArray, a: FloatArray, dz: FloatArray, from: number, to: number, width: number): void {
-  const simd = simdEpilogue(context, activation, width, batch * width);
-  if (simd === null) return chainRows(activation, up, stride, upFirst, z, a, dz, from, to, width);
+  const kind = simdEpilogue(context, activation, width, batch * width);
+  if (kind === null) return chainRows(activation, up, stride, upFirst, z, a, dz, from, to, width);
   const E = context.layout.bytesPerNumber;
-  simd.epilogues.chain[simd.kind](at(up, (from - upFirst) * stride), stride * E, at(z, from * width), at(dz, from * width), width * E, to - from, width);
+  (context.epilogues as Epilogues).chain[kind](at(up, (from - upFirst) * stride), stride * E, at(z, from * width), at(dz, from * width), width * E, to - from, width);
 }
 
 /** This thread's scratch for a product's result. */
 const resultOf = (context: StepContext, part: number) => (context.buffers.scratch[part] as FastBuffers["scratch"][number]).c;
 
 /** c = a times b transposed (c[i][j] = sum over p in order of a[i][p] * b[j][p]), a m x k and b n x k read through strides, into this thread's scratch. */
-function multiply(context: StepContext, part: number, a: Strided, b: Strided, m: number, n: number, k: number, simd: boolean): { c: FloatArray; stride: number } {
+function multiply(context: StepContext, part: number, a: Strided, b: Strided, m: number, n: number, k: number, simd: boolean): number {
   const c = resultOf(context, part);
   const kernel = context.kernel;
   if (simd && kernel !== null) {
@@ -235,19 +235,19 @@ function multiply(context: StepContext, part: number, a: Strided, b: Strided, m:
     // In bytes: a block of b's columns is blockColumns rows of b, which must lie side by side (b.row of 1).
     if (b.row !== 1) throw new Error(`multiply: the SIMD kernel reads b's rows side by side, got a row stride of ${b.row}`);
     kernel.strided(a.array.byteOffset + a.at * bytes, a.row * bytes, a.step * bytes, b.array.byteOffset + b.at * bytes, kernel.blockColumns * bytes, b.step * bytes, c.byteOffset, stride * bytes, roundUp(m, kernel.blockRows), stride, k);
-    return { c, stride };
+    return stride;
   }
   stridedProduct(a, b, { array: c, at: 0, row: n, step: 1 }, m, n, k);
-  return { c, stride: n };
+  return n;
 }
 
 /** The forward product on the SIMD kernel: a's rows contiguous, b packed by packRows. */
-function multiplyPacked(context: StepContext, part: number, a: Strided, packed: FloatArray, m: number, n: number, k: number): { c: FloatArray; stride: number } {
+function multiplyPacked(context: StepContext, part: number, a: Strided, packed: FloatArray, m: number, n: number, k: number): number {
   const c = resultOf(context, part);
   const kernel = context.kernel as ProductKernel;
   const stride = roundUp(n, kernel.blockColumns);
   kernel.product(a.array.byteOffset + a.at * context.layout.bytesPerNumber, packed.byteOffset, c.byteOffset, roundUp(m, kernel.blockRows), stride, k);
-  return { c, stride };
+  return stride;
 }
 
 /**
