@@ -79,6 +79,16 @@ export const op = {
     return [...simd(0x0c), ...bytes];
   },
 
+  /** Lane-wise comparisons give all ones where true, all zeros where false. */
+  f32x4Gt: simd(0x44) as Instruction,
+  f64x2Gt: simd(0x4a) as Instruction,
+  v128And: simd(0x4e) as Instruction,
+  /** Stack: a, b, mask: a's bits where the mask is 1, b's where it is 0. */
+  v128Bitselect: simd(0x52) as Instruction,
+  f32x4Sub: simd(0xe5) as Instruction,
+  f32x4Div: simd(0xe7) as Instruction,
+  f64x2Sub: simd(0xf1) as Instruction,
+  f64x2Div: simd(0xf3) as Instruction,
   f32x4Add: simd(0xe4) as Instruction,
   f32x4Mul: simd(0xe6) as Instruction,
   f64x2Add: simd(0xf0) as Instruction,
