@@ -196,7 +196,7 @@ export const WORKLOAD_PRODUCTS: readonly (readonly [number, number, number])[] =
 /** The float32 kernel shapes `--variants` compares. */
 const VARIANTS: readonly KernelShape[] = [
   ...[[4, 4], [3, 4], [2, 8]].map(([blockRows, blockColumns]) => ({ precision: "float64" as const, blockRows: blockRows!, blockColumns: blockColumns!, fusedMultiplyAdd: false })),
-  ...[[4, 8], [2, 16], [3, 12], [4, 12], [6, 8], [4, 4]].flatMap(([blockRows, blockColumns]) =>
+  ...[[2, 16], [4, 8], [3, 12], [4, 12], [6, 8], [4, 4]].flatMap(([blockRows, blockColumns]) =>
     [true, false].map((fusedMultiplyAdd) => ({ precision: "float32" as const, blockRows: blockRows!, blockColumns: blockColumns!, fusedMultiplyAdd })),
   ),
 ];

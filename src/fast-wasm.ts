@@ -18,9 +18,9 @@ export type Precision = "float64" | "float32";
 
 export interface ProductKernel {
   readonly precision: Precision;
-  /** Rows of a per register block: m must be a multiple (4 in both precisions: FLOAT64_SHAPE, FLOAT32_SHAPE). */
+  /** Rows of a per register block: m must be a multiple (4 in float64, 2 in float32: FLOAT64_SHAPE, FLOAT32_SHAPE). */
   readonly blockRows: number;
-  /** Rows of b per packed block: n must be a multiple (4 in float64, 8 in float32). */
+  /** Rows of b per packed block: n must be a multiple (4 in float64, 16 in float32). */
   readonly blockColumns: number;
   /** True where the kernel uses relaxed SIMD's multiply-add, which rounds once where the CPU has fused multiply-add (x64 with FMA3, as here). */
   readonly fusedMultiplyAdd: boolean;
@@ -62,18 +62,17 @@ export interface KernelShape {
 /**
  * The shapes in use, chosen by measurement (`node dist/bench/simd-peak.js --variants`).
  * float64 keeps 4 x 4 (eight f64x2 sums), ahead of 3 x 4 and 2 x 8.
- * float32: 4 x 8 with relaxed_madd (eight f32x4 sums, 4 splats and 2 loads
- * per p-step) and 2 x 16 both ran at 94-95% of the measured peak on the
- * workloads' products (best of 8 rounds); 4 x 8 keeps a packed block of b
- * within the 32 KiB L1 cache up to k = 1000 (2 x 16 only to 500) and was
- * the steadier of the two under load, and pads n to 8 rather than 16.
- * Shapes with twelve sums (4 x 12, 6 x 8) ran at 40-45%: with their operands
- * they need more than the 15 vector registers V8 gives wasm on x64 and spill
- * on every step (so does unrolling the p loop, which V8 already does itself).
- * Separate multiply and add ran at about 70%.
+ * float32: 2 x 16 with relaxed_madd (eight f32x4 sums, 2 splats and 4 loads
+ * per p-step) and 4 x 8 tie at 92-96% of the measured peak on the
+ * workloads' products (best of 8 rounds, twice); 2 x 16 bumps two row
+ * pointers a step rather than four and pads m to 2. Shapes with twelve sums
+ * (4 x 12, 6 x 8) ran at 40-45%: with their operands they need more than
+ * the 15 vector registers V8 gives wasm on x64 and spill on every step (so
+ * does unrolling the p loop, which V8 already does itself). Separate
+ * multiply and add ran at 60-70%.
  */
 export const FLOAT64_SHAPE: KernelShape = { precision: "float64", blockRows: 4, blockColumns: 4, fusedMultiplyAdd: false };
-export const FLOAT32_SHAPE: KernelShape = { precision: "float32", blockRows: 4, blockColumns: 8, fusedMultiplyAdd: true };
+export const FLOAT32_SHAPE: KernelShape = { precision: "float32", blockRows: 2, blockColumns: 16, fusedMultiplyAdd: true };
 
 const ELEMENT_BYTES: Record<Precision, number> = { float64: 8, float32: 4 };
 const LANES: Record<Precision, number> = { float64: 2, float32: 4 };

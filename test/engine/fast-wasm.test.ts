@@ -35,7 +35,7 @@ function randomMatrix(random: SeededRandom, size: number): Float64Array {
 const plainMemory = () => new WebAssembly.Memory({ initial: 1 });
 const sharedMemory = () => new WebAssembly.Memory({ initial: 1, maximum: 4096, shared: true });
 
-/** Shapes from tiny to the workloads' proportions: whole blocks of both kernels (m a multiple of 4, n of 8) and ragged ones the caller pads. */
+/** Shapes from tiny to the workloads' proportions: whole blocks of both kernels (m a multiple of 4, n of 16) and ragged ones the caller pads. */
 const SHAPES = [
   [4, 16, 1],
   [4, 16, 3],
