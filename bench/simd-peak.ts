@@ -19,6 +19,12 @@
  * about 39 GFLOP/s per core at 2.45 GHz in float32 and half that, 20, in
  * float64. Each update's chain (multiply 3 cycles + add 3, or FMA 4) is
  * covered by twelve independent sums, which is why CHAINS is 12.
+ * Measured here (27 November): 46-49 GFLOP/s float32 with relaxed_madd, 38-39
+ * with mul+add; 16 flops a cycle at 46-49 GFLOP/s means the core ran at
+ * 2.9-3.0 GHz, above lscpu's nominal 2.45 (Zen 3 boosts; the guest does not
+ * see it). Separate multiply and add fall short of the fused figure because
+ * both bounds meet there: twelve chains of 6 cycles give exactly 2 updates
+ * a cycle, so any stall shows.
  *
  * Run: `node dist/bench/simd-peak.js` (add `--variants` for the table of
  * every float32 kernel shape on the workloads' product shapes).

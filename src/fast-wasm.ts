@@ -61,13 +61,15 @@ export interface KernelShape {
 
 /**
  * The shapes in use, chosen by measurement (`node dist/bench/simd-peak.js --variants`).
- * float64 keeps 4 x 4 (eight f64x2 sums), the fastest of six shapes tried.
+ * float64 keeps 4 x 4 (eight f64x2 sums), ahead of 3 x 4 and 2 x 8.
  * float32: 2 x 16 with relaxed_madd (eight f32x4 sums, 2 splats and 4 loads
- * per p-step) ran at 93-98% of the measured peak on the workloads' products;
- * 4 x 8 ran 92%. Shapes with twelve sums (4 x 12, 6 x 8) ran at 40%: with
- * their operands they need more than the 15 vector registers V8 gives wasm
- * on x64 and spill on every step (so does unrolling the p loop, which V8
- * already does itself). Separate multiply and add ran about 70%.
+ * per p-step) and 4 x 8 tie at 92-96% of the measured peak on the
+ * workloads' products (best of 8 rounds, twice); 2 x 16 bumps two row
+ * pointers a step rather than four and pads m to 2. Shapes with twelve sums
+ * (4 x 12, 6 x 8) ran at 40-45%: with their operands they need more than
+ * the 15 vector registers V8 gives wasm on x64 and spill on every step (so
+ * does unrolling the p loop, which V8 already does itself). Separate
+ * multiply and add ran at 60-70%.
  */
 export const FLOAT64_SHAPE: KernelShape = { precision: "float64", blockRows: 4, blockColumns: 4, fusedMultiplyAdd: false };
 export const FLOAT32_SHAPE: KernelShape = { precision: "float32", blockRows: 2, blockColumns: 16, fusedMultiplyAdd: true };
