@@ -120,11 +120,3 @@ export function stridedProduct(aMatrix: Strided, bMatrix: Strided, cMatrix: Stri
     }
   }
 }
-
-/** to[c*rows + r] = from[r*cols + c]: turns a (rows x cols) matrix into (cols x rows), so orderedProduct can read it along rows. */
-export function transpose(from: FloatArray, rows: number, cols: number, to: FloatArray): void {
-  for (let r = 0; r < rows; r++) {
-    const row = r * cols;
-    for (let c = 0; c < cols; c++) to[c * rows + r] = from[row + c] as number;
-  }
-}

@@ -3,7 +3,7 @@ import type { FastBuffers } from "./fast-buffers";
 import { type EpilogueKind, type Epilogues, epilogueKind } from "./fast-epilogues";
 import { type Strided, stridedProduct } from "./fast-kernels";
 import { type FastLayout, type FloatArray, roundUp, share } from "./fast-layout";
-import type { ProductKernel } from "./fast-wasm";
+import { packB, type ProductKernel } from "./fast-wasm";
 import { lossByName, type LossName } from "./losses";
 
 /**
@@ -89,7 +89,7 @@ function packPhase(context: StepContext, command: StepCommand, part: number): vo
     // The forward product's b is W itself: on the SIMD kernel, each block of W's rows is interleaved so one load reads a column of the block.
     if (!usesSimd(context, command.batch, nOut, nIn)) continue;
     const rows = share(roundUp(nOut, blockColumns), command.parts, part, blockColumns);
-    packRows(weights[l] as FloatArray, nOut, nIn, blockColumns, rows.from, rows.to, packedWeights[l] as FloatArray);
+    packB(weights[l] as FloatArray, nOut, nIn, blockColumns, packedWeights[l] as FloatArray, 0, rows.from, rows.to);
   }
 }
 
@@ -241,32 +241,13 @@ function multiply(context: StepContext, part: number, a: Strided, b: Strided, m:
   return n;
 }
 
-/** The forward product on the SIMD kernel: a's rows contiguous, b packed by packRows. */
+/** The forward product on the SIMD kernel: a's rows contiguous, b packed by packB. */
 function multiplyPacked(context: StepContext, part: number, a: Strided, packed: FloatArray, m: number, n: number, k: number): number {
   const c = resultOf(context, part);
   const kernel = context.kernel as ProductKernel;
   const stride = roundUp(n, kernel.blockColumns);
   kernel.product(a.array.byteOffset + a.at * context.layout.bytesPerNumber, packed.byteOffset, c.byteOffset, roundUp(m, kernel.blockRows), stride, k);
   return stride;
-}
-
-/**
- * Packs rows `rowsFrom` to `rowsTo` (multiples of `block`) of w (n x k) as the
- * SIMD kernel's `product` reads them: block j interleaved by p,
- * to[j*k + block*p + t] = w[j + t][p]; rows past n are zeros.
- */
-function packRows(w: FloatArray, n: number, k: number, block: number, rowsFrom: number, rowsTo: number, to: FloatArray): void {
-  for (let j = rowsFrom; j < rowsTo; j += block) {
-    const start = j * k;
-    for (let t = 0; t < block; t++) {
-      if (j + t >= n) {
-        for (let p = 0; p < k; p++) to[start + block * p + t] = 0;
-        continue;
-      }
-      const q = (j + t) * k;
-      for (let p = 0; p < k; p++) to[start + block * p + t] = w[q + p] as number;
-    }
-  }
 }
 
 /** Rows from..to: z = c + bias, a = activation(z); c has `stride` numbers per row. */

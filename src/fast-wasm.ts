@@ -78,20 +78,20 @@ const ELEMENT_BYTES: Record<Precision, number> = { float64: 8, float32: 4 };
 const LANES: Record<Precision, number> = { float64: 2, float32: 4 };
 
 /**
- * The packed layout of b for a kernel with blockColumns = NB: block j (b rows
- * j..j+NB-1) starts at element j*k of the packed region, and holds
- * element [j*k + NB*p + t] = b[j+t][p], so one p-step reads NB consecutive values.
- * `b` is n x k row-major (bLayout "rows") or k x n ("columns"); rows past n are zeros.
+ * The packed layout of b (n x k, row-major) for a kernel with blockColumns =
+ * NB: block j (b rows j..j+NB-1) starts at element j*k of the packed region
+ * `to` (from element `at`), and holds [j*k + NB*p + t] = b[j+t][p], so one
+ * p-step reads NB consecutive values; rows past n are zeros. Packs the
+ * blocks from row `rowsFrom` to `rowsTo` (multiples of NB), so threads can
+ * share the work.
  */
-export function packB(b: Float64Array, n: number, k: number, blockColumns: number, to: Float64Array | Float32Array, at: number, bLayout: Layout = "rows"): void {
-  const nPad = roundUp(n, blockColumns);
-  for (let j = 0; j < nPad; j += blockColumns) {
+export function packB(b: Float64Array | Float32Array, n: number, k: number, blockColumns: number, to: Float64Array | Float32Array, at: number, rowsFrom = 0, rowsTo = roundUp(n, blockColumns)): void {
+  for (let j = rowsFrom; j < rowsTo; j += blockColumns) {
     const block = at + j * k;
     for (let t = 0; t < blockColumns; t++) {
       const row = j + t;
       if (row >= n) for (let p = 0; p < k; p++) to[block + blockColumns * p + t] = 0;
-      else if (bLayout === "rows") for (let p = 0; p < k; p++) to[block + blockColumns * p + t] = b[row * k + p] as number;
-      else for (let p = 0; p < k; p++) to[block + blockColumns * p + t] = b[p * n + row] as number;
+      else for (let p = 0; p < k; p++) to[block + blockColumns * p + t] = b[row * k + p] as number;
     }
   }
 }
@@ -295,53 +295,3 @@ export function simdAvailable(): boolean {
 }
 
 const roundUp = (x: number, multiple: number) => Math.ceil(x / multiple) * multiple;
-
-/**
- * How an operand is stored: "rows" is orderedProduct's layout (a is m x k,
- * b is n x k); "columns" means the transposed matrix is given (a as k x m,
- * b as k x n). The copy into the kernel's memory reads either, which saves
- * the backward pass a transpose of its own before each product.
- */
-export type Layout = "rows" | "columns";
-
-let ownKernel: ProductKernel | null | undefined;
-let heapView: Float64Array | null = null;
-
-/**
- * orderedProduct's contract in float64 on plain arrays: copies a into a
- * memory of its own, packs b, pads both to whole blocks with zeros (their
- * sums are computed and thrown away) and copies c out; linear work beside
- * the product's m * n * k.
- */
-export function simdProduct(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number, aLayout: Layout = "rows", bLayout: Layout = "rows"): void {
-  if (ownKernel === undefined) ownKernel = productKernel("float64", new WebAssembly.Memory({ initial: 1 }));
-  const kernel = ownKernel;
-  if (kernel === null) throw new Error("simdProduct: this runtime has no WebAssembly SIMD");
-  const mPad = roundUp(m, kernel.blockRows);
-  const nPad = roundUp(n, kernel.blockColumns);
-  const aAt = 0;
-  const bAt = aAt + mPad * k;
-  const cAt = bAt + nPad * k;
-  const heap = heapFor(kernel.memory, (cAt + mPad * nPad) * 8);
-  if (aLayout === "rows") {
-    for (let q = 0; q < m * k; q++) heap[aAt + q] = a[q] as number;
-  } else {
-    for (let p = 0; p < k; p++) for (let i = 0; i < m; i++) heap[aAt + i * k + p] = a[p * m + i] as number;
-  }
-  heap.fill(0, aAt + m * k, bAt);
-  packB(b, n, k, kernel.blockColumns, heap, bAt, bLayout);
-  kernel.product(aAt * 8, bAt * 8, cAt * 8, mPad, nPad, k);
-  // Plain loops rather than subarray(): a view per row would be garbage for the collector on every step.
-  for (let i = 0; i < m; i++) {
-    const from = cAt + i * nPad;
-    for (let j = 0; j < n; j++) c[i * n + j] = heap[from + j] as number;
-  }
-}
-
-/** A Float64Array on the memory, at least `bytes` long; growing the memory replaces its buffer, and then the view. */
-function heapFor(memory: WebAssembly.Memory, bytes: number): Float64Array {
-  const have = memory.buffer.byteLength;
-  if (have < bytes) memory.grow(Math.ceil((bytes - have) / 65536));
-  if (heapView === null || heapView.buffer !== memory.buffer) heapView = new Float64Array(memory.buffer);
-  return heapView;
-}

@@ -172,10 +172,10 @@ describe("kernels and memories", () => {
     const to = new Float64Array(8).fill(Number.NaN);
     packB(Float64Array.from([1, 2, 3, 4, 5, 6]), 3, 2, 2, to, 0);
     expect(Array.from(to)).toEqual([1, 3, 2, 4, 5, 0, 6, 0]);
-    // The same b given as columns (2 x 3), written 1 element in.
+    // Only the second block (rows 2 and 3), as one thread's share, into float32, written 1 element in.
     const shifted = new Float32Array(9).fill(Number.NaN);
-    packB(Float64Array.from([1, 3, 5, 2, 4, 6]), 3, 2, 2, shifted, 1, "columns");
-    expect(Array.from(shifted.subarray(1))).toEqual([1, 3, 2, 4, 5, 0, 6, 0]);
+    packB(Float64Array.from([1, 2, 3, 4, 5, 6]), 3, 2, 2, shifted, 1, 2, 4);
+    expect(Array.from(shifted.subarray(1))).toEqual([Number.NaN, Number.NaN, Number.NaN, Number.NaN, 5, 0, 6, 0]);
   });
 
   it("refuses, in one line, a call that would write past c's rows or outside the memory", () => {
