@@ -32,6 +32,8 @@ export interface ExecuteOptions {
   skipTags?: string[];
   spec?: KernelSpec;
   onProgress?: (event: ProgressEvent) => void;
+  /** Each message a cell sends on iopub but its status, as it arrives (bench/first-output.ts times the first). */
+  onIopub?: IopubListener;
 }
 
 export interface ExecuteResult {
@@ -94,7 +96,10 @@ export async function executeNotebook(source: Notebook, file: string, options: E
       });
       let status: string;
       try {
-        const onOutput: IopubListener = (message) => collector.add(message);
+        const onOutput: IopubListener = (message) => {
+          collector.add(message);
+          options.onIopub?.(message);
+        };
         const limitMs = cellTimeoutMs(cell, cellNumber) ?? timeoutMs;
         const reply = previousFailed ? await executeAfterFailure(kernel, code, onOutput, limitMs) : await kernel.execute(code, onOutput, limitMs);
         const content = reply.content as { status?: string; execution_count?: number };

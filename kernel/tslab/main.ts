@@ -2,12 +2,14 @@
  * The kernel the kernelspec starts: tslab's own kernel, with zeromq's sends
  * put in order first (ordered-sends.ts), its stream output batched as
  * ipykernel batches it (stream-batching.ts), its cell compiler kept safe
- * from file-system events between cells (converter-timers.ts) and, under
+ * from file-system events between cells (converter-timers.ts), its cells'
+ * programs spared the `@types` packages the course does not declare (automatic-types.ts) and, under
  * our runner, ended with the runner (parent-watch.ts). Takes tslab's arguments:
  * `--config-path <connection file>`.
  */
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { onlyDeclaredTypesAutomatically, type DirectorySystem } from "./automatic-types";
 import { queueConverterTimers, type TimerSystem } from "./converter-timers";
 import { orderZeromqSends } from "./ordered-sends";
 import { endWithParent } from "./parent-watch";
@@ -42,7 +44,9 @@ function main(argv: string[]): void {
   const requireFromTslab = createRequire(tslabMain);
   orderZeromqSends(requireFromTslab("zeromq"));
   batchStreamOutput(requireFromTslab("./jupyter.js"));
-  queueConverterTimers((requireFromTslab("@tslab/typescript-for-tslab") as { sys: TimerSystem }).sys);
+  const typescript = requireFromTslab("@tslab/typescript-for-tslab") as { sys: TimerSystem & DirectorySystem };
+  queueConverterTimers(typescript.sys);
+  onlyDeclaredTypesAutomatically(typescript.sys, process.cwd());
   const tslab = requireFromTslab(tslabMain) as TslabMain;
   const version = (requireFromTslab("../package.json") as { version: string }).version;
   tslab.startKernel({ configPath: connectionFile, enableFindLocal: false, jsKernel: false, globalVersion: version });
