@@ -1,0 +1,37 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { kernelLauncher, type KernelSpec } from "../kernelspec";
+import { projectRoot } from "../project-root";
+import { hashFolder, hashValue } from "./content-hash";
+
+/**
+ * The kernel a notebook in `notebookFolder` runs on, as one hash: the tslab
+ * our launcher picks there (the copy nearest the notebook, as
+ * kernel/tslab/main.ts does) by its version, the launcher's built files
+ * (they patch tslab's sends, output batching and compiler timers), the
+ * runner's own built files that turn kernel messages into outputs, and
+ * Node's version. A kernelspec other than ours (tests pass one) counts whole.
+ */
+export async function kernelBuildHash(notebookFolder: string, spec?: KernelSpec): Promise<string> {
+  const launcherFolder = join(kernelLauncher(), "..");
+  return hashValue({
+    tslab: tslabVersion(notebookFolder),
+    launcher: await hashFolder(launcherFolder),
+    runner: await hashFolder(join(projectRoot(), "dist", "kernel", "notebook")),
+    node: process.version,
+    spec: spec ?? null,
+  });
+}
+
+function tslabVersion(notebookFolder: string): string {
+  for (const from of [join(notebookFolder, "kernel.js"), __filename]) {
+    try {
+      const manifest = createRequire(from).resolve("tslab/package.json");
+      return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
+    } catch {
+      // Not installed near the notebook: the launcher falls back to ours, and so does this.
+    }
+  }
+  return "unresolved";
+}
