@@ -7,9 +7,10 @@ import { boundJobs, checkOutDir, describeProblem, runNotebooks } from "../runner
 import { ParametersError } from "../teach/parameters";
 import { parameterHooks, takeParameterFlags } from "../teach/run-parameters";
 import { positiveNumber, UsageError, runCommand, withUsage } from "./args";
+import { chooseShare, parseShard } from "./shard";
 
 const USAGE = `usage: gradient-lab run [--out DIR] [--jobs N] [--timeout S] [--in-place] [--force]
-                        [-p NAME VALUE ...] [--parameters FILE.json] [notebooks...]
+                        [--shard i/n] [-p NAME VALUE ...] [--parameters FILE.json] [notebooks...]
   Executes notebooks (default: every notebook in notebooks/) and writes the
   executed copies to DIR (default build/notebooks). --in-place writes the
   outputs back into the source notebooks instead (atomically).
@@ -34,14 +35,19 @@ async function runWithParameters(parameterFlags: ReturnType<typeof takeParameter
     timeout: { type: "string" },
     "in-place": { type: "boolean" },
     force: { type: "boolean" },
+    shard: { type: "string" },
   }, async (values, positionals) => {
     const jobs = positiveNumber(values.jobs, "--jobs");
     const timeout = positiveNumber(values.timeout, "--timeout");
-    const files = positionals.length > 0 ? positionals.map((file) => resolve(file)) : await listNotebooks(resolve("notebooks"));
-    if (files.length === 0) {
+    // Checked before the notebooks are listed, so a bad value is what gets reported.
+    const shard = parseShard(values.shard);
+    const all = positionals.length > 0 ? positionals.map((file) => resolve(file)) : await listNotebooks(resolve("notebooks"));
+    if (all.length === 0) {
       console.error("gradient-lab run: no notebooks to run (notebooks/ has no .ipynb files)");
       return 1;
     }
+    const files = chooseShare(all, shard);
+    if (files.length === 0) return 0;
     if (!values["in-place"]) {
       const seen = new Map<string, string>();
       for (const file of files) {
