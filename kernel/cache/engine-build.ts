@@ -1,7 +1,6 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join, parse } from "node:path";
+import { dirname, join } from "node:path";
 import { hashFolder, hashValue } from "./content-hash";
+import { dependencyVersions, readManifest, resolvePackageJson } from "./installed-versions";
 
 /** The package name notebooks import the engine by. */
 const ENGINE_PACKAGE = "gradient-lab";
@@ -19,36 +18,7 @@ const ENGINE_FOLDERS = ["dist/src", "dist/kernel/display"];
  * Undefined when the notebook cannot import the engine at all.
  */
 export function resolveEnginePackage(notebookFolder: string): string | undefined {
-  return resolvePackageJson(createRequire(join(notebookFolder, "src.js")), ENGINE_PACKAGE);
-}
-
-/** A package's package.json as `require` finds the package, also when its `exports` map hides the file. */
-function resolvePackageJson(require: NodeRequire, name: string): string | undefined {
-  try {
-    return require.resolve(`${name}/package.json`);
-  } catch {
-    // An `exports` map without "./package.json": find the entry point, then the package.json above it.
-  }
-  let entry: string;
-  try {
-    entry = require.resolve(name);
-  } catch {
-    return undefined;
-  }
-  for (let folder = dirname(entry); folder !== parse(folder).root; folder = dirname(folder)) {
-    const manifest = readManifest(join(folder, "package.json"));
-    if (manifest?.name === name) return join(folder, "package.json");
-  }
-  return undefined;
-}
-
-/** Read from disk each time, not through `require`, whose cache would keep an old version within one process. */
-function readManifest(file: string): Record<string, unknown> | undefined {
-  try {
-    return JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
+  return resolvePackageJson(join(notebookFolder, "src.js"), ENGINE_PACKAGE);
 }
 
 /**
@@ -63,19 +33,10 @@ export async function engineBuildHash(notebookFolder: string): Promise<string> {
   if (manifestFile === undefined) return "no-engine";
   const root = dirname(manifestFile);
   const manifest = readManifest(manifestFile) ?? {};
-  const dependencies = Object.keys((manifest.dependencies as Record<string, string> | undefined) ?? {}).sort();
-  const requireFromEngine = createRequire(manifestFile);
   return hashValue({
     root,
     manifest: [manifest.name, manifest.version, manifest.main, manifest.types, manifest.exports, manifest.typesVersions],
     files: await Promise.all(ENGINE_FOLDERS.map((folder) => hashFolder(join(root, folder)))),
-    dependencies: dependencies.map((name) => [name, installedVersion(requireFromEngine, name)]),
+    dependencies: dependencyVersions(manifestFile),
   });
-}
-
-/** A dependency's installed version, found the way the engine's own `require` finds it. */
-function installedVersion(requireFromEngine: NodeRequire, name: string): string {
-  const manifestFile = resolvePackageJson(requireFromEngine, name);
-  const version = manifestFile === undefined ? undefined : readManifest(manifestFile)?.version;
-  return typeof version === "string" ? version : "unresolved";
 }

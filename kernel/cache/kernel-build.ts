@@ -17,12 +17,15 @@ export async function kernelBuildHash(notebookFolder: string, spec?: KernelSpec)
   const launcherFolder = join(kernelLauncher(), "..");
   return hashValue({
     tslab: tslabVersion(notebookFolder),
-    launcher: await hashFolder(launcherFolder),
-    runner: await hashFolder(join(projectRoot(), "dist", "kernel", "notebook")),
+    launcher: await hashFolder(launcherFolder, isScript),
+    runner: await hashFolder(join(projectRoot(), "dist", "kernel", "notebook"), isScript),
     node: process.version,
     spec: spec ?? null,
   });
 }
+
+/** Only what Node runs: the launcher's and runner's type declarations change no output. */
+const isScript = (file: string): boolean => file.endsWith(".js");
 
 function tslabVersion(notebookFolder: string): string {
   for (const from of [join(notebookFolder, "kernel.js"), __filename]) {
