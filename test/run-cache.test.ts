@@ -163,7 +163,7 @@ describe("gradient-lab run's execution cache", () => {
     const corrupt = await run();
     expect(executions()).toBe(before + 1);
     expect(corrupt.errors).toHaveLength(1);
-    expect(corrupt.errors[0]).toMatch(/^gradient-lab: cache entry .*probe\.[0-9a-f]{64}\.ipynb is unusable \(not JSON .*\); executing .*probe\.ipynb again$/);
+    expect(corrupt.errors[0]).toMatch(/^gradient-lab: cache entry .*probe\.[0-9a-f]{8}\.[0-9a-f]{64}\.ipynb is unusable \(not JSON .*\); executing .*probe\.ipynb again$/);
     await run();
     expect(executions()).toBe(before + 1);
   });

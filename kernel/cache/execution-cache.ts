@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, rm, stat, utimes } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import type { KernelSpec } from "../kernelspec";
 import { formatNotebook, joinText, parseNotebook, writeFileAtomically, type Notebook } from "../notebook/nbformat";
+import { hashValue } from "./content-hash";
 import { engineBuildHash } from "./engine-build";
 import { executionKey, type Builds } from "./execution-key";
 import { kernelBuildHash } from "./kernel-build";
@@ -100,9 +101,13 @@ export class ExecutionCache {
   }
 }
 
-/** `05-training-loop.ipynb` -> `05-training-loop.`: entries read as the notebook they belong to. */
+/**
+ * `notebooks/05-training-loop.ipynb` -> `05-training-loop.<folder hash>.`:
+ * entries read as the notebook they belong to, and pruning one notebook's
+ * entries never touches a namesake's in another folder (a scratch copy).
+ */
 function entryPrefix(file: string): string {
-  return `${basename(file, ".ipynb").replace(/[^A-Za-z0-9_-]+/g, "-")}.`;
+  return `${basename(file, ".ipynb").replace(/[^A-Za-z0-9_-]+/g, "-")}.${hashValue(dirname(resolve(file))).slice(0, 8)}.`;
 }
 
 /**
