@@ -64,6 +64,28 @@ describe("export --html with unchanged inputs", () => {
     expect((await exportSite("--hide-code", "--force")).rebuilt).toBe(true);
   });
 
+  it("renders again only the page whose notebook changed; the others come from the page cache", async () => {
+    // A marker planted in every stored page shows which pages were taken from the cache, not rendered.
+    const pages = join(work, "node_modules", ".cache", "gradient-lab", "pages");
+    for (const entry of readdirSync(pages)) {
+      const page = JSON.parse(readFileSync(join(pages, entry), "utf8"));
+      writeFileSync(join(pages, entry), JSON.stringify({ ...page, body: `${page.body}<p>TAKEN-FROM-THE-PAGE-CACHE</p>` }));
+    }
+    const notebook = join(from, "02-gradients.ipynb");
+    const nb = JSON.parse(readFileSync(notebook, "utf8"));
+    nb.cells.push({ cell_type: "markdown", metadata: {}, source: "Another sentence, in notebook 02." });
+    writeFileSync(notebook, JSON.stringify(nb));
+    expect((await exportSite("--hide-code")).rebuilt).toBe(true);
+    const page = (name: string) => readFileSync(join(out, name), "utf8");
+    expect(page("02-gradients.html")).toContain("Another sentence, in notebook 02.");
+    expect(page("02-gradients.html")).not.toContain("TAKEN-FROM-THE-PAGE-CACHE");
+    expect(page("01-the-loss.html")).toContain("TAKEN-FROM-THE-PAGE-CACHE");
+    expect(page("03-hostile.html")).toContain("TAKEN-FROM-THE-PAGE-CACHE");
+    // --force renders every page afresh.
+    expect((await exportSite("--hide-code", "--force")).rebuilt).toBe(true);
+    expect(page("01-the-loss.html")).not.toContain("TAKEN-FROM-THE-PAGE-CACHE");
+  });
+
   it("treats a corrupt cache entry as a miss with a one-line warning", async () => {
     const folder = join(work, "node_modules", ".cache", "gradient-lab", "site");
     for (const entry of readdirSync(folder)) writeFileSync(join(folder, entry), "{ half of an entry");

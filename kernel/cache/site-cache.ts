@@ -3,9 +3,8 @@ import { mkdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { walk } from "../export/report";
 import { listNotebooks, writeFileAtomically } from "../notebook/nbformat";
-import { projectRoot } from "../project-root";
-import { hashFolder, hashValue } from "./content-hash";
-import { dependencyVersions } from "./installed-versions";
+import { hashValue } from "./content-hash";
+import { exportBuildHash } from "./export-build";
 
 /** What `export --html` was asked for: every option that changes a page. */
 export interface SiteRequest {
@@ -46,14 +45,11 @@ export class SiteCache {
     try {
       const notebooks = await listNotebooks(request.from);
       const contents = await Promise.all(notebooks.map(async (file) => [file, createHash("sha256").update(await readFile(file)).digest("hex")]));
-      const root = projectRoot();
       return hashValue({
         format: 1,
         request: { ...request, from: resolve(request.from), out: resolve(request.out) },
         notebooks: contents,
-        code: await hashFolder(join(root, "dist"), (file) => file.endsWith(".js") && !file.startsWith("bench/")),
-        assets: await hashFolder(join(root, "kernel", "export", "assets")),
-        dependencies: dependencyVersions(join(root, "package.json")),
+        build: await exportBuildHash(),
       });
     } catch {
       return undefined;

@@ -1,4 +1,5 @@
 import { cacheFolder } from "../cache/cache-folder";
+import { PageCache } from "../cache/page-cache";
 import { SiteCache } from "../cache/site-cache";
 import type { CodeMode } from "../export/site";
 import { listNotebooks } from "../notebook/nbformat";
@@ -88,7 +89,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const { describeSite, exportSite } = await import("../export/site");
-    const report = await exportSite(request);
+    const report = await exportSite({ ...request, pageCache: args.force ? undefined : new PageCache({ folder: cacheFolder() }) });
     const summary = describeSite(report);
     console.log(summary);
     for (const problem of report.skipped) console.error(`gradient-lab export: skipped ${problem}`);
