@@ -51,6 +51,14 @@ function writeProbe(options: { title?: string; rate?: string } = {}): void {
   writeFileSync(notebook, JSON.stringify(probeNotebook(options)));
 }
 
+/** The probe as first written, run once: stored in the cache whatever the tests before did (each test may run alone). */
+async function cachedBaseline(): Promise<number> {
+  writeProbe();
+  writeEngine(41);
+  await run();
+  return executions();
+}
+
 async function run(...argv: string[]) {
   const outcome = await captured(() => runCommand(["--out", join(course, "out"), ...argv, notebook]));
   expect(outcome.result, [...outcome.errors, outcome.stderr].join("\n")).toBe(0);
@@ -100,7 +108,7 @@ describe("gradient-lab run's execution cache", () => {
   });
 
   it("does not execute after a Markdown-only edit, and the copy carries the new Markdown (--in-place too)", async () => {
-    const before = executions();
+    const before = await cachedBaseline();
     writeProbe({ title: "# Probe, retitled" });
     await run();
     expect(executions()).toBe(before);
@@ -116,7 +124,7 @@ describe("gradient-lab run's execution cache", () => {
   });
 
   it("executes again after a one-character change to a code cell", async () => {
-    const before = executions();
+    const before = await cachedBaseline();
     writeProbe({ rate: "0.6" });
     await run();
     expect(executions()).toBe(before + 1);
@@ -127,7 +135,7 @@ describe("gradient-lab run's execution cache", () => {
   });
 
   it("executes again after the engine is rebuilt with a change, not after a rebuild of the same bytes", async () => {
-    const before = executions();
+    const before = await cachedBaseline();
     writeEngine(41); // rewritten, same content
     await run();
     expect(executions()).toBe(before);
@@ -138,18 +146,18 @@ describe("gradient-lab run's execution cache", () => {
   });
 
   it("executes again when -p changes a parameter, and reuses that run for the same value", async () => {
-    const before = executions();
+    const before = await cachedBaseline();
     await run("-p", "rate", "0.25");
     expect(executions()).toBe(before + 1);
-    expect(printed(written())).toBe("answer 42, rate 0.25\n");
+    expect(printed(written())).toBe("answer 41, rate 0.25\n");
     const again = await run("-p", "rate", "0.25");
     expect(executions()).toBe(before + 1);
     expect(again.logs).toContain("1 notebooks: 0 executed, 1 cached, 0 failed");
-    expect(printed(written())).toBe("answer 42, rate 0.25\n");
+    expect(printed(written())).toBe("answer 41, rate 0.25\n");
   });
 
   it("executes everything with --force, and the next run reuses that fresh result", async () => {
-    const before = executions();
+    const before = await cachedBaseline();
     await run("--force");
     expect(executions()).toBe(before + 1);
     await run();
@@ -159,7 +167,7 @@ describe("gradient-lab run's execution cache", () => {
   it("treats a corrupt entry as a miss with a one-line warning, and replaces it", async () => {
     const folder = join(course, "node_modules", ".cache", "gradient-lab", "executed");
     for (const entry of readdirSync(folder)) writeFileSync(join(folder, entry), '{"nbformat": 4, "cells": [');
-    const before = executions();
+    const before = await cachedBaseline();
     const corrupt = await run();
     expect(executions()).toBe(before + 1);
     expect(corrupt.errors).toHaveLength(1);
