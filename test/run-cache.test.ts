@@ -165,9 +165,9 @@ describe("gradient-lab run's execution cache", () => {
   });
 
   it("treats a corrupt entry as a miss with a one-line warning, and replaces it", async () => {
+    const before = await cachedBaseline();
     const folder = join(course, "node_modules", ".cache", "gradient-lab", "executed");
     for (const entry of readdirSync(folder)) writeFileSync(join(folder, entry), '{"nbformat": 4, "cells": [');
-    const before = await cachedBaseline();
     const corrupt = await run();
     expect(executions()).toBe(before + 1);
     expect(corrupt.errors).toHaveLength(1);
