@@ -92,7 +92,7 @@ async function runOne(file: string, options: RunOptions): Promise<NotebookOutcom
     const prepared = options.prepare ? options.prepare(source, file) : source;
     const cache = options.cache;
     // The key is taken from the prepared notebook, so injected parameters are part of it.
-    const key = cache ? await cache.keyFor(prepared, file, options.spec) : undefined;
+    const key = await cache?.keyFor(prepared, file, options.spec);
     let executed = cache && key ? await cache.lookup(key, prepared, file) : undefined;
     const reused = executed !== undefined;
     if (executed) {

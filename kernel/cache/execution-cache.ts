@@ -40,7 +40,8 @@ export class ExecutionCache {
     this.warn = options.warn ?? ((line) => console.error(line));
   }
 
-  async keyFor(notebook: Notebook, file: string, spec?: KernelSpec): Promise<string> {
+  /** The notebook's key, or undefined (with a warning) when a build cannot be read: the notebook then simply executes. */
+  async keyFor(notebook: Notebook, file: string, spec?: KernelSpec): Promise<string | undefined> {
     const folder = dirname(resolve(file));
     const memo = `${folder}\0${JSON.stringify(spec ?? null)}`;
     let builds = this.builds.get(memo);
@@ -48,7 +49,12 @@ export class ExecutionCache {
       builds = Promise.all([engineBuildHash(folder), kernelBuildHash(folder, spec)]).then(([engine, kernel]) => ({ engine, kernel }));
       this.builds.set(memo, builds);
     }
-    return executionKey(notebook, file, await builds);
+    try {
+      return executionKey(notebook, file, await builds);
+    } catch (error) {
+      this.warn(`gradient-lab: cannot hash the builds ${file} runs on (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); executing it without the cache`);
+      return undefined;
+    }
   }
 
   /** The notebook with its stored outputs on its own cells (its current Markdown kept), or undefined. */
