@@ -17,10 +17,11 @@ export function pytorchUnavailable(python = systemPython): string | null {
   return null;
 }
 
-/** Runs bench/pytorch_workloads.py on the workloads and returns its rows. */
-export function runPytorch(workloads: readonly TrainingWorkload[], measure: MeasureOptions, python = systemPython): { rows: ResultRow[]; version: string; threads: number } {
+/** Runs bench/pytorch_workloads.py on the workloads, once per thread count, and returns its rows. */
+export function runPytorch(workloads: readonly TrainingWorkload[], measure: MeasureOptions, threads: readonly number[], python = systemPython): { rows: ResultRow[]; version: string } {
   const config = {
     ...measure,
+    threads,
     workloads: workloads.map((w) => {
       const start = w.data === "source-sample" ? startingNetwork(w) : null;
       return {
@@ -41,12 +42,18 @@ export function runPytorch(workloads: readonly TrainingWorkload[], measure: Meas
   const run = spawnSync(python, [script], { input: JSON.stringify(config), encoding: "utf8", maxBuffer: 1 << 24 });
   if (run.error) throw new Error(`PyTorch bench: could not start ${python}: ${run.error.message}`);
   if (run.status !== 0) throw new Error(`PyTorch bench: ${script} exited with ${run.status}:\n${run.stderr}`);
+  let parsed: { torch: string; rows: ResultRow[] };
   try {
-    const parsed = JSON.parse(run.stdout) as { torch: string; threads: number; rows: ResultRow[] };
-    return { rows: parsed.rows, version: parsed.torch, threads: parsed.threads };
+    parsed = JSON.parse(run.stdout) as { torch: string; rows: ResultRow[] };
   } catch {
     throw new Error(`PyTorch bench: ${script} printed no JSON:\n${run.stdout.slice(0, 500)}\n${run.stderr.slice(0, 500)}`);
   }
+  // A thread count PyTorch did not honour would put a wrong line in the table.
+  const asked = parsed.rows.map((_, k) => threads[k % threads.length]);
+  parsed.rows.forEach((row, k) => {
+    if (row.threads !== asked[k]) throw new Error(`PyTorch bench: ${row.workload} ${row.precision} ran on ${row.threads} thread(s), asked for ${asked[k]}`);
+  });
+  return { rows: parsed.rows, version: parsed.torch };
 }
 
 /** tsc does not copy the .py file: from dist/bench/ it is in the source folder ../../bench/. */

@@ -1,5 +1,9 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import type { Precision } from "../src";
+import type { Machine, NativePeak } from "./machine";
+import type { MeasureOptions } from "./measure";
+import type { SimdPeak } from "./simd-peak";
 
 export type System = "gradient-lab" | "tfjs-cpu" | "tfjs-wasm" | "pytorch" | "nbconvert";
 
@@ -9,51 +13,146 @@ export interface ResultRow {
   system: System;
   throughput: number;
   unit: string;
-  /** Arithmetic of the training workloads: the engine uses float64, tfjs float32, PyTorch both. */
-  precision?: "float32" | "float64";
+  /** Arithmetic of the training workloads (the course, workload 4, has none). */
+  precision?: Precision;
+  /** Threads the system was allowed (training workloads). */
+  threads?: number;
+  /** gradient-lab: the threads its steps ran on, fewer than allowed where the batch is too small to gain from more. */
+  threadsUsed?: number;
+  /** GFLOP/s of the step's matrix products (bench/flops.ts), on the batched training workloads. */
+  gflops?: number;
+  /** gradient-lab's best throughput on this workload over this row's: above 1, the engine is ahead. */
+  ratio?: number;
 }
 
-/** The engine's throughput over each peer's on the same workload (the issue's goals are such ratios). */
-export function ratios(rows: readonly ResultRow[]): { workload: string; peer: string; ratio: number }[] {
-  const out: { workload: string; peer: string; ratio: number }[] = [];
-  for (const engine of rows.filter((r) => r.system === "gradient-lab")) {
-    for (const peer of rows.filter((r) => r.workload === engine.workload && r.system !== "gradient-lab")) {
-      out.push({ workload: engine.workload, peer: label(peer), ratio: engine.throughput / peer.throughput });
+/** Everything one run measured: what `bench/results/latest.json` holds. */
+export interface BenchReport {
+  date: string;
+  machine: Machine;
+  /** The native peak (derived) and the WebAssembly SIMD one (measured by bench/simd-peak.ts, one core). */
+  peaks: { native?: NativePeak; wasmSimd?: SimdPeak };
+  /** 1-minute load averages, and the cores' worth of work other processes did during the run (Linux). */
+  load: { start: number; end: number; othersCores?: number; busy: boolean };
+  measure: MeasureOptions;
+  /** Builds of the course per system (workload 4), when it ran. */
+  courseRuns?: number;
+  rows: ResultRow[];
+}
+
+/** Each row with its `ratio` filled in: the engine's best on the same workload (any precision, any threads) over the row. */
+export function withRatios(rows: readonly ResultRow[]): ResultRow[] {
+  return rows.map((row) => {
+    const best = bestEngine(rows, row.workload);
+    return best ? { ...row, ratio: best.throughput / row.throughput } : { ...row };
+  });
+}
+
+export function bestEngine(rows: readonly ResultRow[], workload: string): ResultRow | undefined {
+  let best: ResultRow | undefined;
+  for (const row of rows) if (row.workload === workload && row.system === "gradient-lab" && (!best || row.throughput > best.throughput)) best = row;
+  return best;
+}
+
+const systemOrder: readonly System[] = ["gradient-lab", "tfjs-cpu", "tfjs-wasm", "pytorch", "nbconvert"];
+// The engine's default first.
+const precisionOrder: readonly (Precision | undefined)[] = ["float64", "float32", undefined];
+
+/** Table order within a workload: system, then precision, then threads. */
+export function compareSettings(a: ResultRow, b: ResultRow): number {
+  return systemOrder.indexOf(a.system) - systemOrder.indexOf(b.system) || precisionOrder.indexOf(a.precision) - precisionOrder.indexOf(b.precision) || (a.threads ?? 0) - (b.threads ?? 0);
+}
+
+/** Workload by workload, in their numbered order, then as compareSettings. */
+export function compareRows(a: ResultRow, b: ResultRow): number {
+  return a.workload.localeCompare(b.workload, "en", { numeric: true }) || compareSettings(a, b);
+}
+
+/** What a row of the training table stands for: a system at one precision and thread count. */
+export function setting(row: ResultRow): string {
+  return `${row.system} | ${row.precision ?? ""} | ${row.threads ?? ""}`;
+}
+
+/**
+ * The training workloads as one Markdown table: a line per system,
+ * precision and thread count, a column per workload. Each cell is the
+ * throughput, gradient-lab's best over it in brackets ("best" on that row
+ * itself), and GFLOP/s where the row has it. A setting not run on a
+ * workload leaves its cell empty.
+ */
+export function formatTrainingTable(rows: readonly ResultRow[]): string {
+  const training = rows.filter((r) => r.precision !== undefined);
+  const workloads = [...new Set(training.map((r) => r.workload))];
+  const settings = [...new Set([...training].sort(compareSettings).map(setting))];
+  const unitOf = (workload: string): string => training.find((r) => r.workload === workload)?.unit ?? "";
+  const lines = [`| system | precision | threads | ${workloads.map((w) => `${w} (${unitOf(w)})`).join(" | ")} |`, `| --- | --- | ---: |${workloads.map(() => " ---: |").join("")}`];
+  for (const line of settings) {
+    const cells = workloads.map((workload) => {
+      const row = training.find((r) => r.workload === workload && setting(r) === line);
+      return row ? formatCell(row, bestEngine(training, workload)) : "";
+    });
+    lines.push(`| ${line} | ${cells.join(" | ")} |`);
+  }
+  return lines.join("\n");
+}
+
+function formatCell(row: ResultRow, best: ResultRow | undefined): string {
+  const ratio = best === undefined ? "" : row === best ? " (best)" : ` (${formatRatio(best.throughput / row.throughput)})`;
+  const gflops = row.gflops === undefined ? "" : ` ${row.gflops.toFixed(2)} GFLOP/s`;
+  const used = row.threadsUsed !== undefined && row.threadsUsed !== row.threads ? `, ran on ${row.threadsUsed}` : "";
+  return `${formatThroughput(row.throughput)}${ratio}${gflops}${used}`;
+}
+
+/** Workloads without a precision (the course) as one line per measurement, with the engine/peer ratio on each peer's line. */
+export function formatOtherTable(rows: readonly ResultRow[]): string {
+  const lines = ["| workload | system | throughput | gradient-lab / system |", "| --- | --- | ---: | ---: |"];
+  const others = rows.filter((r) => r.precision === undefined);
+  for (const row of others) {
+    const best = bestEngine(others, row.workload);
+    const ratio = best && row !== best ? formatRatio(best.throughput / row.throughput) : "";
+    lines.push(`| ${row.workload} | ${row.system} | ${formatThroughput(row.throughput)} ${row.unit} | ${ratio} |`);
+  }
+  return lines.join("\n");
+}
+
+/**
+ * Per workload and precision, the engine's best line over PyTorch's best
+ * (over thread counts): the ratios the speed goals are stated in.
+ */
+export function formatVersusPytorch(rows: readonly ResultRow[]): string {
+  const lines: string[] = [];
+  const fastest = (candidates: ResultRow[]): ResultRow | undefined => candidates.reduce<ResultRow | undefined>((best, r) => (best && best.throughput >= r.throughput ? best : r), undefined);
+  for (const workload of [...new Set(rows.map((r) => r.workload))]) {
+    for (const precision of ["float32", "float64"] as const) {
+      const same = rows.filter((r) => r.workload === workload && r.precision === precision);
+      const engine = fastest(same.filter((r) => r.system === "gradient-lab"));
+      const torch = fastest(same.filter((r) => r.system === "pytorch"));
+      if (!engine || !torch) continue;
+      lines.push(`${workload} ${precision}: gradient-lab ${formatThroughput(engine.throughput)} (${engine.threads} thread(s)) / PyTorch ${formatThroughput(torch.throughput)} (${torch.threads} thread(s)) = ${formatRatio(engine.throughput / torch.throughput)}`);
     }
   }
-  return out;
-}
-
-export function label(row: ResultRow): string {
-  return row.system === "pytorch" && row.precision ? `pytorch ${row.precision}` : row.system;
-}
-
-/** A Markdown table: one line per measurement, with the engine/peer ratio on each peer's line. */
-export function formatTable(rows: readonly ResultRow[]): string {
-  const lines = ["| workload | system | throughput | gradient-lab / system |", "| --- | --- | ---: | ---: |"];
-  for (const row of rows) {
-    const engine = rows.find((r) => r.workload === row.workload && r.system === "gradient-lab");
-    const ratio = engine && row !== engine ? `${formatRatio(engine.throughput / row.throughput)}` : "";
-    lines.push(`| ${row.workload} | ${label(row)} | ${formatThroughput(row.throughput)} ${row.unit} | ${ratio} |`);
-  }
   return lines.join("\n");
 }
 
-/** The same rows as one line per workload and one column per system (for the README): "throughput (engine/peer)". */
-export function formatSummary(rows: readonly ResultRow[]): string {
-  const workloads = [...new Set(rows.map((r) => r.workload))];
-  const columns = [...new Set(rows.map(label))];
-  const lines = [`| workload | unit | ${columns.join(" | ")} |`, `| --- | --- |${columns.map(() => " ---: |").join("")}`];
-  for (const workload of workloads) {
-    const engine = rows.find((r) => r.workload === workload && r.system === "gradient-lab");
-    const cells = columns.map((column) => {
-      const row = rows.find((r) => r.workload === workload && label(r) === column);
-      if (!row) return "";
-      return engine && row !== engine ? `${formatThroughput(row.throughput)} (${formatRatio(engine.throughput / row.throughput)})` : formatThroughput(row.throughput);
-    });
-    lines.push(`| ${workload} | ${rows.find((r) => r.workload === workload)?.unit ?? ""} | ${cells.join(" | ")} |`);
+/** The peaks as a small table, GFLOP/s by precision, so the table's GFLOP/s read against the limit. */
+export function formatPeaks(peaks: BenchReport["peaks"], cores: number): string {
+  const lines = ["| peak GFLOP/s | float32 | float64 |", "| --- | ---: | ---: |"];
+  const notes: string[] = [];
+  if (peaks.native) {
+    lines.push(`| native, 1 core | ${peaks.native.perCore.float32.toFixed(1)} | ${peaks.native.perCore.float64.toFixed(1)} |`);
+    lines.push(`| native, ${cores} cores | ${peaks.native.allCores.float32.toFixed(1)} | ${peaks.native.allCores.float64.toFixed(1)} |`);
+    notes.push(`native: ${peaks.native.method}`);
+  } else {
+    notes.push("native: not derived (no AVX2+FMA in the cpu flags, or no clock in /proc/cpuinfo)");
   }
-  return lines.join("\n");
+  if (peaks.wasmSimd) {
+    const { float32, float64 } = peaks.wasmSimd;
+    lines.push(`| WebAssembly SIMD, 1 core | ${float32.gflops.toFixed(1)} | ${float64.gflops.toFixed(1)} |`);
+    lines.push(`| WebAssembly SIMD, ${cores} cores | ${(cores * float32.gflops).toFixed(1)} | ${(cores * float64.gflops).toFixed(1)} |`);
+    notes.push(`WebAssembly SIMD: measured by bench/simd-peak.ts (independent f32x4 / f64x2 multiply-add chains in registers), best instruction mix float32 ${float32.method}, float64 ${float64.method}${peaks.wasmSimd.fma ? "" : " (no relaxed SIMD here)"}`);
+  } else {
+    notes.push("WebAssembly SIMD: not measured (the log above says why)");
+  }
+  return `${lines.join("\n")}\n\n${notes.join("\n")}`;
 }
 
 export function formatThroughput(value: number): string {
@@ -65,10 +164,10 @@ function formatRatio(ratio: number): string {
   return `${ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(2)}x`;
 }
 
-/** Writes the rows as JSON through a temporary file, so a crash never leaves half a file. */
-export function writeResults(file: string, rows: readonly ResultRow[]): void {
+/** Writes the report as JSON through a temporary file, so a crash never leaves half a file. */
+export function writeResults(file: string, report: BenchReport): void {
   mkdirSync(dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(rows, null, 2)}\n`);
+  writeFileSync(temporary, `${JSON.stringify(report, null, 2)}\n`);
   renameSync(temporary, file);
 }

@@ -1,35 +1,51 @@
-import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { courseUnavailable, defaultCoursePaths, jupyterUnavailable, timeCourse } from "./course";
-import { engineTrainer } from "./engine";
+import { defaultSetting, type EngineSetting, engineTrainer } from "./engine";
+import { gigaflopsPerSecond } from "./flops";
+import type { Precision } from "../src";
+import { busyLoad, busyWarning, cpuTicks, describeMachine, loadAverage, nativePeak, othersCores } from "./machine";
 import { type Contender, defaultMeasure, interleavedThroughputs, type MeasureOptions, median } from "./measure";
 import { pytorchUnavailable, runPytorch } from "./pytorch";
-import { formatSummary, formatTable, type ResultRow, writeResults } from "./results";
+import { defaultTiming, measureSimdPeak, type SimdPeak, type Timing } from "./simd-peak";
+import { type BenchReport, compareRows, formatOtherTable, formatPeaks, formatTrainingTable, formatVersusPytorch, type ResultRow, withRatios, writeResults } from "./results";
 import { type TfjsSystem, type TfjsTrainer, tfjsTrainer, useTfjsBackend } from "./tfjs";
 import { courseWorkloadName, type TrainingWorkload, trainingWorkloads, workPerStep } from "./workloads";
 
-const USAGE = `usage: node dist/bench/run.js [--workloads 1,2,3,4] [--runs N] [--seconds S] [--course-runs N] [--out FILE]
-  Runs each workload on gradient-lab and its peers, prints a table (median of
-  N runs of at least S seconds each) and writes the rows as JSON to FILE
-  (default bench/results/latest.json). The course (workload 4) is built
-  --course-runs times (default 3) by each system, taking turns; the median counts.`;
+const USAGE = `usage: node dist/bench/run.js [--workloads 1,2,3,4] [--threads 1,2] [--runs N] [--seconds S] [--course-runs N] [--out FILE]
+  Runs each workload on gradient-lab (float64 and float32, on each thread
+  count) and its peers (PyTorch on each thread count), prints a table
+  (median of N runs of at least S seconds each) and writes everything as
+  JSON to FILE (default bench/results/latest.json). The course (workload 4)
+  is built --course-runs times (default 3) by each system, taking turns; the
+  median counts.`;
 
 export type Log = (line: string) => void;
-
-type InProcessSystem = "gradient-lab" | TfjsSystem;
 
 interface Entry {
   row: Omit<ResultRow, "throughput">;
   contender: Contender;
+  /** Steps to the workload's unit (samples per step, or 1). */
   stepsToUnits: number;
+  /** The engine's threads in its last step (read after timing). */
+  threadsUsed?: () => number;
   dispose(): void;
 }
 
-/** A workload on gradient-lab or TensorFlow.js, ready to be timed in this process. */
-function inProcessEntry(workload: TrainingWorkload, system: InProcessSystem): Entry {
-  const base = { workload: workload.name, system, unit: workload.unit, precision: system === "gradient-lab" ? "float64" : "float32" } as const;
-  if (system === "gradient-lab") return { row: base, contender: { repeat: engineTrainer(workload).repeat }, stepsToUnits: workPerStep(workload), dispose: () => {} };
+/** gradient-lab's fast path at one setting, ready to be timed in this process. */
+function engineEntry(workload: TrainingWorkload, setting: EngineSetting): Entry {
+  const trainer = engineTrainer(workload, { setting });
+  return {
+    row: { workload: workload.name, system: "gradient-lab", unit: workload.unit, ...setting },
+    contender: { repeat: trainer.repeat },
+    stepsToUnits: workPerStep(workload),
+    threadsUsed: () => trainer.network.lastStepThreads,
+    dispose: trainer.dispose,
+  };
+}
+
+/** TensorFlow.js on one backend; both run on one thread in Node (the wasm backend loads its single-threaded SIMD build there). */
+function tfjsEntry(workload: TrainingWorkload, system: TfjsSystem): Entry {
   let trainer: TfjsTrainer | undefined;
   const prepare = async () => {
     await useTfjsBackend(system);
@@ -38,7 +54,7 @@ function inProcessEntry(workload: TrainingWorkload, system: InProcessSystem): En
     trainer.repeat(3);
   };
   return {
-    row: base,
+    row: { workload: workload.name, system, unit: workload.unit, precision: "float32", threads: 1 },
     contender: { prepare, repeat: (n) => (trainer as TfjsTrainer).repeat(n) },
     stepsToUnits: workPerStep(workload),
     dispose: () => trainer?.dispose(),
@@ -53,33 +69,65 @@ async function timeEntries(entries: readonly Entry[], measure: MeasureOptions, a
       measure,
       afterRound,
     );
-    return entries.map((e, k) => ({ ...e.row, throughput: (steps[k] as number) * e.stepsToUnits }));
+    return entries.map((e, k) => ({ ...e.row, throughput: (steps[k] as number) * e.stepsToUnits, ...optional("threadsUsed", e.threadsUsed?.()) }));
   } finally {
     for (const e of entries) e.dispose();
   }
 }
 
-/** gradient-lab, tfjs-cpu and tfjs-wasm on one training workload, in this process. */
-export async function benchInProcess(workload: TrainingWorkload, measure: MeasureOptions, systems: readonly InProcessSystem[] = ["gradient-lab", "tfjs-cpu", "tfjs-wasm"]): Promise<ResultRow[]> {
-  return timeEntries(
-    systems.map((system) => inProcessEntry(workload, system)),
-    measure,
-  );
+/**
+ * The engine settings to time on a workload: each precision on each thread
+ * count, except that a batch of one sample cannot be split over threads, so
+ * there the engine's 2-thread run is its 1-thread run and is not timed twice.
+ */
+export function engineSettings(workload: TrainingWorkload, threads: readonly number[]): EngineSetting[] {
+  const counts = workload.batch === 1 ? [1] : threads;
+  return (["float64", "float32"] as const satisfies readonly Precision[]).flatMap((precision) => counts.map((t) => ({ precision, threads: t })));
+}
+
+/**
+ * GFLOP/s of a row's matrix products (bench/flops.ts), on the batched
+ * workloads only: a one-sample step is nearly all overhead, so its GFLOP/s
+ * would say nothing about the arithmetic.
+ */
+function withGigaflops(row: ResultRow, workloads: readonly TrainingWorkload[]): ResultRow {
+  const workload = workloads.find((w) => w.name === row.workload);
+  if (!workload || workload.batch === 1) return row;
+  return { ...row, gflops: gigaflopsPerSecond(row.throughput / workPerStep(workload), workload.sizes, workload.batch) };
+}
+
+/** gradient-lab at the given settings (float64 on one thread unless told), tfjs-cpu and tfjs-wasm on one training workload, in this process. */
+export async function benchInProcess(workload: TrainingWorkload, measure: MeasureOptions, settings: readonly EngineSetting[] = [defaultSetting]): Promise<ResultRow[]> {
+  const entries = [...settings.map((s) => engineEntry(workload, s)), tfjsEntry(workload, "tfjs-cpu"), tfjsEntry(workload, "tfjs-wasm")];
+  return (await timeEntries(entries, measure)).map((row) => withGigaflops(row, [workload]));
 }
 
 export interface BenchOptions {
   workloads: readonly TrainingWorkload[];
   course: boolean;
   measure: MeasureOptions;
+  /** Thread counts for the engine and PyTorch (default 1 and 2). */
+  threads?: readonly number[];
   courseRuns: number;
+  /** How long bench/simd-peak.ts times its loops (its default unless told). */
+  simdPeakTiming?: Timing;
   log: Log;
 }
 
 /** Every workload on every available system; what cannot run is skipped with a line saying why. */
-export async function runBench(options: BenchOptions): Promise<ResultRow[]> {
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const { log, measure } = options;
+  const threads = options.threads ?? [1, 2];
+  const machine = describeMachine();
+  const startLoad = loadAverage();
+  const startTicks = cpuTicks();
+  log(`machine: ${machine.cores} cores (${machine.cpu}), Node ${machine.node}, load average ${startLoad.toFixed(2)} at the start`);
+  const startWarning = busyWarning("load average at the start", startLoad, machine.cores);
+  if (startWarning) log(startWarning);
+  const wasmSimd = simdPeak(options.simdPeakTiming ?? defaultTiming, log);
   const rows: ResultRow[] = [];
   for (const workload of options.workloads) log(`${workload.name}: ${workload.title}`);
+  if (options.workloads.some((w) => w.batch === 1)) log(`a batch of one sample cannot be split over threads: on those workloads gradient-lab runs on 1 thread only`);
   if (options.workloads.length > 0) {
     const missing = pytorchUnavailable();
     if (missing) log(`PyTorch skipped: ${missing}`);
@@ -88,11 +136,25 @@ export async function runBench(options: BenchOptions): Promise<ResultRow[]> {
     const torchRound = missing
       ? undefined
       : () => {
-          const torch = runPytorch(options.workloads, { ...measure, runs: 1 });
-          if (torchRounds.length === 0) log(`PyTorch ${torch.version}, ${torch.threads} thread(s)`);
+          const torch = runPytorch(options.workloads, { ...measure, runs: 1 }, threads);
+          if (torchRounds.length === 0) log(`PyTorch ${torch.version} on ${threads.join(" and ")} thread(s)`);
           torchRounds.push(torch.rows);
         };
-    const entries = options.workloads.flatMap((w) => (["gradient-lab", "tfjs-cpu", "tfjs-wasm"] as const).map((system) => inProcessEntry(w, system)));
+    const entries: Entry[] = [];
+    const skipped = new Set<string>();
+    for (const workload of options.workloads) {
+      for (const setting of engineSettings(workload, threads)) {
+        try {
+          entries.push(engineEntry(workload, setting));
+        } catch (error) {
+          // An engine without this setting yet: say so once, keep the rest.
+          const reason = `gradient-lab ${setting.precision} on ${setting.threads} thread(s) skipped: ${error instanceof Error ? error.message : String(error)}`;
+          if (!skipped.has(reason)) log(reason);
+          skipped.add(reason);
+        }
+      }
+      entries.push(tfjsEntry(workload, "tfjs-cpu"), tfjsEntry(workload, "tfjs-wasm"));
+    }
     rows.push(...(await timeEntries(entries, measure, torchRound)));
     for (const [k, first] of (torchRounds[0] ?? []).entries()) {
       rows.push({ ...first, throughput: median(torchRounds.map((round) => (round[k] as ResultRow).throughput)) });
@@ -117,9 +179,41 @@ export async function runBench(options: BenchOptions): Promise<ResultRow[]> {
       }
     }
   }
-  // Group by workload, in workload order, so the table reads top to bottom.
-  const order = ["gradient-lab", "tfjs-cpu", "tfjs-wasm", "pytorch", "nbconvert"];
-  return rows.sort((a, b) => a.workload.localeCompare(b.workload, "en", { numeric: true }) || order.indexOf(a.system) - order.indexOf(b.system));
+  const endLoad = loadAverage();
+  const endTicks = cpuTicks();
+  // The load average at the end counts the benchmark's own threads; the CPU time other processes took during the run does not.
+  const others = startTicks && endTicks ? othersCores(startTicks, endTicks, machine.cores) : undefined;
+  log(`load average ${endLoad.toFixed(2)} at the end (it counts the benchmark's own threads)`);
+  if (others === undefined) log("other processes' CPU time during the run: unknown (no /proc/stat)");
+  else log(`other processes used ${others.toFixed(2)} cores on average during the run`);
+  const endWarning = others === undefined ? undefined : busyWarning("other processes' CPU use during the run, in cores,", others, machine.cores);
+  if (endWarning) log(endWarning);
+  return {
+    date: new Date().toISOString(),
+    machine,
+    peaks: { ...optional("native", nativePeak(machine)), ...optional("wasmSimd", wasmSimd) },
+    load: { start: startLoad, end: endLoad, ...optional("othersCores", others), busy: startLoad > busyLoad(machine.cores) || (others ?? 0) > busyLoad(machine.cores) },
+    measure,
+    ...optional("courseRuns", options.course ? options.courseRuns : undefined),
+    rows: withRatios(rows.map((r) => withGigaflops(r, options.workloads)).sort(compareRows)),
+  };
+}
+
+/** The WebAssembly SIMD peak on one core, measured before the workloads while the machine is as the run found it; a runtime without SIMD gets a line saying so. */
+function simdPeak(timing: Timing, log: Log): SimdPeak | undefined {
+  try {
+    const peak = measureSimdPeak(timing);
+    log(`WebAssembly SIMD peak, one core: ${peak.float32.gflops.toFixed(1)} GFLOP/s float32 (${peak.float32.method}), ${peak.float64.gflops.toFixed(1)} float64 (${peak.float64.method})`);
+    return peak;
+  } catch (error) {
+    log(`WebAssembly SIMD peak not measured: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}
+
+/** `{ key: value }`, or nothing when the value is undefined (the JSON then has no such key rather than a null). */
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -129,6 +223,7 @@ async function main(argv: string[]): Promise<number> {
       workloads: { type: "string", default: "1,2,3,4" },
       runs: { type: "string", default: String(defaultMeasure.runs) },
       seconds: { type: "string", default: String(defaultMeasure.minSeconds) },
+      threads: { type: "string", default: "1,2" },
       "course-runs": { type: "string", default: "3" },
       out: { type: "string", default: join(__dirname, "..", "..", "bench", "results", "latest.json") },
       help: { type: "boolean", short: "h" },
@@ -142,19 +237,25 @@ async function main(argv: string[]): Promise<number> {
   const unknown = chosen.filter((w) => !["1", "2", "3", "4"].includes(w));
   if (unknown.length > 0) throw new Error(`--workloads: unknown workload(s) ${unknown.join(", ")}; choose from 1,2,3,4`);
   const measure = { runs: positive(values.runs, "--runs"), minSeconds: positive(values.seconds, "--seconds") };
+  const threads = values.threads.split(",").map((t) => wholeNumber(t.trim(), "--threads"));
   const log: Log = (line) => console.log(line);
-  log(`machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown cpu"}), Node ${process.versions.node}, load average ${loadavg()[0]?.toFixed(2)}`);
-  const rows = await runBench({
+  const report = await runBench({
     workloads: trainingWorkloads.filter((w) => chosen.includes(w.name.slice(0, 1))),
     course: chosen.includes("4"),
     measure,
+    threads: [...new Set(threads)],
     courseRuns: positive(values["course-runs"], "--course-runs"),
     log,
   });
-  log(`load average at the end ${loadavg()[0]?.toFixed(2)}; median of ${measure.runs} runs of at least ${measure.minSeconds} s each\n`);
-  log(formatTable(rows));
-  log(`\nby workload, throughput (gradient-lab / system):\n\n${formatSummary(rows)}`);
-  writeResults(values.out, rows);
+  log(`\nmedian of ${measure.runs} runs of at least ${measure.minSeconds} s each; each cell: throughput (gradient-lab's best on that workload / this), GFLOP/s of the matrix products\n`);
+  if (report.rows.some((r) => r.precision !== undefined)) log(formatTrainingTable(report.rows));
+  const versus = formatVersusPytorch(report.rows);
+  if (versus !== "") log(`\neach precision's best, gradient-lab / PyTorch (over thread counts):\n${versus}`);
+  if (report.rows.some((r) => r.precision === undefined)) log(`\n${formatOtherTable(report.rows)}`);
+  log(`\n${formatPeaks(report.peaks, report.machine.cores)}`);
+  // Said again last, where the eye lands: figures from a busy machine must not be quoted as quiet ones.
+  if (report.load.busy) log(`\nWARNING: the machine was busy (load average ${report.load.start.toFixed(2)} at the start${report.load.othersCores === undefined ? "" : `, other processes used ${report.load.othersCores.toFixed(2)} cores during the run`}): these figures are NOT comparable with a quiet run`);
+  writeResults(values.out, report);
   log(`\nwrote ${values.out}`);
   return 0;
 }
@@ -162,6 +263,12 @@ async function main(argv: string[]): Promise<number> {
 function positive(text: string, name: string): number {
   const value = Number(text);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${text}"`);
+  return value;
+}
+
+function wholeNumber(text: string, name: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be positive whole numbers, got "${text}"`);
   return value;
 }
 

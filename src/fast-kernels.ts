@@ -1,3 +1,5 @@
+import type { FloatArray } from "./fast-layout";
+
 /**
  * The fast path's inner loops. Every number must come out bit for bit as
  * the traced path computes it, so no sum may be reordered (floating-point
@@ -8,31 +10,48 @@
  */
 
 /**
- * c[i*n + j] = sum over p = 0, 1, ..., k-1 of a[i*k + p] * b[j*k + p], each sum
- * starting from 0 and taken in that order: rows of `a` against rows of `b`
- * (a times b transposed), both read along contiguous memory.
+ * c[i*n + j] = sum over p = 0, 1, ..., k-1 of a[aOffset + i*k + p] * b[j*k + p],
+ * each sum starting from 0 and taken in that order: rows of `a` against rows
+ * of `b` (a times b transposed).
  */
-export function orderedProduct(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number): void {
+export function orderedProduct(a: FloatArray, b: FloatArray, c: FloatArray, m: number, n: number, k: number, aOffset = 0): void {
+  stridedProduct({ array: a, at: aOffset, row: k, step: 1 }, { array: b, at: 0, row: k, step: 1 }, { array: c, at: 0, row: n, step: 1 }, m, n, k);
+}
+
+/** A matrix inside a buffer: element [i][p] is array[at + i*row + p*step]. */
+export interface Strided {
+  array: FloatArray;
+  at: number;
+  row: number;
+  step: number;
+}
+
+/**
+ * The same sums with each operand read where it lies: c[i][j] = sum over p in
+ * order of a[i][p] * b[j][p], so a transposed operand needs no copy. (c's
+ * `step` is ignored: its columns are consecutive.)
+ */
+export function stridedProduct(aMatrix: Strided, bMatrix: Strided, cMatrix: Strided, m: number, n: number, k: number): void {
+  const { array: a, row: aRow, step: aStep } = aMatrix;
+  const { array: b, row: bRow, step: bStep } = bMatrix;
+  const { array: c, row: cRow } = cMatrix;
   let j = 0;
   // Four rows of b against two rows of a: eight running sums per pass over p.
   // The outer loop walks b so that its four rows stay in cache while all of a streams past them.
   for (; j + 4 <= n; j += 4) {
-    const b0 = j * k;
-    const b1 = b0 + k;
-    const b2 = b1 + k;
-    const b3 = b2 + k;
+    const b0 = bMatrix.at + j * bRow;
     let i = 0;
     for (; i + 2 <= m; i += 2) {
-      const a0 = i * k;
-      const a1 = a0 + k;
+      let qa = aMatrix.at + i * aRow;
+      let qb = b0;
       let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-      for (let p = 0; p < k; p++) {
-        const x0 = a[a0 + p] as number;
-        const x1 = a[a1 + p] as number;
-        const y0 = b[b0 + p] as number;
-        const y1 = b[b1 + p] as number;
-        const y2 = b[b2 + p] as number;
-        const y3 = b[b3 + p] as number;
+      for (let p = 0; p < k; p++, qa += aStep, qb += bStep) {
+        const x0 = a[qa] as number;
+        const x1 = a[qa + aRow] as number;
+        const y0 = b[qb] as number;
+        const y1 = b[qb + bRow] as number;
+        const y2 = b[qb + 2 * bRow] as number;
+        const y3 = b[qb + 3 * bRow] as number;
         s00 += x0 * y0;
         s01 += x0 * y1;
         s02 += x0 * y2;
@@ -42,8 +61,8 @@ export function orderedProduct(a: Float64Array, b: Float64Array, c: Float64Array
         s12 += x1 * y2;
         s13 += x1 * y3;
       }
-      const c0 = i * n + j;
-      const c1 = c0 + n;
+      const c0 = cMatrix.at + i * cRow + j;
+      const c1 = c0 + cRow;
       c[c0] = s00;
       c[c0 + 1] = s01;
       c[c0 + 2] = s02;
@@ -54,16 +73,17 @@ export function orderedProduct(a: Float64Array, b: Float64Array, c: Float64Array
       c[c1 + 3] = s13;
     }
     if (i < m) {
-      const a0 = i * k;
+      let qa = aMatrix.at + i * aRow;
+      let qb = b0;
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let p = 0; p < k; p++) {
-        const x = a[a0 + p] as number;
-        s0 += x * (b[b0 + p] as number);
-        s1 += x * (b[b1 + p] as number);
-        s2 += x * (b[b2 + p] as number);
-        s3 += x * (b[b3 + p] as number);
+      for (let p = 0; p < k; p++, qa += aStep, qb += bStep) {
+        const x = a[qa] as number;
+        s0 += x * (b[qb] as number);
+        s1 += x * (b[qb + bRow] as number);
+        s2 += x * (b[qb + 2 * bRow] as number);
+        s3 += x * (b[qb + 3 * bRow] as number);
       }
-      const c0 = i * n + j;
+      const c0 = cMatrix.at + i * cRow + j;
       c[c0] = s0;
       c[c0 + 1] = s1;
       c[c0 + 2] = s2;
@@ -72,37 +92,37 @@ export function orderedProduct(a: Float64Array, b: Float64Array, c: Float64Array
   }
   // The last n mod 4 rows of b, one at a time, against four rows of a at once.
   for (; j < n; j++) {
-    const b0 = j * k;
+    const b0 = bMatrix.at + j * bRow;
     let i = 0;
     for (; i + 4 <= m; i += 4) {
-      const a0 = i * k;
-      const a1 = a0 + k;
-      const a2 = a1 + k;
-      const a3 = a2 + k;
+      let qa = aMatrix.at + i * aRow;
+      let qb = b0;
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let p = 0; p < k; p++) {
-        const y = b[b0 + p] as number;
-        s0 += (a[a0 + p] as number) * y;
-        s1 += (a[a1 + p] as number) * y;
-        s2 += (a[a2 + p] as number) * y;
-        s3 += (a[a3 + p] as number) * y;
+      for (let p = 0; p < k; p++, qa += aStep, qb += bStep) {
+        const y = b[qb] as number;
+        s0 += (a[qa] as number) * y;
+        s1 += (a[qa + aRow] as number) * y;
+        s2 += (a[qa + 2 * aRow] as number) * y;
+        s3 += (a[qa + 3 * aRow] as number) * y;
       }
-      c[i * n + j] = s0;
-      c[(i + 1) * n + j] = s1;
-      c[(i + 2) * n + j] = s2;
-      c[(i + 3) * n + j] = s3;
+      const c0 = cMatrix.at + i * cRow + j;
+      c[c0] = s0;
+      c[c0 + cRow] = s1;
+      c[c0 + 2 * cRow] = s2;
+      c[c0 + 3 * cRow] = s3;
     }
     for (; i < m; i++) {
-      const a0 = i * k;
+      let qa = aMatrix.at + i * aRow;
+      let qb = b0;
       let s = 0;
-      for (let p = 0; p < k; p++) s += (a[a0 + p] as number) * (b[b0 + p] as number);
-      c[i * n + j] = s;
+      for (let p = 0; p < k; p++, qa += aStep, qb += bStep) s += (a[qa] as number) * (b[qb] as number);
+      c[cMatrix.at + i * cRow + j] = s;
     }
   }
 }
 
 /** to[c*rows + r] = from[r*cols + c]: turns a (rows x cols) matrix into (cols x rows), so orderedProduct can read it along rows. */
-export function transpose(from: Float64Array, rows: number, cols: number, to: Float64Array): void {
+export function transpose(from: FloatArray, rows: number, cols: number, to: FloatArray): void {
   for (let r = 0; r < rows; r++) {
     const row = r * cols;
     for (let c = 0; c < cols; c++) to[c * rows + r] = from[row + c] as number;

@@ -1,165 +1,298 @@
 /**
- * orderedProduct (see fast-kernels.ts) as a WebAssembly SIMD kernel, for the
+ * orderedProduct (see fast-kernels.ts) as WebAssembly SIMD kernels, for the
  * large layers. JavaScript has no vector arithmetic; WebAssembly's f64x2
- * does two float64 multiplies or adds per instruction, and each lane is
- * plain IEEE arithmetic (no fused multiply-add), so every sum is still
- * taken in the traced path's order and the numbers stay bit for bit equal.
+ * does two float64 multiplies or adds per instruction and f32x4 four
+ * float32 ones.
  *
- * The module is a few dozen instructions, so it is assembled here from its
- * opcodes rather than shipped as a binary built by another toolchain.
+ * float64: each lane is plain IEEE arithmetic (a multiply, then an add, no
+ * fused multiply-add), so every sum is still taken in the traced path's
+ * order and the numbers stay bit for bit equal to it.
+ * float32: the same sums in the same order, rounded to float32 at every
+ * step, and fused (one rounding per multiply-add) where relaxed SIMD's
+ * multiply-add is used; close to the float64 sums, not equal to them.
  */
+import { setFlagsFromString } from "node:v8";
+import { assembleModule, type Instruction, i32, Locals, op, v128 } from "./wasm-assembler";
 
-// Opcodes used below (WebAssembly core spec, binary format; SIMD ones follow the 0xfd prefix).
-const LOCAL_GET = 0x20;
-const LOCAL_SET = 0x21;
-const I32_CONST = 0x41;
-const I32_ADD = 0x6a;
-const I32_MUL = 0x6c;
-const I32_LT_U = 0x49;
-const LOOP = 0x03;
-const EMPTY = 0x40;
-const BR_IF = 0x0d;
-const END = 0x0b;
-const SIMD = 0xfd;
-const V128_LOAD = [SIMD, 0x00];
-const V128_LOAD64_SPLAT = [SIMD, 0x0a];
-const V128_STORE = [SIMD, 0x0b];
-const V128_CONST = [SIMD, 0x0c];
-const F64X2_ADD = [SIMD, 0xf0, 0x01];
-const F64X2_MUL = [SIMD, 0xf2, 0x01];
-const I32 = 0x7f;
-const V128 = 0x7b;
+export type Precision = "float64" | "float32";
 
-// Locals: the six parameters, then i32 counters and pointers, then v128 registers.
-const [A, BP, C, M, N, K] = [0, 1, 2, 3, 4, 5];
-const [J, I, B_ROW, B_END, PB, PA0, PA1, PA2, PA3, ROW_BYTES, C_PTR] = [6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
-const ACC = [17, 18, 19, 20, 21, 22, 23, 24];
-const [BL, BH, X] = [25, 26, 27];
-
-const get = (local: number) => [LOCAL_GET, local];
-const set = (local: number) => [LOCAL_SET, local];
-const int = (value: number) => [I32_CONST, ...signedLeb(value)];
-const memory = (offset: number, alignLog2: number) => [alignLog2, ...unsignedLeb(offset)];
-/** local = local + value, for i32 pointers and counters. */
-const bump = (local: number, value: number[]) => [...get(local), ...value, I32_ADD, ...set(local)];
+export interface ProductKernel {
+  readonly precision: Precision;
+  /** Rows of a per register block: m must be a multiple (4 in float64, 2 in float32: FLOAT64_SHAPE, FLOAT32_SHAPE). */
+  readonly blockRows: number;
+  /** Rows of b per packed block: n must be a multiple (4 in float64, 16 in float32). */
+  readonly blockColumns: number;
+  /** True where the kernel uses relaxed SIMD's multiply-add, which rounds once where the CPU has fused multiply-add (x64 with FMA3, as here). */
+  readonly fusedMultiplyAdd: boolean;
+  /** The memory the byte offsets point into. */
+  readonly memory: WebAssembly.Memory;
+  /**
+   * c[i*n + j] = sum over p = 0..k-1, in order, of a[i*k + p] * b[j][p], each
+   * sum starting from +0. All arguments but the sizes are byte offsets into
+   * the memory; a is m x k row-major, c is m x n row-major, b is packed (see
+   * packB). Element size: 8 bytes in float64, 4 in float32.
+   */
+  product(a: number, packedB: number, c: number, m: number, n: number, k: number): void;
+  /**
+   * The same sums with every operand read where it lies, through byte
+   * strides: a[i][p] at a + i*aRow + p*aStep; b's columns j..j+blockColumns-1
+   * (one register block) for step p at b + (j / blockColumns)*bBlock + p*bStep,
+   * consecutive in memory; c[i][j] at c + i*cRow + j*elementBytes. Saves
+   * packing an operand that already has its block's columns side by side
+   * (W for the backward product, the activations for dL/dW), and transposing
+   * one that has a row's steps apart (dL/dz for dL/dW). Reads up to a block
+   * past the last row and column and drops those sums, as `product` does.
+   */
+  strided(a: number, aRow: number, aStep: number, b: number, bBlock: number, bStep: number, c: number, cRow: number, m: number, n: number, k: number): void;
+}
 
 /**
- * c[i][j] = sum over p in order of a[i][p] * b[j][p], in blocks of 4 rows of a
- * by 4 rows of b: eight f64x2 running sums. Rows of b come packed four at a
- * time, interleaved by p (b[j][p], b[j+1][p], b[j+2][p], b[j+3][p]), so two
- * 16-byte loads give the four b values a step needs. m and n are multiples of
- * 4; all pointers are byte offsets into the module's memory.
+ * How a kernel is generated. One p-step loads blockColumns values of b (as
+ * blockColumns / lanes vectors) and one value of each of blockRows rows of a
+ * (splat across the lanes), and updates blockRows x (blockColumns / lanes)
+ * running sums that stay in registers for the whole of k.
  */
-function productBody(): number[] {
-  const code: number[] = [];
-  code.push(...get(K), ...int(8), I32_MUL, ...set(ROW_BYTES));
-  code.push(...int(0), ...set(J));
-  code.push(LOOP, EMPTY);
-  {
-    // The packed block of b rows j..j+3 starts 4 * k * 8 bytes per block in.
-    code.push(...get(BP), ...get(J), ...get(ROW_BYTES), I32_MUL, I32_ADD, ...set(B_ROW));
-    code.push(...get(B_ROW), ...get(ROW_BYTES), ...int(4), I32_MUL, I32_ADD, ...set(B_END));
-    code.push(...int(0), ...set(I));
-    code.push(LOOP, EMPTY);
-    {
-      code.push(...get(A), ...get(I), ...get(ROW_BYTES), I32_MUL, I32_ADD, ...set(PA0));
-      code.push(...get(PA0), ...get(ROW_BYTES), I32_ADD, ...set(PA1));
-      code.push(...get(PA1), ...get(ROW_BYTES), I32_ADD, ...set(PA2));
-      code.push(...get(PA2), ...get(ROW_BYTES), I32_ADD, ...set(PA3));
-      // Every running sum starts at +0, as the traced path's does.
-      for (const acc of ACC) code.push(...V128_CONST, ...new Array<number>(16).fill(0), ...set(acc));
-      code.push(...get(B_ROW), ...set(PB));
-      code.push(LOOP, EMPTY);
-      {
-        code.push(...get(PB), ...V128_LOAD, ...memory(0, 3), ...set(BL));
-        code.push(...get(PB), ...V128_LOAD, ...memory(16, 3), ...set(BH));
-        [PA0, PA1, PA2, PA3].forEach((pa, r) => {
-          code.push(...get(pa), ...V128_LOAD64_SPLAT, ...memory(0, 3), ...set(X));
-          // acc = acc + x * b: a multiply, then an add, lane by lane.
-          code.push(...get(ACC[2 * r] as number), ...get(X), ...get(BL), ...F64X2_MUL, ...F64X2_ADD, ...set(ACC[2 * r] as number));
-          code.push(...get(ACC[2 * r + 1] as number), ...get(X), ...get(BH), ...F64X2_MUL, ...F64X2_ADD, ...set(ACC[2 * r + 1] as number));
-        });
-        for (const pa of [PA0, PA1, PA2, PA3]) code.push(...bump(pa, int(8)));
-        code.push(...bump(PB, int(32)));
-        code.push(...get(PB), ...get(B_END), I32_LT_U, BR_IF, 0);
-      }
-      code.push(END);
-      // Store the 4 x 4 block: row i + r of c gets sums 2r (columns j, j+1) and 2r + 1 (columns j+2, j+3).
-      code.push(...get(C), ...get(I), ...get(N), I32_MUL, ...get(J), I32_ADD, ...int(8), I32_MUL, I32_ADD, ...set(C_PTR));
-      for (let r = 0; r < 4; r++) {
-        code.push(...get(C_PTR), ...get(ACC[2 * r] as number), ...V128_STORE, ...memory(0, 3));
-        code.push(...get(C_PTR), ...get(ACC[2 * r + 1] as number), ...V128_STORE, ...memory(16, 3));
-        code.push(...bump(C_PTR, [...get(N), ...int(8), I32_MUL]));
-      }
-      code.push(...bump(I, int(4)));
-      code.push(...get(I), ...get(M), I32_LT_U, BR_IF, 0);
+export interface KernelShape {
+  precision: Precision;
+  blockRows: number;
+  blockColumns: number;
+  fusedMultiplyAdd: boolean;
+}
+
+/**
+ * The shapes in use, chosen by measurement (`node dist/bench/simd-peak.js --variants`).
+ * float64 keeps 4 x 4 (eight f64x2 sums), the fastest of six shapes tried.
+ * float32: 2 x 16 with relaxed_madd (eight f32x4 sums, 2 splats and 4 loads
+ * per p-step) ran at 93-98% of the measured peak on the workloads' products;
+ * 4 x 8 ran 92%. Shapes with twelve sums (4 x 12, 6 x 8) ran at 40%: with
+ * their operands they need more than the 15 vector registers V8 gives wasm
+ * on x64 and spill on every step (so does unrolling the p loop, which V8
+ * already does itself). Separate multiply and add ran about 70%.
+ */
+export const FLOAT64_SHAPE: KernelShape = { precision: "float64", blockRows: 4, blockColumns: 4, fusedMultiplyAdd: false };
+export const FLOAT32_SHAPE: KernelShape = { precision: "float32", blockRows: 2, blockColumns: 16, fusedMultiplyAdd: true };
+
+const ELEMENT_BYTES: Record<Precision, number> = { float64: 8, float32: 4 };
+const LANES: Record<Precision, number> = { float64: 2, float32: 4 };
+
+/**
+ * The packed layout of b for a kernel with blockColumns = NB: block j (b rows
+ * j..j+NB-1) starts at element j*k of the packed region, and holds
+ * element [j*k + NB*p + t] = b[j+t][p], so one p-step reads NB consecutive values.
+ * `b` is n x k row-major (bLayout "rows") or k x n ("columns"); rows past n are zeros.
+ */
+export function packB(b: Float64Array, n: number, k: number, blockColumns: number, to: Float64Array | Float32Array, at: number, bLayout: Layout = "rows"): void {
+  const nPad = roundUp(n, blockColumns);
+  for (let j = 0; j < nPad; j += blockColumns) {
+    const block = at + j * k;
+    for (let t = 0; t < blockColumns; t++) {
+      const row = j + t;
+      if (row >= n) for (let p = 0; p < k; p++) to[block + blockColumns * p + t] = 0;
+      else if (bLayout === "rows") for (let p = 0; p < k; p++) to[block + blockColumns * p + t] = b[row * k + p] as number;
+      else for (let p = 0; p < k; p++) to[block + blockColumns * p + t] = b[p * n + row] as number;
     }
-    code.push(END);
-    code.push(...bump(J, int(4)));
-    code.push(...get(J), ...get(N), I32_LT_U, BR_IF, 0);
-  }
-  code.push(END, END);
-  return code;
-}
-
-function moduleBytes(): Uint8Array {
-  const locals = [2, ...unsignedLeb(11), I32, ...unsignedLeb(11), V128];
-  const body = [...locals, ...productBody()];
-  const section = (id: number, content: number[]) => [id, ...unsignedLeb(content.length), ...content];
-  const name = (text: string) => [text.length, ...Buffer.from(text, "ascii")];
-  return Uint8Array.from([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
-    ...section(1, [1, 0x60, 6, I32, I32, I32, I32, I32, I32, 0]), // type: (i32 x 6) -> ()
-    ...section(3, [1, 0]), // one function, of that type
-    ...section(5, [1, 0x00, 1]), // one memory, starting at one 64 KiB page
-    ...section(7, [2, ...name("product"), 0x00, 0, ...name("memory"), 0x02, 0]),
-    ...section(10, [1, ...unsignedLeb(body.length), ...body]),
-  ]);
-}
-
-function unsignedLeb(value: number): number[] {
-  const bytes: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (value !== 0);
-  return bytes;
-}
-
-function signedLeb(value: number): number[] {
-  const bytes: number[] = [];
-  for (;;) {
-    const byte = value & 0x7f;
-    value >>= 7;
-    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) return [...bytes, byte];
-    bytes.push(byte | 0x80);
   }
 }
 
-interface Kernel {
-  product: (a: number, bp: number, c: number, m: number, n: number, k: number) => void;
-  memory: WebAssembly.Memory;
+/**
+ * The generated `strided` function for one shape: see ProductKernel.strided.
+ * `product` is the same function with the packed layout's strides; the
+ * runtime strides cost nothing measurable against constant offsets (41-43
+ * GFLOP/s both, float32, 64 x 128 x 784).
+ */
+function stridedFunction(shape: KernelShape): { locals: Locals; body: Instruction[] } {
+  const { blockRows, blockColumns } = shape;
+  const E = ELEMENT_BYTES[shape.precision];
+  const lanes = LANES[shape.precision];
+  const vectors = blockColumns / lanes;
+  if (!Number.isInteger(vectors)) throw new Error(`stridedFunction: blockColumns ${blockColumns} is not a multiple of ${lanes} lanes`);
+  const float64 = shape.precision === "float64";
+  const splat = float64 ? op.v128Load64Splat : op.v128Load32Splat;
+  const mul = float64 ? op.f64x2Mul : op.f32x4Mul;
+  const add = float64 ? op.f64x2Add : op.f32x4Add;
+  const madd = float64 ? op.f64x2RelaxedMadd : op.f32x4RelaxedMadd;
+
+  const locals = new Locals([i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32]);
+  const [A, A_ROW, A_STEP, B, B_BLOCK, B_STEP, C, C_ROW, M, N, K] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const j = locals.add(i32);
+  const i = locals.add(i32);
+  const p = locals.add(i32);
+  const bStart = locals.add(i32);
+  const cColumn = locals.add(i32);
+  const aRows = locals.add(i32);
+  const cRows = locals.add(i32);
+  const pb = locals.add(i32);
+  const pa = Array.from({ length: blockRows }, () => locals.add(i32));
+  const cAt = locals.add(i32);
+  const sums = Array.from({ length: blockRows }, () => Array.from({ length: vectors }, () => locals.add(v128)));
+  const bVector = Array.from({ length: vectors }, () => locals.add(v128));
+  const x = locals.add(v128);
+
+  const { localGet: get, localSet: set, i32Const: int } = op;
+  const bump = (local: number, ...value: Instruction[]): Instruction[] => [get(local), ...value, op.i32Add, set(local)];
+
+  const step: Instruction[] = [];
+  bVector.forEach((vector, v) => step.push(get(pb), op.v128Load(v * lanes * E, 0), set(vector)));
+  pa.forEach((row, r) => {
+    step.push(get(row), splat(0), set(x));
+    for (let v = 0; v < vectors; v++) {
+      const sum = sums[r]![v]!;
+      if (shape.fusedMultiplyAdd) step.push(get(x), get(bVector[v]!), get(sum), madd, set(sum));
+      else step.push(get(sum), get(x), get(bVector[v]!), mul, add, set(sum));
+    }
+  });
+
+  const body: Instruction[] = [
+    int(0), set(j), get(B), set(bStart), get(C), set(cColumn),
+    op.loop,
+    int(0), set(i), get(A), set(aRows), get(cColumn), set(cRows),
+    op.loop,
+    get(aRows), set(pa[0]!),
+    ...pa.slice(1).flatMap((row, r) => [get(pa[r]!), get(A_ROW), op.i32Add, set(row)]),
+    // Every running sum starts at +0, as the traced path's does.
+    ...sums.flat().flatMap((sum) => [op.v128Const(new Array<number>(16).fill(0)), set(sum)]),
+    get(bStart), set(pb), get(K), set(p),
+    op.block, op.loop,
+    get(p), op.i32Eqz, op.brIf(1),
+    ...step,
+    ...pa.flatMap((row) => bump(row, get(A_STEP))),
+    ...bump(pb, get(B_STEP)),
+    get(p), int(1), op.i32Sub, set(p),
+    op.br(0),
+    op.end, op.end,
+    get(cRows), set(cAt),
+    ...sums.flatMap((row) => [
+      ...row.flatMap((sum, v) => [get(cAt), get(sum), op.v128Store(v * lanes * E, 0)]),
+      ...bump(cAt, get(C_ROW)),
+    ]),
+    ...bump(i, int(blockRows)),
+    ...bump(aRows, get(A_ROW), int(blockRows), op.i32Mul),
+    ...bump(cRows, get(C_ROW), int(blockRows), op.i32Mul),
+    get(i), get(M), op.i32LtU, op.brIf(0),
+    op.end,
+    ...bump(j, int(blockColumns)),
+    ...bump(bStart, get(B_BLOCK)),
+    ...bump(cColumn, int(blockColumns * E)),
+    get(j), get(N), op.i32LtU, op.brIf(0),
+    op.end,
+  ];
+  return { locals, body };
 }
 
-let kernel: Kernel | null | undefined;
+/** Compiled modules, by shape and by whether they import a shared memory; instances per memory. */
+const modules = new Map<string, WebAssembly.Module | null>();
+const instances = new WeakMap<WebAssembly.Memory, Map<string, ProductKernel>>();
 
-/** The compiled kernel, or null where WebAssembly SIMD is missing (the JavaScript kernel then does the work). */
-function loadKernel(): Kernel | null {
-  if (kernel !== undefined) return kernel;
-  // TypeScript 5.7+ types Uint8Array's buffer as possibly shared, which WebAssembly's signatures refuse; ours is a plain ArrayBuffer.
-  const bytes = moduleBytes() as unknown as BufferSource;
-  if (typeof WebAssembly !== "object" || !WebAssembly.validate(bytes)) return (kernel = null);
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
-  return (kernel = instance.exports as unknown as Kernel);
+const shapeKey = (shape: KernelShape) => `${shape.precision} ${shape.blockRows}x${shape.blockColumns}${shape.fusedMultiplyAdd ? " fused" : ""}`;
+
+/** Whether a memory was created with `shared: true` (its buffer is then a SharedArrayBuffer). */
+const isShared = (memory: WebAssembly.Memory) => typeof SharedArrayBuffer === "function" && memory.buffer instanceof SharedArrayBuffer;
+
+function compiled(shape: KernelShape, sharedMemory: boolean): WebAssembly.Module | null {
+  const key = `${shapeKey(shape)}${sharedMemory ? " shared" : ""}`;
+  let module = modules.get(key);
+  if (module === undefined) {
+    if (shape.fusedMultiplyAdd) enableRelaxedSimd();
+    // TypeScript 5.7+ types Uint8Array's buffer as possibly shared, which WebAssembly's signatures refuse; ours is a plain ArrayBuffer.
+    const bytes = assembleModule({ sharedMemory, functions: [{ name: "strided", ...stridedFunction(shape) }] }) as unknown as BufferSource;
+    module = typeof WebAssembly === "object" && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+    modules.set(key, module);
+  }
+  return module;
+}
+
+/**
+ * Throws a one-line error naming the first argument of a product call that
+ * would compute garbage or reach outside the memory. Plain comparisons, no
+ * allocation: it runs on every call of the training loop.
+ */
+function checkProduct(shape: KernelShape, memory: WebAssembly.Memory, a: number, packedB: number, c: number, m: number, n: number, k: number): void {
+  const E = ELEMENT_BYTES[shape.precision];
+  const bytes = memory.buffer.byteLength;
+  const fail = (why: string) => {
+    throw new Error(`${shape.precision} product(a ${a}, packedB ${packedB}, c ${c}, m ${m}, n ${n}, k ${k}): ${why}`);
+  };
+  const isCount = (value: number) => Number.isSafeInteger(value) && value >= 0;
+  if (!isCount(m) || !isCount(n) || !isCount(k)) fail("m, n and k must be whole numbers >= 0");
+  if (m % shape.blockRows !== 0) fail(`m must be a multiple of blockRows ${shape.blockRows} (pad a with zero rows)`);
+  if (n % shape.blockColumns !== 0) fail(`n must be a multiple of blockColumns ${shape.blockColumns} (pad b with zero rows)`);
+  const region = (name: string, at: number, elements: number) => {
+    if (!isCount(at) || at % E !== 0) fail(`${name} must be a byte offset >= 0 and a multiple of ${E}`);
+    if (at + elements * E > bytes) fail(`${name} ends at byte ${at + elements * E}, past the memory's ${bytes}`);
+  };
+  region("a", a, m * k);
+  region("packedB", packedB, n * k);
+  region("c", c, m * n);
+}
+
+/** A kernel of the given shape on `memory`, or null where this runtime cannot compile it (no SIMD, or no relaxed SIMD for a fused shape). */
+export function kernelOfShape(shape: KernelShape, memory: WebAssembly.Memory): ProductKernel | null {
+  const key = shapeKey(shape);
+  const onMemory = instances.get(memory) ?? new Map<string, ProductKernel>();
+  instances.set(memory, onMemory);
+  const cached = onMemory.get(key);
+  if (cached !== undefined) return cached;
+  const module = compiled(shape, isShared(memory));
+  if (module === null) return null;
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as { strided: ProductKernel["strided"] };
+  const E = ELEMENT_BYTES[shape.precision];
+  const kernel: ProductKernel = {
+    precision: shape.precision,
+    blockRows: shape.blockRows,
+    blockColumns: shape.blockColumns,
+    fusedMultiplyAdd: shape.fusedMultiplyAdd,
+    memory,
+    product: (a, packedB, c, m, n, k) => {
+      // The wasm loops trust their sizes: a ragged m or n would write past c's last row, and m = 0 would still run one block.
+      checkProduct(shape, memory, a, packedB, c, m, n, k);
+      // a's rows k numbers apart; block j of packed b k * blockColumns numbers in, its step's columns side by side.
+      if (m > 0 && n > 0) exports.strided(a, k * E, E, packedB, k * shape.blockColumns * E, shape.blockColumns * E, c, n * E, m, n, k);
+    },
+    strided: (a, aRow, aStep, b, bBlock, bStep, c, cRow, m, n, k) => {
+      if (m % shape.blockRows !== 0 || n % shape.blockColumns !== 0 || !(m > 0 && n > 0 && k >= 0)) {
+        throw new Error(`${shape.precision} strided product: m ${m} and n ${n} must be positive multiples of ${shape.blockRows} and ${shape.blockColumns}, k ${k} 0 or more`);
+      }
+      exports.strided(a, aRow, aStep, b, bBlock, bStep, c, cRow, m, n, k);
+    },
+  };
+  onMemory.set(key, kernel);
+  return kernel;
+}
+
+/**
+ * The product kernel for a precision, on `memory` (plain or shared; one
+ * compiled module for each kind, one instance per memory). float32 falls back
+ * to separate multiply and add where relaxed SIMD is missing. null where
+ * WebAssembly SIMD is missing.
+ */
+export function productKernel(precision: Precision, memory: WebAssembly.Memory): ProductKernel | null {
+  if (precision === "float64") return kernelOfShape(FLOAT64_SHAPE, memory);
+  return kernelOfShape(FLOAT32_SHAPE, memory) ?? kernelOfShape({ ...FLOAT32_SHAPE, fusedMultiplyAdd: false }, memory);
+}
+
+let relaxedSimd: boolean | undefined;
+
+/**
+ * Whether relaxed SIMD compiles here, turning it on first if it must be: Node
+ * 20's V8 (11.3) has it behind a flag, which takes effect for modules
+ * validated after it is set (later V8s ship it on).
+ */
+export function enableRelaxedSimd(): boolean {
+  if (relaxedSimd !== undefined) return relaxedSimd;
+  const locals = new Locals([]);
+  const register = locals.add(v128);
+  const zero = op.v128Const(new Array<number>(16).fill(0));
+  const probe = assembleModule({ sharedMemory: false, functions: [{ name: "probe", locals, body: [zero, zero, zero, op.f32x4RelaxedMadd, op.localSet(register)] }] }) as unknown as BufferSource;
+  if (typeof WebAssembly !== "object") return (relaxedSimd = false);
+  if (!WebAssembly.validate(probe)) setFlagsFromString("--experimental-wasm-relaxed-simd");
+  return (relaxedSimd = WebAssembly.validate(probe));
 }
 
 export function simdAvailable(): boolean {
-  return loadKernel() !== null;
+  return compiled(FLOAT64_SHAPE, false) !== null;
 }
 
-const roundUp4 = (x: number) => (x + 3) & ~3;
+const roundUp = (x: number, multiple: number) => Math.ceil(x / multiple) * multiple;
 
 /**
  * How an operand is stored: "rows" is orderedProduct's layout (a is m x k,
@@ -169,37 +302,33 @@ const roundUp4 = (x: number) => (x + 3) & ~3;
  */
 export type Layout = "rows" | "columns";
 
+let ownKernel: ProductKernel | null | undefined;
+let heapView: Float64Array | null = null;
+
 /**
- * Same contract as orderedProduct: c[i*n + j] = sum over p in order of
- * a[i][p] * b[j][p]. Copies a in, packs b, pads both to whole 4-row blocks
- * with zeros (their sums are computed and thrown away) and copies c out:
- * linear work beside the product's m * n * k.
+ * orderedProduct's contract in float64 on plain arrays: copies a into a
+ * memory of its own, packs b, pads both to whole blocks with zeros (their
+ * sums are computed and thrown away) and copies c out; linear work beside
+ * the product's m * n * k.
  */
 export function simdProduct(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number, aLayout: Layout = "rows", bLayout: Layout = "rows"): void {
-  const wasm = loadKernel();
-  if (wasm === null) throw new Error("simdProduct: this runtime has no WebAssembly SIMD");
-  const mPad = roundUp4(m);
-  const nPad = roundUp4(n);
+  if (ownKernel === undefined) ownKernel = productKernel("float64", new WebAssembly.Memory({ initial: 1 }));
+  const kernel = ownKernel;
+  if (kernel === null) throw new Error("simdProduct: this runtime has no WebAssembly SIMD");
+  const mPad = roundUp(m, kernel.blockRows);
+  const nPad = roundUp(n, kernel.blockColumns);
   const aAt = 0;
   const bAt = aAt + mPad * k;
   const cAt = bAt + nPad * k;
-  const heap = heapFor(wasm, (cAt + mPad * nPad) * 8);
+  const heap = heapFor(kernel.memory, (cAt + mPad * nPad) * 8);
   if (aLayout === "rows") {
     for (let q = 0; q < m * k; q++) heap[aAt + q] = a[q] as number;
   } else {
     for (let p = 0; p < k; p++) for (let i = 0; i < m; i++) heap[aAt + i * k + p] = a[p * m + i] as number;
   }
   heap.fill(0, aAt + m * k, bAt);
-  // Block j holds b rows j..j+3 interleaved: heap[block + 4p + t] = b[j + t][p].
-  for (let j = 0; j < nPad; j += 4) {
-    const block = bAt + j * k;
-    for (let t = 0; t < 4; t++) {
-      if (j + t >= n) for (let p = 0; p < k; p++) heap[block + 4 * p + t] = 0;
-      else if (bLayout === "rows") for (let p = 0; p < k; p++) heap[block + 4 * p + t] = b[(j + t) * k + p] as number;
-      else for (let p = 0; p < k; p++) heap[block + 4 * p + t] = b[p * n + j + t] as number;
-    }
-  }
-  wasm.product(aAt * 8, bAt * 8, cAt * 8, mPad, nPad, k);
+  packB(b, n, k, kernel.blockColumns, heap, bAt, bLayout);
+  kernel.product(aAt * 8, bAt * 8, cAt * 8, mPad, nPad, k);
   // Plain loops rather than subarray(): a view per row would be garbage for the collector on every step.
   for (let i = 0; i < m; i++) {
     const from = cAt + i * nPad;
@@ -207,12 +336,10 @@ export function simdProduct(a: Float64Array, b: Float64Array, c: Float64Array, m
   }
 }
 
-let heapView: Float64Array | null = null;
-
-/** A Float64Array on the kernel's memory, at least `bytes` long; growing the memory replaces its buffer, and then the view. */
-function heapFor(wasm: Kernel, bytes: number): Float64Array {
-  const have = wasm.memory.buffer.byteLength;
-  if (have < bytes) wasm.memory.grow(Math.ceil((bytes - have) / 65536));
-  if (heapView === null || heapView.buffer !== wasm.memory.buffer) heapView = new Float64Array(wasm.memory.buffer);
+/** A Float64Array on the memory, at least `bytes` long; growing the memory replaces its buffer, and then the view. */
+function heapFor(memory: WebAssembly.Memory, bytes: number): Float64Array {
+  const have = memory.buffer.byteLength;
+  if (have < bytes) memory.grow(Math.ceil((bytes - have) / 65536));
+  if (heapView === null || heapView.buffer !== memory.buffer) heapView = new Float64Array(memory.buffer);
   return heapView;
 }

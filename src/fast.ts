@@ -1,52 +1,123 @@
+import { availableParallelism } from "node:os";
 import { type Activation, type ActivationName, activationByName } from "./activations";
+import { type FastBuffers, viewBuffers } from "./fast-buffers";
+import { type Epilogues, epiloguesFor } from "./fast-epilogues";
+import { type FastLayout, type FloatArray, planLayout } from "./fast-layout";
+import { type Phase, runPhase, type StepCommand, type StepContext } from "./fast-step";
+import { StepThreads } from "./fast-threads";
+import { type Precision, type ProductKernel, productKernel } from "./fast-wasm";
 import { checkOutputActivation, lossByName, type LossName } from "./losses";
 import { biasName, type NetworkDescription, validateNetwork, weightName } from "./network";
-import { orderedProduct, transpose } from "./fast-kernels";
-import { type Layout, simdAvailable, simdProduct } from "./fast-wasm";
-import { checkLearningRate, sgdKernel } from "./sgd";
+import { checkLearningRate } from "./sgd";
+
+export type { Precision } from "./fast-wasm";
+
+/** The typed array a network of precision P computes in. */
+export type FloatArrayOf<P extends Precision> = P extends "float32" ? Float32Array : Float64Array;
+
+export interface FastOptions<P extends Precision = Precision> {
+  /**
+   * "float64" (the default) gives the traced path's numbers bit for bit.
+   * "float32" computes in single precision with a 4-lane SIMD kernel, about
+   * twice as fast, for training runs where speed matters more than agreement
+   * to the last bit (see the tests for the tolerance it keeps).
+   */
+  precision?: P;
+  /**
+   * Threads a large step is shared over (this one included); "auto" takes
+   * every core. A step too small to gain (see THREAD_MIN_WORK) runs on one.
+   * The numbers are the same for every thread count.
+   */
+  threads?: number | "auto";
+  /** Multiply-adds per step from which a step is shared between threads (default THREAD_MIN_WORK, measured on this machine). */
+  threadMinWork?: number;
+}
+
+/**
+ * Multiply-adds per step below which one thread is faster than two: waking
+ * a worker and waiting for it costs tens of microseconds per phase.
+ * Measured with bench/threads-threshold.ts (see its notes).
+ */
+export const THREAD_MIN_WORK = 1_000_000;
+
+/** Pages of 64 KiB a network's memory may grow to (4 GiB, the WebAssembly limit); a shared memory must declare one. */
+const MAXIMUM_PAGES = 65536;
+
+const FORWARD_PHASES: readonly Phase[] = ["pack", "rows"];
+const TRAINING_PHASES: readonly Phase[] = ["pack", "rows", "columns"];
+
+/** Ends a forgotten network's worker threads once the network itself is collected. */
+const closeForgotten = new FinalizationRegistry<StepThreads>((pool) => pool.close());
 
 /**
  * The fast path: the same dense network and the same arithmetic as the
- * traced path, in the same order (so the same numbers), but on Float64Array
- * buffers, a whole batch at a time, with no allocation once the buffers exist.
- * Layer l's weights are a row-major (outputs x inputs) matrix.
+ * traced path, in the same order (so, in float64, the same numbers), a whole
+ * batch at a time, with no allocation once the buffers exist. Every buffer
+ * lives in one WebAssembly memory (see fast-layout.ts), where the SIMD
+ * kernel and any worker threads read it in place. Layer l's weights are a
+ * row-major (outputs x inputs) matrix.
  */
-export class FastNetwork {
-  readonly weights: Float64Array[];
-  readonly biases: Float64Array[];
-  readonly weightGradients: Float64Array[];
-  readonly biasGradients: Float64Array[];
-  private capacity = 0;
-  // Per layer, batch x width: pre-activations, activations (index 0 = the inputs) and dL/dz.
-  private z: Float64Array[] = [];
-  private a: Float64Array[] = [];
-  private dz: Float64Array[] = [];
-  private upstream: Float64Array[] = [];
-  // Room for transposed operands, for products small enough to run on the JavaScript kernel (see product()).
-  private aT: Float64Array[] = [];
-  private dzT: Float64Array[] = [];
-  private readonly weightsT: Float64Array[];
+export class FastNetwork<P extends Precision = "float64"> {
+  readonly weights: FloatArrayOf<P>[] = [];
+  readonly biases: FloatArrayOf<P>[] = [];
+  readonly weightGradients: FloatArrayOf<P>[] = [];
+  readonly biasGradients: FloatArrayOf<P>[] = [];
+  readonly precision: P;
+  /** The most threads a step may use. */
+  readonly threads: number;
+  private readonly threadMinWork: number;
   // Looked up once: an unknown name fails here, in the constructor, not in the middle of training.
   private readonly activationRecords: readonly Activation[];
+  private readonly memory: WebAssembly.Memory | null;
+  private readonly kernel: ProductKernel | null;
+  private readonly epilogues: Epilogues | null;
+  private heap: ArrayBuffer | SharedArrayBuffer;
+  private layout: FastLayout;
+  private buffers: FastBuffers;
+  private pool: StepThreads | null = null;
+  private readonly command: StepCommand = { batch: 0, parts: 1, loss: "squared-error", learningRate: 0, forwardOnly: false };
+  private context: StepContext;
+  private stepThreads = 1;
 
   constructor(
     readonly sizes: readonly number[],
     readonly activations: readonly ActivationName[],
     readonly names?: { inputs: string[]; neurons: string[][]; name?: string },
+    options: FastOptions<P> = {},
   ) {
     if (sizes.length < 2 || !sizes.every((n) => Number.isInteger(n) && n > 0)) throw new Error(`FastNetwork: sizes must be at least two positive whole numbers, got [${sizes.join(", ")}]`);
     if (activations.length !== sizes.length - 1) throw new Error(`FastNetwork: expected ${sizes.length - 1} activations (one per layer), got ${activations.length}`);
+    const precision = options.precision ?? "float64";
+    if (precision !== "float64" && precision !== "float32") throw new Error(`FastNetwork: precision must be "float64" or "float32", got ${JSON.stringify(precision)}`);
+    this.precision = precision as P;
+    this.threads = threadCount(options.threads);
+    this.threadMinWork = options.threadMinWork ?? THREAD_MIN_WORK;
+    if (!(this.threadMinWork >= 0)) throw new Error(`FastNetwork: threadMinWork must be a number of multiply-adds, 0 or more, got ${options.threadMinWork}`);
     this.activationRecords = activations.map((name) => activationByName(name));
-    const layers = sizes.slice(1).map((out, l) => ({ out, in: sizes[l] as number }));
-    this.weights = layers.map((s) => new Float64Array(s.out * s.in));
-    this.biases = layers.map((s) => new Float64Array(s.out));
-    this.weightGradients = layers.map((s) => new Float64Array(s.out * s.in));
-    this.biasGradients = layers.map((s) => new Float64Array(s.out));
-    this.weightsT = layers.map((s) => new Float64Array(s.out * s.in));
+    this.memory = typeof WebAssembly === "object" ? new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: true }) : null;
+    this.kernel = this.memory === null ? null : productKernel(precision, this.memory);
+    this.epilogues = this.memory === null || this.kernel === null ? null : epiloguesFor(precision, this.memory);
+    this.heap = this.memory?.buffer ?? new ArrayBuffer(0);
+    this.layout = this.plan(1);
+    this.buffers = this.place(this.layout);
+    this.context = this.contextFor(this.buffers);
+  }
+
+  /** How many threads the last forward pass or step ran on (1 below the size that gains from more). */
+  get lastStepThreads(): number {
+    return this.stepThreads;
+  }
+
+  /** Ends the worker threads, if any (a step after this starts new ones). Safe to call twice. */
+  close(): void {
+    if (this.pool === null) return;
+    closeForgotten.unregister(this);
+    this.pool.close();
+    this.pool = null;
   }
 
   /** From a fully connected description with one activation per layer; anything else is an error naming the neuron. */
-  static fromDescription(description: NetworkDescription): FastNetwork {
+  static fromDescription<P extends Precision = "float64">(description: NetworkDescription, options: FastOptions<P> = {}): FastNetwork<P> {
     const network = validateNetwork(description);
     const activations: ActivationName[] = [];
     let previous = network.inputs;
@@ -62,10 +133,11 @@ export class FastNetwork {
         return first as ActivationName;
       }),
       { inputs: [...network.inputs], neurons: network.layers.map((layer) => layer.neurons.map((n) => n.name)), ...(network.name === undefined ? {} : { name: network.name }) },
+      options,
     );
     network.layers.forEach((layer, l) => {
-      const w = fast.weights[l] as Float64Array;
-      const b = fast.biases[l] as Float64Array;
+      const w = fast.weights[l] as FloatArray;
+      const b = fast.biases[l] as FloatArray;
       layer.neurons.forEach((neuron, j) => {
         previous.forEach((source, i) => {
           const value = neuron.weights[source];
@@ -88,7 +160,7 @@ export class FastNetwork {
       ...(this.names?.name === undefined ? {} : { name: this.names.name }),
       inputs: [...inputs],
       layers: neurons.map((layer, l) => {
-        const w = this.weights[l] as Float64Array;
+        const w = this.weights[l] as FloatArray;
         const sources = previous;
         previous = layer;
         return {
@@ -96,7 +168,7 @@ export class FastNetwork {
           neurons: layer.map((name, j) => ({
             name,
             weights: Object.fromEntries(sources.map((source, i) => [source, w[j * sources.length + i] as number])),
-            bias: (this.biases[l] as Float64Array)[j] as number,
+            bias: (this.biases[l] as FloatArray)[j] as number,
           })),
         };
       }),
@@ -113,117 +185,139 @@ export class FastNetwork {
   }
 
   /** The outputs for a batch (batch x outputs), as a view into an internal buffer that the next call overwrites. */
-  forward(inputs: Float64Array, batch: number): Float64Array {
-    this.run(inputs, batch);
-    return (this.a[this.weights.length] as Float64Array).subarray(0, batch * (this.sizes[this.sizes.length - 1] as number));
-  }
-
-  /** The forward pass into the internal buffers; training reads them directly, so a step creates no view (no garbage). */
-  private run(inputs: Float64Array, batch: number): void {
-    this.reserve(batch);
-    const width0 = this.sizes[0] as number;
-    if (inputs.length < batch * width0) throw new Error(`forward: inputs hold ${inputs.length} numbers, a batch of ${batch} needs ${batch * width0}`);
-    const a0 = this.a[0] as Float64Array;
-    for (let k = 0; k < batch * width0; k++) {
-      const x = inputs[k] as number;
-      if (!Number.isFinite(x)) throw new Error(`forward: input ${k % width0} of sample ${Math.floor(k / width0)} is ${x}`);
-      a0[k] = x;
-    }
-    for (let l = 0; l < this.weights.length; l++) {
-      const nIn = this.sizes[l] as number;
-      const nOut = this.sizes[l + 1] as number;
-      const z = this.z[l] as Float64Array;
-      // z = x W^T, each sum over the inputs in order; the bias comes last, as in the traced path.
-      product(this.a[l] as Float64Array, this.weights[l] as Float64Array, z, batch, nOut, nIn, "rows", "rows", null, null);
-      addBiasAndActivate(this.activationRecords[l] as Activation, this.biases[l] as Float64Array, z, this.a[l + 1] as Float64Array, batch, nOut);
-    }
+  forward(inputs: ArrayLike<number>, batch: number): FloatArrayOf<P> {
+    this.load(inputs, null, batch);
+    this.step(batch, "squared-error", 0, FORWARD_PHASES);
+    const L = this.sizes.length - 1;
+    return (this.buffers.activations[L] as FloatArrayOf<P>).subarray(0, batch * (this.sizes[L] as number)) as FloatArrayOf<P>;
   }
 
   /**
    * Forward and backward over a batch: fills weightGradients and biasGradients
    * with the gradient of the mean loss, and returns that mean loss.
    */
-  computeGradients(inputs: Float64Array, targets: Float64Array, batch: number, loss: LossName = "squared-error"): number {
-    this.run(inputs, batch);
-    const L = this.weights.length;
-    const outputs = this.a[L] as Float64Array;
-    const nOut = this.sizes[L] as number;
-    if (targets.length < batch * nOut) throw new Error(`computeGradients: targets hold ${targets.length} numbers, a batch of ${batch} needs ${batch * nOut}`);
-    let lossSum = 0;
-    const record = lossByName(loss);
-    const logitsForm = record.fromLogits;
-    if (logitsForm === undefined) {
-      const top = this.upstream[L] as Float64Array;
-      for (let s = 0; s < batch; s++) lossSum += record.kernel(outputs, targets, s * nOut, nOut, top);
-    } else {
-      if (this.activations[L - 1] !== logitsForm.activation) {
-        const names = this.names?.neurons[L - 1] ?? [];
-        checkOutputActivation(loss, logitsForm.activation, Array.from({ length: nOut }, (_, j) => ({ name: names[j] ?? `output ${j + 1}`, activation: this.activations[L - 1] as string })));
-      }
-      // The loss gives dL/dz of the output layer directly.
-      for (let s = 0; s < batch; s++) lossSum += logitsForm.kernel(this.z[L - 1] as Float64Array, targets, s * nOut, nOut, this.dz[L - 1] as Float64Array);
-    }
-    for (let l = L - 1; l >= 0; l--) {
-      const nIn = this.sizes[l] as number;
-      const width = this.sizes[l + 1] as number;
-      const gw = this.weightGradients[l] as Float64Array;
-      const gb = this.biasGradients[l] as Float64Array;
-      const dz = this.dz[l] as Float64Array;
-      const dzT = this.dzT[l] as Float64Array;
-      const x = this.a[l] as Float64Array;
-      const xT = this.aT[l] as Float64Array;
-      const activation = this.activationRecords[l] as Activation;
-      const z = this.z[l] as Float64Array;
-      const a = this.a[l + 1] as Float64Array;
-      const up = this.upstream[l + 1] as Float64Array;
-      if (logitsForm === undefined || l < L - 1) chainThroughActivation(activation, up, z, a, dz, batch * width);
-      // dL/dW[j][i] sums dz[s][j] * x[s][i] over the samples in order: rows of dz
-      // and x transposed to (neuron x sample) against each other.
-      product(dz, x, gw, width, nIn, batch, "columns", "columns", dzT, xT);
-      gb.fill(0);
-      for (let s = 0; s < batch; s++) for (let j = 0; j < width; j++) gb[j] = (gb[j] as number) + (dz[s * width + j] as number);
-      for (let k = 0; k < gw.length; k++) gw[k] = (gw[k] as number) / batch;
-      for (let k = 0; k < gb.length; k++) gb[k] = (gb[k] as number) / batch;
-      if (l > 0) {
-        // dL/da of the layer below: sum over this layer's neurons in order, along the old weights.
-        product(dz, this.weights[l] as Float64Array, this.upstream[l] as Float64Array, batch, nIn, width, "rows", "columns", null, this.weightsT[l] as Float64Array);
-      }
-    }
-    return lossSum / batch;
+  computeGradients(inputs: ArrayLike<number>, targets: ArrayLike<number>, batch: number, loss: LossName = "squared-error"): number {
+    return this.train(inputs, targets, batch, 0, loss);
   }
 
   /** One SGD step on a batch; returns the mean loss before the update. */
-  trainStep(inputs: Float64Array, targets: Float64Array, batch: number, learningRate: number, loss: LossName = "squared-error"): number {
+  trainStep(inputs: ArrayLike<number>, targets: ArrayLike<number>, batch: number, learningRate: number, loss: LossName = "squared-error"): number {
     checkLearningRate(learningRate);
-    const value = this.computeGradients(inputs, targets, batch, loss);
-    for (let l = 0; l < this.weights.length; l++) {
-      sgdKernel(this.weights[l] as Float64Array, this.weightGradients[l] as Float64Array, learningRate);
-      sgdKernel(this.biases[l] as Float64Array, this.biasGradients[l] as Float64Array, learningRate);
+    return this.train(inputs, targets, batch, learningRate, loss);
+  }
+
+  private train(inputs: ArrayLike<number>, targets: ArrayLike<number>, batch: number, learningRate: number, loss: LossName): number {
+    const logitsForm = lossByName(loss).fromLogits;
+    const L = this.sizes.length - 1;
+    if (logitsForm !== undefined && this.activations[L - 1] !== logitsForm.activation) {
+      const names = this.names?.neurons[L - 1] ?? [];
+      checkOutputActivation(loss, logitsForm.activation, Array.from({ length: this.sizes[L] as number }, (_, j) => ({ name: names[j] ?? `output ${j + 1}`, activation: this.activations[L - 1] as string })));
     }
-    return value;
+    this.load(inputs, targets, batch);
+    this.buffers.constants[0] = batch;
+    this.buffers.constants[1] = learningRate;
+    // The parameters change in the "columns" phase, after every read of the old ones (they were packed in "pack").
+    this.step(batch, loss, learningRate, TRAINING_PHASES);
+    let lossSum = 0;
+    const sampleLoss = this.buffers.sampleLoss;
+    for (let s = 0; s < batch; s++) lossSum += sampleLoss[s] as number;
+    return lossSum / batch;
   }
 
-  private reserve(batch: number): void {
+  private step(batch: number, loss: LossName, learningRate: number, phases: readonly Phase[]): void {
+    // One command and one context, filled in again each step: the source's 2-2-1 net takes millions of steps a second, and garbage would cost it a tenth of them.
+    const command = this.command;
+    command.batch = batch;
+    command.parts = this.partsFor(batch);
+    command.loss = loss;
+    command.learningRate = learningRate;
+    command.forwardOnly = phases === FORWARD_PHASES;
+    const context = this.context;
+    this.stepThreads = command.parts;
+    if (command.parts === 1) {
+      for (const phase of phases) runPhase(context, phase, command, 0);
+      return;
+    }
+    if (this.pool === null) {
+      this.pool = new StepThreads(this.threads, this.memory as WebAssembly.Memory, this.layout, this.activations);
+      closeForgotten.register(this, this.pool, this);
+    }
+    for (const phase of phases) this.pool.run(context, phase, command);
+  }
+
+  /** Threads for a step of this batch: all of them once the work is large enough to gain, else one. */
+  private partsFor(batch: number): number {
+    if (this.threads === 1 || this.memory === null) return 1;
+    let work = 0;
+    for (let l = 0; l + 1 < this.sizes.length; l++) work += (this.sizes[l] as number) * (this.sizes[l + 1] as number);
+    return batch * work >= this.threadMinWork && batch >= 2 * this.layout.blockRows ? this.threads : 1;
+  }
+
+  /** Copies a batch into the network's memory, growing it to the largest batch seen (steps after that allocate nothing). */
+  private load(inputs: ArrayLike<number>, targets: ArrayLike<number> | null, batch: number): void {
     if (!Number.isInteger(batch) || batch < 1) throw new Error(`batch must be a positive whole number, got ${batch}`);
-    if (batch <= this.capacity) return;
-    // Grow once to the largest batch seen; steps after that allocate nothing.
-    this.capacity = batch;
-    this.a = this.sizes.map((n) => new Float64Array(batch * n));
-    this.upstream = this.sizes.map((n) => new Float64Array(batch * n));
-    this.z = this.sizes.slice(1).map((n) => new Float64Array(batch * n));
-    this.dz = this.sizes.slice(1).map((n) => new Float64Array(batch * n));
-    this.aT = this.sizes.slice(0, -1).map((n) => new Float64Array(batch * n));
-    this.dzT = this.sizes.slice(1).map((n) => new Float64Array(batch * n));
+    if (batch > this.layout.capacity) {
+      this.close();
+      this.layout = this.plan(batch);
+      this.buffers = this.place(this.layout);
+      this.context = this.contextFor(this.buffers);
+    }
+    const width0 = this.sizes[0] as number;
+    if (inputs.length < batch * width0) throw new Error(`forward: inputs hold ${inputs.length} numbers, a batch of ${batch} needs ${batch * width0}`);
+    const a0 = this.buffers.activations[0] as FloatArray;
+    for (let k = 0; k < batch * width0; k++) {
+      const x = inputs[k] as number;
+      if (!Number.isFinite(x)) throw new Error(`forward: input ${k % width0} of sample ${Math.floor(k / width0)} is ${x}`);
+      a0[k] = x;
+    }
+    if (targets === null) return;
+    const nOut = this.sizes[this.sizes.length - 1] as number;
+    if (targets.length < batch * nOut) throw new Error(`computeGradients: targets hold ${targets.length} numbers, a batch of ${batch} needs ${batch * nOut}`);
+    const into = this.buffers.targets;
+    for (let k = 0; k < batch * nOut; k++) into[k] = targets[k] as number;
   }
 
-  private named(weights: Float64Array[], biases: Float64Array[]): Map<string, number> {
+  private contextFor(buffers: FastBuffers): StepContext {
+    return { layout: this.layout, buffers, kernel: this.kernel, epilogues: this.epilogues, activations: this.activationRecords };
+  }
+
+  private plan(capacity: number): FastLayout {
+    return planLayout(this.precision, this.sizes, capacity, this.threads, this.kernel?.blockRows ?? 1, this.kernel?.blockColumns ?? 1);
+  }
+
+  /**
+   * Makes room for a layout and views on it. The parameters come first in
+   * every layout of this network, so they keep their place (and values)
+   * when the batch buffers grow; a shared memory grows without moving, so
+   * views handed out earlier stay valid too.
+   */
+  private place(layout: FastLayout): FastBuffers {
+    if (this.memory !== null) {
+      const have = this.memory.buffer.byteLength;
+      if (have < layout.end) this.memory.grow(Math.ceil((layout.end - have) / 65536));
+      this.heap = this.memory.buffer;
+    } else if (this.heap.byteLength < layout.end) {
+      const larger = new ArrayBuffer(layout.end);
+      new Uint8Array(larger).set(new Uint8Array(this.heap));
+      this.heap = larger;
+    }
+    const buffers = viewBuffers(this.heap, layout);
+    const replace = <T>(into: T[], from: readonly FloatArray[]) => into.splice(0, into.length, ...(from as unknown as T[]));
+    replace(this.weights, buffers.weights);
+    replace(this.biases, buffers.biases);
+    replace(this.weightGradients, buffers.weightGradients);
+    replace(this.biasGradients, buffers.biasGradients);
+    return buffers;
+  }
+
+  private named(weights: readonly FloatArray[], biases: readonly FloatArray[]): Map<string, number> {
     const description = this.toDescription();
     const values = new Map<string, number>();
     let previous = description.inputs;
     description.layers.forEach((layer, l) => {
       layer.neurons.forEach((neuron, j) => {
-        previous.forEach((source, i) => values.set(weightName(neuron.name, source), (weights[l] as Float64Array)[j * previous.length + i] as number));
-        values.set(biasName(neuron.name), (biases[l] as Float64Array)[j] as number);
+        previous.forEach((source, i) => values.set(weightName(neuron.name, source), (weights[l] as FloatArray)[j * previous.length + i] as number));
+        values.set(biasName(neuron.name), (biases[l] as FloatArray)[j] as number);
       });
       previous = layer.neurons.map((n) => n.name);
     });
@@ -231,49 +325,9 @@ export class FastNetwork {
   }
 }
 
-/**
- * Below this many multiply-adds, copying into WebAssembly memory costs more
- * than SIMD saves (measured: a 3x5x7 product runs 6x slower there), so tiny
- * nets such as the source's 2-2-1 stay in plain JavaScript.
- */
-const SIMD_MIN_WORK = 8192;
-
-/**
- * orderedProduct's contract, on whichever kernel is faster for the shape; both
- * give the same bits. An operand in "columns" layout is given transposed; the
- * JavaScript kernel needs it in rows and transposes it into `scratch` first.
- */
-function product(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number, aLayout: Layout, bLayout: Layout, aScratch: Float64Array | null, bScratch: Float64Array | null): void {
-  // Fewer than 4 rows of b would leave most of each 4-wide SIMD block padding.
-  if (n >= 4 && m * n * k >= SIMD_MIN_WORK && simdAvailable()) return simdProduct(a, b, c, m, n, k, aLayout, bLayout);
-  let aRows = a;
-  let bRows = b;
-  if (aLayout === "columns") transpose(a, k, m, (aRows = aScratch as Float64Array));
-  if (bLayout === "columns") transpose(b, k, n, (bRows = bScratch as Float64Array));
-  orderedProduct(aRows, bRows, c, m, n, k);
-}
-
-/** z += bias (per neuron), then a = activation(z), over a (batch x width) layer. */
-function addBiasAndActivate(activation: Activation, bias: Float64Array, z: Float64Array, a: Float64Array, batch: number, width: number): void {
-  // ReLU gets its own loop: deciding the activation once per layer rather than once per number measurably speeds the MLPs up.
-  const relu = activation.name === "relu";
-  const f = activation.kernel.forward;
-  for (let s = 0; s < batch; s++) {
-    const row = s * width;
-    for (let j = 0; j < width; j++) {
-      const sum = (z[row + j] as number) + (bias[j] as number);
-      z[row + j] = sum;
-      a[row + j] = relu ? (sum > 0 ? sum : 0) : f(sum);
-    }
-  }
-}
-
-/** dz = dL/da * da/dz, element by element. */
-function chainThroughActivation(activation: Activation, up: Float64Array, z: Float64Array, a: Float64Array, dz: Float64Array, count: number): void {
-  if (activation.name === "relu") {
-    for (let k = 0; k < count; k++) dz[k] = (up[k] as number) * ((z[k] as number) > 0 ? 1 : 0);
-  } else {
-    const derivative = activation.kernel.derivative;
-    for (let k = 0; k < count; k++) dz[k] = (up[k] as number) * derivative(z[k] as number, a[k] as number);
-  }
+function threadCount(threads: number | "auto" | undefined): number {
+  if (threads === undefined) return 1;
+  if (threads === "auto") return availableParallelism();
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new Error(`FastNetwork: threads must be a whole number from 1 to 256 or "auto", got ${JSON.stringify(threads)}`);
+  return threads;
 }

@@ -20,7 +20,7 @@ export { parseJsonStrict, MAX_JSON_DEPTH } from "./json";
 export { forwardEquations, lossEquation, backwardEquations, updateEquations, displayMath, markdownTable, forwardTable, gradientTable, updateTable } from "./render";
 export { lossExpression, symbolicGradients, symbolicLoss, type SymbolicGradient } from "./symbolic";
 export { gradientCheck, type GradientComparison } from "./gradient-check";
-export { FastNetwork } from "./fast";
+export { FastNetwork, type FastOptions, type FloatArrayOf, type Precision, THREAD_MIN_WORK } from "./fast";
 export { explain, type Explanation, type DerivationStep, type DerivationKind } from "./explain";
 export { explanationMarkdown } from "./render-explanation";
 export { check, checkNumber, DEFAULT_TOLERANCE, type CheckResult, type CheckOptions, type Answer } from "./check";

@@ -1,5 +1,6 @@
 import type { ActivationName } from "./activations";
 import type { Arithmetic } from "./arithmetic";
+import type { FloatArray } from "./fast-layout";
 
 /**
  * One record per loss, holding every form of it, looked up by name by the
@@ -16,7 +17,7 @@ export interface Loss {
    * `offset`: writes dL/dYr into `into` and returns the loss, with the same
    * operations in the same order as `value`/`derivative` in floats.
    */
-  kernel(received: Float64Array, expected: Float64Array, offset: number, count: number, into: Float64Array): number;
+  kernel(received: FloatArray, expected: FloatArray, offset: number, count: number, into: FloatArray): number;
   /** The loss as a mathjs expression of the outputs' and targets' expressions, for the symbolic check. */
   expression(received: readonly string[], expected: readonly string[]): string;
   /** The formula as LaTeX, with Yr and Ye named as in the source, for `outputs` outputs. */
@@ -39,7 +40,7 @@ export interface LogitsForm {
   readonly activation: ActivationName;
   value<T>(logits: readonly T[], expected: readonly T[], A: Arithmetic<T>): T;
   derivative<T>(logits: readonly T[], expected: readonly T[], A: Arithmetic<T>): T[];
-  kernel(logits: Float64Array, expected: Float64Array, offset: number, count: number, into: Float64Array): number;
+  kernel(logits: FloatArray, expected: FloatArray, offset: number, count: number, into: FloatArray): number;
   /** The same loss in the logits for mathjs, written plainly, so the symbolic check does not share the stable formula it checks. */
   expression(logits: readonly string[], expected: readonly string[]): string;
   /** dL/dZ for one output as LaTeX, with the numbers put in. */

@@ -6,6 +6,8 @@ const cases: { sizes: number[]; activation: ActivationName[]; loss: LossName }[]
   { sizes: [2, 2, 1], activation: ["relu", "relu"], loss: "squared-error" },
   { sizes: [3, 5, 4, 2], activation: ["tanh", "sigmoid", "identity"], loss: "mse" },
   { sizes: [2, 8, 1], activation: ["relu", "sigmoid"], loss: "binary-cross-entropy" },
+  // Wide enough for the SIMD epilogues (src/fast-epilogues.ts) on every layer but the last.
+  { sizes: [12, 40, 64, 4], activation: ["leaky-relu", "relu", "identity"], loss: "squared-error" },
 ];
 
 describe("the fast path gives the traced path's numbers", () => {

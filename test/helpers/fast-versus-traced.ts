@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { batchGradient, FastNetwork, type LossName, type NetworkDescription, type SeededRandom, train } from "../../src";
+import { batchGradient, FastNetwork, type FastOptions, type LossName, type NetworkDescription, type SeededRandom, train } from "../../src";
 
 interface Sample {
   input: number[];
@@ -18,11 +18,11 @@ export function randomSample(loss: LossName, sizes: readonly number[], random: S
  * same loss and gradients, then `steps` SGD steps with the same losses and
  * parameters after them, all bit for bit (toBe/toEqual, no tolerance).
  */
-export function expectFastEqualsTraced(network: NetworkDescription, samples: readonly Sample[], loss: LossName, steps: number): void {
+export function expectFastEqualsTraced(network: NetworkDescription, samples: readonly Sample[], loss: LossName, steps: number, options: FastOptions<"float64"> = {}): FastNetwork {
   const learningRate = 0.05;
   const inputs = Float64Array.from(samples.flatMap((s) => s.input));
   const targets = Float64Array.from(samples.flatMap((s) => s.target));
-  const fast = FastNetwork.fromDescription(network);
+  const fast = FastNetwork.fromDescription(network, options);
   const traced = batchGradient(network, [...samples], { loss });
   expect(fast.computeGradients(inputs, targets, samples.length, loss)).toBe(traced.loss);
   expect(fast.gradients()).toEqual(traced.gradients);
@@ -31,4 +31,5 @@ export function expectFastEqualsTraced(network: NetworkDescription, samples: rea
   const fastLosses = Array.from({ length: steps }, () => fast.trainStep(inputs, targets, samples.length, learningRate, loss));
   expect(fastLosses).toEqual(run.history.slice(0, steps).map((h) => h.loss));
   expect(Object.fromEntries(fast.parameters())).toEqual(run.history[steps]?.parameters);
+  return fast;
 }

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, readFileSync } from "node:fs";
 import { delimiter, isAbsolute, join } from "node:path";
+import { pytorchUnavailable } from "../../bench/pytorch";
 
 /**
  * The outside programs the integration tests drive, found on PATH, with the
@@ -87,4 +88,16 @@ export function pythonOf(script: string): string {
     throw new Error(`${script}: its first line names no Python interpreter by full path ('${shebang}')`);
   }
   return interpreter;
+}
+
+/**
+ * PyTorch in Debian's python3 (python3-torch), for the tests that compare
+ * with it; like needTools, missing it skips outside CI and fails in CI.
+ */
+export function needPytorch(suite: string): { skip: boolean } {
+  const missing = pytorchUnavailable();
+  if (missing === null) return { skip: false };
+  if (process.env.CI) throw new Error(`${suite}: ${missing}; CI must have it, .ci/run installs python3-torch`);
+  console.warn(`${suite}: ${missing}; skipped here, with CI set this fails`);
+  return { skip: true };
 }
