@@ -38,9 +38,12 @@ export function readManifest(file: string): Record<string, unknown> | undefined 
  */
 export function dependencyVersions(manifestFile: string): Array<[string, string]> {
   const dependencies = Object.keys((readManifest(manifestFile)?.dependencies as Record<string, string> | undefined) ?? {}).sort();
-  return dependencies.map((name) => {
-    const found = resolvePackageJson(manifestFile, name);
-    const version = found === undefined ? undefined : readManifest(found)?.version;
-    return [name, typeof version === "string" ? version : "unresolved"];
-  });
+  return dependencies.map((name) => [name, installedVersion(manifestFile, name) ?? "unresolved"]);
+}
+
+/** The version of `name` that `require` from `from` loads, or undefined when it finds none. */
+export function installedVersion(from: string, name: string): string | undefined {
+  const manifest = resolvePackageJson(from, name);
+  const version = manifest === undefined ? undefined : readManifest(manifest)?.version;
+  return typeof version === "string" ? version : undefined;
 }

@@ -1,9 +1,8 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { kernelLauncher, type KernelSpec } from "../kernelspec";
 import { projectRoot } from "../project-root";
 import { hashFolder, hashValue } from "./content-hash";
+import { installedVersion } from "./installed-versions";
 
 /**
  * The kernel a notebook in `notebookFolder` runs on, as one hash: the tslab
@@ -27,14 +26,7 @@ export async function kernelBuildHash(notebookFolder: string, spec?: KernelSpec)
 /** Only what Node runs: the launcher's and runner's type declarations change no output. */
 const isScript = (file: string): boolean => file.endsWith(".js");
 
+/** tslab as the launcher picks it: the copy nearest the notebook, else the one beside this project. */
 function tslabVersion(notebookFolder: string): string {
-  for (const from of [join(notebookFolder, "kernel.js"), __filename]) {
-    try {
-      const manifest = createRequire(from).resolve("tslab/package.json");
-      return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
-    } catch {
-      // Not installed near the notebook: the launcher falls back to ours, and so does this.
-    }
-  }
-  return "unresolved";
+  return installedVersion(join(notebookFolder, "kernel.js"), "tslab") ?? installedVersion(__filename, "tslab") ?? "unresolved";
 }

@@ -1,8 +1,7 @@
 import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { RenderedNotebook } from "../export/page";
-import type { Notebook } from "../notebook/nbformat";
-import { writeFileAtomically } from "../notebook/nbformat";
+import { writeFileAtomically, type Notebook } from "../notebook/nbformat";
 import { hashValue } from "./content-hash";
 import { exportBuildHash } from "./export-build";
 
