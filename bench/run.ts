@@ -173,6 +173,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         const course = timeCourse(defaultCoursePaths, options.courseRuns, noJupyter === null);
         rows.push(...course.rows);
         for (const problem of course.problems) log(`${courseWorkloadName} skipped on ${problem}`);
+        for (const note of course.notes) log(note);
       } catch (error) {
         log(`${courseWorkloadName} skipped: ${error instanceof Error ? error.message : String(error)}`);
       }

@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { mkdir, stat } from "node:fs/promises";
+import type { ExecutionCache } from "./cache/execution-cache";
 import { executeNotebook, type CellFailure, type ExecuteOptions } from "./notebook/execute";
 import { NotebookFormatError, readNotebook, writeNotebook, type Notebook } from "./notebook/nbformat";
 
@@ -11,6 +12,8 @@ export interface NotebookOutcome {
   /** Why the notebook could not be used, or the cell that failed. */
   problem?: { kind: "format"; message: string } | { kind: "cell"; failure: CellFailure } | { kind: "crash"; message: string };
   executed?: Notebook;
+  /** The outputs came from the execution cache: nothing that decides them had changed. */
+  reused?: boolean;
 }
 
 export interface RunOptions extends ExecuteOptions {
@@ -25,6 +28,8 @@ export interface RunOptions extends ExecuteOptions {
   prepare?: (source: Notebook, file: string) => Notebook;
   /** Changes the executed notebook before it is written (run -p closes papermill's metadata here). */
   finish?: (executed: Notebook, file: string) => Notebook;
+  /** Reuses outputs of unchanged notebooks and stores fresh clean runs (`run`; never `test`). */
+  cache?: ExecutionCache;
 }
 
 /** Where `run` writes a notebook's executed copy. */
@@ -85,14 +90,25 @@ async function runOne(file: string, options: RunOptions): Promise<NotebookOutcom
   }
   try {
     const prepared = options.prepare ? options.prepare(source, file) : source;
-    const { notebook: executed, failure } = await executeNotebook(prepared, file, options);
-    if (failure) return { file, executed, problem: { kind: "cell", failure } };
+    const cache = options.cache;
+    // The key is taken from the prepared notebook, so injected parameters are part of it.
+    const key = await cache?.keyFor(prepared, file, options.spec);
+    let executed = cache && key ? await cache.lookup(key, prepared, file) : undefined;
+    const reused = executed !== undefined;
+    if (executed) {
+      options.onProgress?.({ kind: "reused", file });
+    } else {
+      const run = await executeNotebook(prepared, file, options);
+      if (run.failure) return { file, executed: run.notebook, problem: { kind: "cell", failure: run.failure } };
+      executed = run.notebook;
+      if (cache && key) await cache.store(key, executed, file);
+    }
     const notebook = options.finish ? options.finish(executed, file) : executed;
-    if (options.dryRun) return { file, executed: notebook };
+    if (options.dryRun) return { file, executed: notebook, reused };
     const target = executedCopyPath(file, options);
     await mkdir(dirname(target), { recursive: true });
     await writeNotebook(target, notebook);
-    return { file, executed: notebook, written: target };
+    return { file, executed: notebook, written: target, reused };
   } catch (error) {
     return { file, problem: { kind: "crash", message: (error as Error).message } };
   }

@@ -1,14 +1,16 @@
-import { exportNbconvert } from "../export/nbconvert";
-import { describeSite, exportSite, type CodeMode } from "../export/site";
+import { cacheFolder } from "../cache/cache-folder";
+import { PageCache } from "../cache/page-cache";
+import { SiteCache } from "../cache/site-cache";
+import type { CodeMode } from "../export/site";
 import { listNotebooks } from "../notebook/nbformat";
-import { describeStudentEdition, exportStudentEdition } from "../teach/student-edition";
 
-const USAGE = `usage: gradient-lab export --html [--out site/] [--from build/notebooks] [--hide-code|--fold-code] [--title TEXT] [--trust-marked]
+const USAGE = `usage: gradient-lab export --html [--out site/] [--from build/notebooks] [--hide-code|--fold-code] [--title TEXT] [--trust-marked] [--force]
        gradient-lab export --nbconvert NOTEBOOK.ipynb [--out DIR] [--classic]
        gradient-lab export --student [--out student/] [--from notebooks/] [--hide-code|--fold-code] [--title TEXT]
 
 --html          a static course site from the executed notebooks (works from file://)
 --trust-marked  do not sanitize notebooks whose metadata has "gradient-lab": {"trusted": true}
+--force         rebuild the site even when its inputs are unchanged since the last export (which is then skipped)
 --nbconvert     jupyter nbconvert --to html with plotly.js inlined once, so the plots work offline
 --student       the course without its solutions: DIR/notebooks (each solution a "not done yet" error) and DIR/site`;
 
@@ -21,10 +23,11 @@ interface Parsed {
   title?: string;
   trustMarked: boolean;
   classic: boolean;
+  force: boolean;
 }
 
 function parse(argv: string[]): Parsed {
-  const parsed: Parsed = { code: "show", trustMarked: false, classic: false };
+  const parsed: Parsed = { code: "show", trustMarked: false, classic: false, force: false };
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith("--")) throw new Error(`${flag} needs a value`);
@@ -43,6 +46,7 @@ function parse(argv: string[]): Parsed {
       case "--fold-code": parsed.code = "fold"; break;
       case "--trust-marked": parsed.trustMarked = true; break;
       case "--classic": parsed.classic = true; break;
+      case "--force": parsed.force = true; break;
       default: throw new Error(`unknown argument ${JSON.stringify(arg)}`);
     }
   }
@@ -63,20 +67,35 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
+    // Each mode loads its renderers only when chosen: an unchanged site is skipped without loading KaTeX and friends.
     if (args.mode === "nbconvert") {
+      const { exportNbconvert } = await import("../export/nbconvert");
       const html = await exportNbconvert({ notebook: args.notebook!, outDir: args.out, template: args.classic ? "classic" : "lab" });
       console.log(`wrote ${html} (plotly.js inlined once)`);
       return 0;
     }
     if (args.mode === "student") {
+      const { describeStudentEdition, exportStudentEdition } = await import("../teach/student-edition");
       const edition = await exportStudentEdition({ notebooks: await listNotebooks(args.from ?? "notebooks"), out: args.out ?? "student", code: args.code, title: args.title });
       console.log(describeStudentEdition(edition));
       return 0;
     }
-    const report = await exportSite({ from: args.from ?? "build/notebooks", out: args.out ?? "site", code: args.code, title: args.title, trustMarked: args.trustMarked });
-    console.log(describeSite(report));
+    const request = { from: args.from ?? "build/notebooks", out: args.out ?? "site", code: args.code, title: args.title, trustMarked: args.trustMarked };
+    const cache = new SiteCache({ folder: cacheFolder() });
+    const key = await cache.keyFor(request);
+    const previous = key && !args.force ? await cache.unchanged(key, request.out) : undefined;
+    if (previous !== undefined) {
+      console.log(`${previous}\nsite unchanged: same executed notebooks, options and export build as the last export; not rebuilt (--force rebuilds)`);
+      return 0;
+    }
+    const { describeSite, exportSite } = await import("../export/site");
+    const report = await exportSite({ ...request, pageCache: args.force ? undefined : new PageCache({ folder: cacheFolder() }) });
+    const summary = describeSite(report);
+    console.log(summary);
     for (const problem of report.skipped) console.error(`gradient-lab export: skipped ${problem}`);
-    return report.skipped.length > 0 ? 1 : 0;
+    if (report.skipped.length > 0) return 1;
+    if (key) await cache.store(key, request.out, summary);
+    return 0;
   } catch (err) {
     console.error(`gradient-lab export: ${(err as Error).message}`);
     return 1;

@@ -10,7 +10,8 @@ export interface SiteMeasure {
   plotlyCopies: string[];
 }
 
-async function walk(dir: string, base = dir): Promise<string[]> {
+/** Every file under `dir` (symlinks included, folders walked), as sorted paths relative to `base`. */
+export async function walk(dir: string, base = dir): Promise<string[]> {
   const entries = await fs.readdir(dir, { withFileTypes: true });
   const nested = await Promise.all(
     entries.map((e) => (e.isDirectory() ? walk(path.join(dir, e.name), base) : Promise.resolve([path.relative(base, path.join(dir, e.name))]))),

@@ -1,5 +1,6 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
+import type { PageCache } from "../cache/page-cache";
 import { writeAssets } from "./assets";
 import { indexPage, notebookPage, type PageLink } from "./layout";
 import { listNotebooks, NotebookFormatError, readNotebook, type Notebook } from "../notebook/nbformat";
@@ -23,6 +24,8 @@ export interface ExportOptions {
    * so only the person exporting the lab's own notebooks should say yes.
    */
   trustMarked?: boolean;
+  /** Pages rendered by an earlier export, reused while their notebook and the export build are unchanged. */
+  pageCache?: PageCache;
 }
 
 export interface SitePage {
@@ -104,7 +107,10 @@ export async function exportSite(options: ExportOptions): Promise<SiteReport> {
     if (clash) throw new Error(`${source} and ${clash} would both become ${file}; rename one of them`);
     taken.set(file, source);
     const trusted = Boolean(options.trustMarked) && isMarkedTrusted(nb);
-    rendered.push({ source, file, trusted, page: renderNotebook(nb, source, path.basename(source, ".ipynb"), code, trusted) });
+    const fallbackTitle = path.basename(source, ".ipynb");
+    const render = () => renderNotebook(nb, source, fallbackTitle, code, trusted);
+    const page = options.pageCache ? await options.pageCache.rendered(nb, { page: file, source, fallbackTitle, code, trusted }, render) : render();
+    rendered.push({ source, file, trusted, page });
   }
 
   const out = path.resolve(options.out);

@@ -14,7 +14,9 @@ export const RAISES_TAGS = ["raises-exception", "nbval-raises-exception"];
 
 export type ProgressEvent =
   | { kind: "kernel-started"; file: string; pid: number | undefined }
-  | { kind: "cell"; file: string; cellNumber: number; cellCount: number; elapsedMs: number };
+  | { kind: "cell"; file: string; cellNumber: number; cellCount: number; elapsedMs: number }
+  /** The runner found the notebook's outputs in its execution cache and started no kernel. */
+  | { kind: "reused"; file: string };
 
 export interface CellFailure {
   /** 1-based position of the cell in the notebook, markdown cells counted. */
