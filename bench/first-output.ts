@@ -143,7 +143,7 @@ async function timeOneRun(source: Notebook, file: string, spec: KernelSpec | und
         kernelInfo = now;
         pid = event.pid;
         kernelInfoCpuMs = processCpuMs(pid);
-      } else {
+      } else if (event.kind === "cell") {
         currentCell = event.cellNumber;
         firstRequest ??= now;
       }
