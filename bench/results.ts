@@ -36,6 +36,8 @@ export interface BenchReport {
   measure: MeasureOptions;
   /** Builds of the course per system (workload 4), when it ran. */
   courseRuns?: number;
+  /** Notebook 01 on a fresh kernel: median milliseconds from the kernel's start to its first output, and to the end (bench/first-output.ts). */
+  firstOutput?: { notebook: string; firstOutputMs: number; notebookMs: number; runs: number };
   rows: ResultRow[];
 }
 

@@ -1,6 +1,7 @@
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { courseUnavailable, defaultCoursePaths, jupyterUnavailable, timeCourse } from "./course";
+import { formatFirstOutput, timeFirstOutput } from "./first-output";
 import { defaultSetting, type EngineSetting, engineTrainer } from "./engine";
 import { gigaflopsPerSecond } from "./flops";
 import type { Precision } from "../src";
@@ -160,6 +161,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       rows.push({ ...first, throughput: median(torchRounds.map((round) => (round[k] as ResultRow).throughput)) });
     }
   }
+  let firstOutput: BenchReport["firstOutput"];
   if (options.course) {
     log(`${courseWorkloadName}: the whole course, notebooks/ executed end to end`);
     const missing = courseUnavailable(defaultCoursePaths);
@@ -176,6 +178,14 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         for (const note of course.notes) log(note);
       } catch (error) {
         log(`${courseWorkloadName} skipped: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      // How soon a reader sees something: notebook 01 from the kernel's start to its first output.
+      try {
+        const result = await timeFirstOutput({ runs: options.courseRuns });
+        for (const line of formatFirstOutput(result)) log(line);
+        firstOutput = { notebook: basename(result.notebook), firstOutputMs: result.median.firstOutputMs, notebookMs: result.median.notebookMs, runs: result.runs.length };
+      } catch (error) {
+        log(`first output not measured: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
   }
@@ -195,6 +205,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     load: { start: startLoad, end: endLoad, ...optional("othersCores", others), busy: startLoad > busyLoad(machine.cores) || (others ?? 0) > busyLoad(machine.cores) },
     measure,
     ...optional("courseRuns", options.course ? options.courseRuns : undefined),
+    ...optional("firstOutput", firstOutput),
     rows: withRatios(rows.map((r) => withGigaflops(r, options.workloads)).sort(compareRows)),
   };
 }
