@@ -29,16 +29,21 @@ export interface FastOptions<P extends Precision = Precision> {
    * The numbers are the same for every thread count.
    */
   threads?: number | "auto";
-  /** Multiply-adds per step from which a step is shared between threads (default THREAD_MIN_WORK, measured on this machine). */
+  /** Multiply-adds per step from which a step is shared between threads (default THREAD_MIN_WORK for the precision, measured on this machine). */
   threadMinWork?: number;
 }
 
 /**
- * Multiply-adds per step below which one thread is faster than two: waking
- * a worker and waiting for it costs tens of microseconds per phase.
- * Measured with bench/threads-threshold.ts (see its notes).
+ * Multiply-adds per step (batch x the sum of each layer's inputs x outputs)
+ * from which two threads beat one; below, waking a worker and waiting for it
+ * at each of a step's three phases costs more than it saves. Measured on this
+ * machine's 2 cores (bench/threads-threshold.ts, 27 November, quiet, worker
+ * warmed up): float64 2-64-64-1 gained 1.88x at batch 64 (2.7e5) and 1.05x
+ * at 32; 32-32-32-32-2 1.36x at 32 (1.0e5) and 0.89x at 16. float32 steps
+ * are about 2.5x shorter, so the fixed cost weighs more: 2-64-64-1 gained
+ * 1.3-1.6x at batch 256 (1.1e6).
  */
-export const THREAD_MIN_WORK = 1_000_000;
+export const THREAD_MIN_WORK: Readonly<Record<Precision, number>> = { float64: 250_000, float32: 1_000_000 };
 
 /** Pages of 64 KiB a network's memory may grow to (4 GiB, the WebAssembly limit); a shared memory must declare one. */
 const MAXIMUM_PAGES = 65536;
@@ -91,7 +96,7 @@ export class FastNetwork<P extends Precision = "float64"> {
     if (precision !== "float64" && precision !== "float32") throw new Error(`FastNetwork: precision must be "float64" or "float32", got ${JSON.stringify(precision)}`);
     this.precision = precision as P;
     this.threads = threadCount(options.threads);
-    this.threadMinWork = options.threadMinWork ?? THREAD_MIN_WORK;
+    this.threadMinWork = options.threadMinWork ?? THREAD_MIN_WORK[precision];
     if (!(this.threadMinWork >= 0)) throw new Error(`FastNetwork: threadMinWork must be a number of multiply-adds, 0 or more, got ${options.threadMinWork}`);
     this.activationRecords = activations.map((name) => activationByName(name));
     this.memory = typeof WebAssembly === "object" ? new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: true }) : null;

@@ -9,11 +9,11 @@ const cases: { sizes: number[]; activation: ActivationName[]; loss: LossName }[]
   { sizes: [100, 9, 12], activation: ["leaky-relu", "identity"], loss: "mse" },
 ];
 
-/** The smallest batch (plus an odd 3) whose step is large enough to be shared between threads. */
+/** The smallest batch (plus an odd 3) whose step is large enough to be shared between threads in either precision. */
 function threadedBatch(sizes: readonly number[]): number {
   let work = 0;
   for (let l = 0; l + 1 < sizes.length; l++) work += (sizes[l] as number) * (sizes[l + 1] as number);
-  return Math.ceil(THREAD_MIN_WORK / work) + 3;
+  return Math.ceil(Math.max(THREAD_MIN_WORK.float64, THREAD_MIN_WORK.float32) / work) + 3;
 }
 
 interface Run {
