@@ -87,12 +87,15 @@ export function timeCourse(paths: CoursePaths, runs: number, withNbconvert: bool
       const done = process.hrtime.bigint();
       return { total: Number(done - started) / 1e9, export: Number(done - exported) / 1e9 };
     };
+    let edits = 0;
     const timings = { full: [] as number[], unchanged: [] as number[], oneEdit: [] as number[], export: [] as number[], alone: [] as number[], nbconvert: [] as number[] };
     const gradientLab = (): void => {
       // The full build: every notebook executed and the site rebuilt, whatever the caches hold.
       const full = npmStart(["--force"]);
       const unchanged = npmStart([]).total;
-      writeFileSync(edited, oneCharacterEdit(original));
+      // A new edit every round: the same edit again would be found in the cache the first round filled.
+      edits += 1;
+      writeFileSync(edited, oneCharacterEdit(original, edits));
       let oneEdit: number;
       try {
         oneEdit = npmStart([]).total;
@@ -162,12 +165,12 @@ export function timeCourse(paths: CoursePaths, runs: number, withNbconvert: bool
   }
 }
 
-/** The first code cell with one more character (a trailing space): new code to the cache, the same outputs. */
-function oneCharacterEdit(text: string): string {
+/** The first code cell with `spaces` trailing spaces (one character more than the last edit): new code to the cache, the same outputs. */
+function oneCharacterEdit(text: string, spaces: number): string {
   const notebook = JSON.parse(text) as { cells: Array<{ cell_type: string; source: string | string[] }> };
   const cell = notebook.cells.find((candidate) => candidate.cell_type === "code");
   if (!cell) throw new Error("course bench: the first notebook has no code cell to edit");
-  cell.source = `${Array.isArray(cell.source) ? cell.source.join("") : cell.source} `;
+  cell.source = `${Array.isArray(cell.source) ? cell.source.join("") : cell.source}${" ".repeat(spaces)}`;
   return JSON.stringify(notebook, null, 1);
 }
 
