@@ -1,5 +1,5 @@
 import type { Precision } from "./fast-wasm";
-import { assembleModule, f32x4Splat, f64x2Splat, type FunctionDefinition, type Instruction, i32, Locals, op, v128 } from "./wasm-assembler";
+import { compiledModule, f32x4Splat, f64x2Splat, type FunctionDefinition, type Instruction, i32, isSharedMemory, Locals, op, v128 } from "./wasm-assembler";
 
 /**
  * The fast path's elementwise loops as WebAssembly SIMD functions: adding
@@ -173,22 +173,14 @@ function generate(precision: Precision) {
 }
 
 type Exported = Record<string, (...args: number[]) => void>;
-const modules = new Map<string, WebAssembly.Module>();
 const instances = new WeakMap<WebAssembly.Memory, Map<Precision, Epilogues>>();
 
 /** The epilogues for a precision on a memory (plain or shared), or null where WebAssembly SIMD is missing. */
 export function epiloguesFor(precision: Precision, memory: WebAssembly.Memory): Epilogues | null {
   const cached = instances.get(memory)?.get(precision);
   if (cached !== undefined) return cached;
-  const shared = typeof SharedArrayBuffer === "function" && memory.buffer instanceof SharedArrayBuffer;
-  const key = `${precision}${shared ? " shared" : ""}`;
-  let module = modules.get(key);
-  if (module === undefined) {
-    const bytes = assembleModule({ sharedMemory: shared, functions: generate(precision) }) as unknown as BufferSource;
-    if (typeof WebAssembly !== "object" || !WebAssembly.validate(bytes)) return null;
-    module = new WebAssembly.Module(bytes);
-    modules.set(key, module);
-  }
+  const module = compiledModule(`epilogues ${precision}`, isSharedMemory(memory), () => generate(precision));
+  if (module === null) return null;
   const exported = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exported;
   const pick = <K extends string>(prefix: string, keys: readonly K[]) => Object.fromEntries(keys.map((key) => [key, exported[`${prefix}_${key}`]])) as Record<K, never>;
   const epilogues: Epilogues = {

@@ -5,6 +5,7 @@ import { type Strided, stridedProduct } from "./fast-kernels";
 import { type FastLayout, type FloatArray, roundUp, share } from "./fast-layout";
 import { packB, type ProductKernel } from "./fast-wasm";
 import { lossByName, type LossName } from "./losses";
+import { sgdStep } from "./sgd";
 
 /**
  * One training step of the fast path, cut into three phases that any number
@@ -164,7 +165,7 @@ function columnsPhase(context: StepContext, command: StepCommand, part: number):
             const k = (neurons.from + q) * nIn + i;
             const g = (c[i * stride + q] as number) / batch;
             gw[k] = g;
-            if (learningRate !== 0) w[k] = (w[k] as number) - learningRate * g;
+            if (learningRate !== 0) w[k] = sgdStep(w[k] as number, learningRate, g);
           }
         }
       }
@@ -187,7 +188,7 @@ function columnsPhase(context: StepContext, command: StepCommand, part: number):
               const k = j * nIn + inputs.from + q;
               const g = (c[j * stride + q] as number) / batch;
               gw[k] = g;
-              if (learningRate !== 0) w[k] = (w[k] as number) - learningRate * g;
+              if (learningRate !== 0) w[k] = sgdStep(w[k] as number, learningRate, g);
             }
           }
         }
@@ -206,7 +207,7 @@ function columnsPhase(context: StepContext, command: StepCommand, part: number):
       for (let s = 0; s < batch; s++) sum += d[s * width + j] as number;
       const g = sum / batch;
       gb[j] = g;
-      if (learningRate !== 0) b[j] = (b[j] as number) - learningRate * g;
+      if (learningRate !== 0) b[j] = sgdStep(b[j] as number, learningRate, g);
     }
   }
 }

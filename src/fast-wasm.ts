@@ -12,7 +12,8 @@
  * multiply-add is used; close to the float64 sums, not equal to them.
  */
 import { setFlagsFromString } from "node:v8";
-import { assembleModule, type Instruction, i32, Locals, op, v128 } from "./wasm-assembler";
+import { roundUp } from "./fast-layout";
+import { assembleModule, compiledModule, type Instruction, i32, isSharedMemory, Locals, op, v128 } from "./wasm-assembler";
 
 export type Precision = "float64" | "float32";
 
@@ -181,26 +182,16 @@ function stridedFunction(shape: KernelShape): { locals: Locals; body: Instructio
   return { locals, body };
 }
 
-/** Compiled modules, by shape and by whether they import a shared memory; instances per memory. */
-const modules = new Map<string, WebAssembly.Module | null>();
+/** Kernels by memory and shape (the compiled modules are cached by compiledModule). */
 const instances = new WeakMap<WebAssembly.Memory, Map<string, ProductKernel>>();
 
 const shapeKey = (shape: KernelShape) => `${shape.precision} ${shape.blockRows}x${shape.blockColumns}${shape.fusedMultiplyAdd ? " fused" : ""}`;
 
-/** Whether a memory was created with `shared: true` (its buffer is then a SharedArrayBuffer). */
-const isShared = (memory: WebAssembly.Memory) => typeof SharedArrayBuffer === "function" && memory.buffer instanceof SharedArrayBuffer;
-
 function compiled(shape: KernelShape, sharedMemory: boolean): WebAssembly.Module | null {
-  const key = `${shapeKey(shape)}${sharedMemory ? " shared" : ""}`;
-  let module = modules.get(key);
-  if (module === undefined) {
+  return compiledModule(`product ${shapeKey(shape)}`, sharedMemory, () => {
     if (shape.fusedMultiplyAdd) enableRelaxedSimd();
-    // TypeScript 5.7+ types Uint8Array's buffer as possibly shared, which WebAssembly's signatures refuse; ours is a plain ArrayBuffer.
-    const bytes = assembleModule({ sharedMemory, functions: [{ name: "strided", ...stridedFunction(shape) }] }) as unknown as BufferSource;
-    module = typeof WebAssembly === "object" && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-    modules.set(key, module);
-  }
-  return module;
+    return [{ name: "strided", ...stridedFunction(shape) }];
+  });
 }
 
 /**
@@ -234,7 +225,7 @@ export function kernelOfShape(shape: KernelShape, memory: WebAssembly.Memory): P
   instances.set(memory, onMemory);
   const cached = onMemory.get(key);
   if (cached !== undefined) return cached;
-  const module = compiled(shape, isShared(memory));
+  const module = compiled(shape, isSharedMemory(memory));
   if (module === null) return null;
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as { strided: ProductKernel["strided"] };
   const E = ELEMENT_BYTES[shape.precision];
@@ -294,4 +285,3 @@ export function simdAvailable(): boolean {
   return compiled(FLOAT64_SHAPE, false) !== null;
 }
 
-const roundUp = (x: number, multiple: number) => Math.ceil(x / multiple) * multiple;

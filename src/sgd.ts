@@ -17,9 +17,9 @@ export function sgdUpdate<T>(model: Model<T>, gradients: ReadonlyMap<string, T>,
   return { model: withParameters(model, next), updates };
 }
 
-/** The fast path's form of the same update, in place on a buffer of parameters and their gradients. */
-export function sgdKernel(parameters: Float64Array, gradients: Float64Array, learningRate: number): void {
-  for (let k = 0; k < parameters.length; k++) parameters[k] = (parameters[k] as number) - learningRate * (gradients[k] as number);
+/** The same update for one parameter, as the fast path's JavaScript loops apply it (its SIMD epilogues do these operations lane by lane). */
+export function sgdStep(parameter: number, learningRate: number, gradient: number): number {
+  return parameter - learningRate * gradient;
 }
 
 export function checkLearningRate(learningRate: number): void {

@@ -173,3 +173,26 @@ export function assembleModule(definition: ModuleDefinition): Uint8Array {
     ...section(10, vector(bodies)),
   ]);
 }
+
+/** Whether a memory was created with `shared: true` (its buffer is then a SharedArrayBuffer). */
+export const isSharedMemory = (memory: WebAssembly.Memory): boolean => typeof SharedArrayBuffer === "function" && memory.buffer instanceof SharedArrayBuffer;
+
+const compiledModules = new Map<string, WebAssembly.Module | null>();
+
+/**
+ * The module of `functions`, importing a plain or a shared memory, compiled
+ * once per key and kind of memory; null where this runtime cannot compile it
+ * (no WebAssembly, or an instruction it lacks). `functions` runs only on the
+ * first call for a key.
+ */
+export function compiledModule(key: string, sharedMemory: boolean, functions: () => readonly FunctionDefinition[]): WebAssembly.Module | null {
+  const fullKey = `${key}${sharedMemory ? " shared" : ""}`;
+  let module = compiledModules.get(fullKey);
+  if (module === undefined) {
+    // TypeScript 5.7+ types Uint8Array's buffer as possibly shared, which WebAssembly's signatures refuse; ours is a plain ArrayBuffer.
+    const bytes = assembleModule({ sharedMemory, functions: functions() }) as unknown as BufferSource;
+    module = typeof WebAssembly === "object" && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+    compiledModules.set(fullKey, module);
+  }
+  return module;
+}
