@@ -71,6 +71,8 @@ export class FastNetwork<P extends Precision = "float64"> {
   /** The most threads a step may use. */
   readonly threads: number;
   private readonly threadMinWork: number;
+  /** Forward multiply-adds per sample (the sum of each layer's inputs x outputs): with the batch, what decides the threads. */
+  private readonly workPerSample: number;
   // Looked up once: an unknown name fails here, in the constructor, not in the middle of training.
   private readonly activationRecords: readonly Activation[];
   private readonly memory: WebAssembly.Memory | null;
@@ -99,6 +101,7 @@ export class FastNetwork<P extends Precision = "float64"> {
     this.threadMinWork = options.threadMinWork ?? THREAD_MIN_WORK[precision];
     if (!(this.threadMinWork >= 0)) throw new Error(`FastNetwork: threadMinWork must be a number of multiply-adds, 0 or more, got ${options.threadMinWork}`);
     this.activationRecords = activations.map((name) => activationByName(name));
+    this.workPerSample = sizes.slice(1).reduce((sum, out, l) => sum + out * (sizes[l] as number), 0);
     this.memory = typeof WebAssembly === "object" ? new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: true }) : null;
     this.kernel = this.memory === null ? null : productKernel(precision, this.memory);
     this.epilogues = this.memory === null || this.kernel === null ? null : epiloguesFor(precision, this.memory);
@@ -253,9 +256,7 @@ export class FastNetwork<P extends Precision = "float64"> {
   /** Threads for a step of this batch: all of them once the work is large enough to gain, else one. */
   private partsFor(batch: number): number {
     if (this.threads === 1 || this.memory === null) return 1;
-    let work = 0;
-    for (let l = 0; l + 1 < this.sizes.length; l++) work += (this.sizes[l] as number) * (this.sizes[l + 1] as number);
-    return batch * work >= this.threadMinWork && batch >= 2 * this.layout.blockRows ? this.threads : 1;
+    return batch * this.workPerSample >= this.threadMinWork && batch >= 2 * this.layout.blockRows ? this.threads : 1;
   }
 
   /** Copies a batch into the network's memory, growing it to the largest batch seen (steps after that allocate nothing). */
