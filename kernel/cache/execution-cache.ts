@@ -1,4 +1,5 @@
-import { mkdir, readdir, readFile, rm, stat, utimes } from "node:fs/promises";
+import { mkdir, readdir, rm, stat, utimes } from "node:fs/promises";
+import { readCacheEntry } from "./cache-folder";
 import { basename, dirname, join, resolve } from "node:path";
 import type { KernelSpec } from "../kernelspec";
 import { formatNotebook, joinText, parseNotebook, writeFileAtomically, type Notebook } from "../notebook/nbformat";
@@ -61,13 +62,8 @@ export class ExecutionCache {
   async lookup(key: string, notebook: Notebook, file: string): Promise<Notebook | undefined> {
     if (!this.reuse) return undefined;
     const entry = this.entryPath(key, file);
-    let text: string;
-    try {
-      text = await readFile(entry, "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") this.warn(`gradient-lab: cache entry ${entry} cannot be read (${(error as NodeJS.ErrnoException).code}); executing ${file} again`);
-      return undefined;
-    }
+    const text = await readCacheEntry(entry, (reason) => this.warn(`gradient-lab: cache entry ${entry} cannot be read (${reason}); executing ${file} again`));
+    if (text === undefined) return undefined;
     try {
       const reused = withStoredOutputs(notebook, parseNotebook(text, entry));
       // Marks the entry as in use, so pruning keeps it.

@@ -1,4 +1,5 @@
-import { mkdir, readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, readdir, rm } from "node:fs/promises";
+import { readCacheEntry } from "./cache-folder";
 import { join, resolve } from "node:path";
 import type { RenderedNotebook } from "../export/page";
 import { writeFileAtomically, type Notebook } from "../notebook/nbformat";
@@ -35,10 +36,7 @@ export class PageCache {
     const key = hashValue({ format: 1, notebook, request, build: await exportBuildHash() });
     const prefix = `${request.page}.`;
     const entry = join(this.folder, `${prefix}${key}.json`);
-    const stored = await readFile(entry, "utf8").then(
-      (text) => text,
-      (error: NodeJS.ErrnoException) => (error.code === "ENOENT" ? undefined : Promise.reject(error)),
-    );
+    const stored = await readCacheEntry(entry, (reason) => this.warn(`gradient-lab: cache entry ${entry} is unusable (${reason}); rendering ${request.source} again`));
     if (stored !== undefined) {
       try {
         return checkRendered(JSON.parse(stored));

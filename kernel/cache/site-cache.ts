@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, stat } from "node:fs/promises";
+import { readCacheEntry } from "./cache-folder";
 import { join, resolve } from "node:path";
 import { walk } from "../export/report";
 import { listNotebooks, writeFileAtomically } from "../notebook/nbformat";
@@ -59,12 +60,15 @@ export class SiteCache {
   /** The lines the export printed last time, if its site is still on disk as it left it. */
   async unchanged(key: string, out: string): Promise<string | undefined> {
     const file = this.entryPath(out);
+    const unusable = (reason: string) => this.warn(`gradient-lab: cache entry ${file} is unusable (${reason}); exporting again`);
+    const text = await readCacheEntry(file, unusable);
+    if (text === undefined) return undefined;
     let entry: SiteEntry;
     try {
-      entry = JSON.parse(await readFile(file, "utf8")) as SiteEntry;
+      entry = JSON.parse(text) as SiteEntry;
       if (typeof entry.key !== "string" || typeof entry.summary !== "string" || typeof entry.files !== "object" || entry.files === null) throw new Error("not a site entry");
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") this.warn(`gradient-lab: cache entry ${file} is unusable (${(error as Error).message}); exporting again`);
+      unusable((error as Error).message);
       return undefined;
     }
     if (entry.key !== key) return undefined;
