@@ -13,7 +13,7 @@ export { traceStep, batchGradient, type Sample, type StepOptions, type TracedSte
 export type { StepTrace, ForwardRecord, LossRecord, NeuronGradientRecord, ParameterGradientRecord, UpdateRecord } from "./trace";
 export { SeededRandom } from "./random";
 export { buildNetwork, initialVariance, type BuildOptions, type Initialisation } from "./init";
-export { train, TrainingDivergedError, type TrainOptions, type TrainingRun, type HistoryEntry } from "./train";
+export { train, trainingSteps, TrainingDivergedError, type TrainOptions, type TrainingRun, type HistoryEntry } from "./train";
 export { formatValue, latexName, nameList } from "./format";
 export { firstNonFinite, type NonFiniteValue } from "./finite";
 export { parseJsonStrict, MAX_JSON_DEPTH } from "./json";
@@ -32,4 +32,4 @@ export * from "./plots";
 export * from "./parallel";
 export { twoSpirals, circles, splitPoints, type PointSet } from "./datasets";
 export { layerSpread, type LayerSpread } from "./spread";
-export { fit, type FitEntry, type FitOptions, type LabelledBuffers } from "./fit";
+export { fit, fitEpochs, type FitEntry, type FitOptions, type LabelledBuffers } from "./fit";
