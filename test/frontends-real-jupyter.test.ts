@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { KERNEL_NAME } from "../kernel/kernelspec";
+import { joinText } from "../kernel/notebook/nbformat";
 import { skipBrowser } from "./export-chromium";
 import { FRONTEND_TEST_TIMEOUT_MS, realJupyter, realJupyterMissing, REPOSITORY, type Frontend } from "./helpers/real-jupyter";
 import { courseFolder, loadCourseNotebook, storedFigureCount } from "./helpers/stored-notebook";
@@ -11,6 +12,8 @@ import { courseFolder, loadCourseNotebook, storedFigureCount } from "./helpers/s
  * .venv), with what `gradient-lab kernel install` wrote, in Chromium.
  */
 const COURSE_NOTEBOOK = "05-training-loop.ipynb";
+/** The course notebook whose training runs long enough (about a second) to watch its loss curve grow. */
+const LIVE_NOTEBOOK = "08-two-spirals.ipynb";
 const VALUE_AND_ERROR = join(REPOSITORY, "test", "fixtures", "frontends", "value-and-error.ipynb");
 const LABEXTENSION = "gradient-lab-plotly";
 const FRONTENDS: Frontend[] = ["JupyterLab", "Notebook 7"];
@@ -53,6 +56,29 @@ describe.skipIf(skip)("the course in the real JupyterLab 4.6 and Notebook 7.6", 
 
         // The extension's own plotly.js, from the data folder the server found.
         expect(notebook.requests.some((url) => url.endsWith(`/extensions/${LABEXTENSION}/static/plotly.min.js`))).toBe(true);
+        expect(notebook.outside).toEqual([]);
+      } finally {
+        await notebook.close();
+      }
+    }, FRONTEND_TEST_TIMEOUT_MS);
+
+    it(`${frontend}: ${LIVE_NOTEBOOK}'s loss curve grows while its training cell runs, and ends as stored`, async () => {
+      const stored = loadCourseNotebook(LIVE_NOTEBOOK);
+      const trainingCell = stored.cells.findIndex((cell) => cell.cell_type === "code" && joinText(cell.source).includes("await follow("));
+      expect(trainingCell, "the cell that trains with a live curve").toBeGreaterThan(0);
+      const path = jupyter.serve(join(courseFolder, LIVE_NOTEBOOK), `${frontend.replace(/\W/g, "")}-${LIVE_NOTEBOOK}`);
+      const notebook = await jupyter.open(frontend, path);
+      try {
+        await notebook.startSampling(trainingCell);
+        await notebook.startRunAll();
+        expect(await notebook.finishRun()).toEqual({ ranAll: true, kernel: KERNEL_NAME, unrun: [] });
+        const states = await notebook.sampled();
+        // One point per epoch, the untrained network first: 201 at the end.
+        expect(new Set(states).size, `points of the curve seen while the cell ran: ${states.join(", ")}`).toBeGreaterThanOrEqual(3);
+        expect(states).toEqual([...states].sort((a, b) => a - b));
+        await notebook.waitForFigures(storedFigureCount(stored), "fresh");
+        expect(await notebook.drawnFigures("fresh")).toBe(storedFigureCount(stored));
+        expect(await notebook.figurePoints(trainingCell), "points of the curve at the end").toBe(201);
         expect(notebook.outside).toEqual([]);
       } finally {
         await notebook.close();

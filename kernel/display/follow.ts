@@ -1,4 +1,5 @@
 import { display, flushDisplays, progress, update, type Displayable } from "./live";
+import { UPDATE_INTERVAL_MS } from "./throttle";
 
 /** How long the loop runs between two pauses that let the kernel send what was shown (and hear an interrupt). */
 const RUN_BETWEEN_PAUSES_MS = 20;
@@ -22,14 +23,23 @@ export interface FollowOptions {
  *
  * The engine's loops are synchronous, and a kernel sends nothing while
  * JavaScript runs without pause; so this pauses for the event loop every
- * 20 ms. Updates are throttled (`update`), and the final state is sent
- * before this returns, also when the loop throws (a training that diverged
- * still shows its curve up to there). Ctrl-C (SIGINT) stops the loop at the
- * next pause.
+ * 20 ms. The figure is drawn again at most every 100 ms, and its final state
+ * is sent before this returns, also when the loop throws. Ctrl-C (SIGINT)
+ * stops the loop at the next pause.
  */
 export async function follow<Entry, Result>(steps: Iterator<Entry, Result>, draw: (entries: readonly Entry[]) => Displayable, options: FollowOptions = {}): Promise<Result> {
   const entries: Entry[] = [];
+  const label = options.label ?? "step";
   let id: string | undefined;
+  /** How many entries the figure last sent was drawn from. */
+  let drawn = 0;
+  const redraw = (): Displayable => {
+    drawn = entries.length;
+    return draw(entries);
+  };
+  const showProgress = (): void => {
+    if (options.total !== undefined) progress(Math.min(entries.length - 1, options.total), options.total, label);
+  };
   let interrupted = false;
   const interrupt = (): void => {
     interrupted = true;
@@ -37,21 +47,30 @@ export async function follow<Entry, Result>(steps: Iterator<Entry, Result>, draw
   process.on("SIGINT", interrupt);
   try {
     let lastPause = performance.now();
+    // Drawn on this loop's own clock, one interval apart: the throttle alone would also send a state at every pause.
+    let lastDraw = -Infinity;
     for (;;) {
       const next = steps.next();
       if (next.done) return next.value;
       entries.push(next.value);
-      if (id === undefined) id = display(draw(entries));
-      else update(id, () => draw(entries));
-      if (options.total !== undefined) progress(Math.min(entries.length - 1, options.total), options.total, options.label ?? "step");
-      if (performance.now() - lastPause >= RUN_BETWEEN_PAUSES_MS) {
+      const now = performance.now();
+      if (id === undefined || now - lastDraw >= UPDATE_INTERVAL_MS) {
+        if (id === undefined) id = display(redraw());
+        else update(id, redraw);
+        showProgress();
+        lastDraw = now;
+      }
+      if (now - lastPause >= RUN_BETWEEN_PAUSES_MS) {
         await new Promise<void>((resume) => setImmediate(resume));
-        if (interrupted) throw new Error(`interrupted after ${entries.length} ${options.label ?? "step"}(s)`);
+        if (interrupted) throw new Error(`interrupted after ${entries.length} ${label}(s)`);
         lastPause = performance.now();
       }
     }
   } finally {
     process.off("SIGINT", interrupt);
+    // The final state, also when the loop threw: a training that diverged still shows its curve up to there.
+    if (id !== undefined && drawn !== entries.length) update(id, redraw);
+    showProgress();
     flushDisplays();
   }
 }

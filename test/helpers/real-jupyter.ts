@@ -186,6 +186,16 @@ export interface NotebookPage {
   finishRun(): Promise<RunResult>;
   /** The outputs of code cell `index` (counting every cell) in the notebook's model. */
   outputs(index: number): Promise<CellOutput[]>;
+  /**
+   * Starts recording, in the page, each distinct state of cell `index`'s
+   * newly drawn figure while the cell's prompt shows `[*]` (running or
+   * queued): the number of points in its first trace, each time it changes.
+   * Call before `startRunAll`; `sampled` returns the states seen.
+   */
+  startSampling(index: number): Promise<void>;
+  sampled(): Promise<number[]>;
+  /** The number of points in the first trace of cell `index`'s first figure (undefined: no figure drawn). */
+  figurePoints(index: number): Promise<number | undefined>;
   /** How many code cells are trusted (a notebook from disk that Jupyter did not sign: none). */
   trustedCodeCells(): Promise<number>;
   /** The text JupyterLab shows in cell `index`: its prompt and its rendered outputs. */
@@ -213,6 +223,8 @@ type AppWindow = {
   notebook?: Panel;
   /** The Run All that `startRunAll` began. */
   runAll?: Promise<unknown>;
+  /** What `startSampling` recorded. */
+  samples?: number[];
   drawnFigures(selector: string): number;
 };
 type Panel = {
@@ -325,6 +337,29 @@ async function openNotebookPage(browser: Browser, base: string, frontend: Fronte
             mimeTypes: Object.keys((json.data as object | undefined) ?? {}),
           };
         });
+      }, index),
+    async startSampling(index) {
+      await page.evaluate((index) => {
+        const lab = window as unknown as AppWindow;
+        const samples: number[] = [];
+        lab.samples = samples;
+        // Every few milliseconds rather than on DOM mutations: plotly.js redraws in place, the data lives on the element.
+        const sample = (): void => {
+          const cell = lab.notebook!.content.widgets[index]!.node;
+          const running = cell.querySelector(".jp-InputPrompt")?.textContent?.includes("[*]") === true;
+          const figure = cell.querySelector(".js-plotly-plot:not([data-from-disk])") as (Element & { data?: { x?: unknown[] }[] }) | null;
+          const points = figure?.data?.[0]?.x?.length;
+          if (running && points !== undefined && samples[samples.length - 1] !== points) samples.push(points);
+          setTimeout(sample, 5);
+        };
+        sample();
+      }, index);
+    },
+    sampled: () => page.evaluate(() => (window as unknown as AppWindow).samples ?? []),
+    figurePoints: (index) =>
+      page.evaluate((index) => {
+        const figure = (window as unknown as AppWindow).notebook!.content.widgets[index]!.node.querySelector(".js-plotly-plot") as (Element & { data?: { x?: unknown[] }[] }) | null;
+        return figure?.data?.[0]?.x?.length;
       }, index),
     trustedCodeCells: () =>
       page.evaluate(() => (window as unknown as AppWindow).notebook!.content.widgets.filter((cell) => cell.model.type === "code" && cell.model.trusted).length),
