@@ -16,6 +16,8 @@ const COURSE_NOTEBOOK = "05-training-loop.ipynb";
 const LIVE_NOTEBOOK = "08-two-spirals.ipynb";
 const VALUE_AND_ERROR = join(REPOSITORY, "test", "fixtures", "frontends", "value-and-error.ipynb");
 const LABEXTENSION = "gradient-lab-plotly";
+/** A notebook whose Markdown output holds display math: (Y_r - Y_e)^2 = 0.25. */
+const MATH_NOTEBOOK = "02-loss.ipynb";
 const FRONTENDS: Frontend[] = ["JupyterLab", "Notebook 7"];
 
 const skip = skipBrowser || realJupyterMissing("real JupyterLab and Notebook 7 tests");
@@ -57,6 +59,7 @@ describe.skipIf(skip)("the course in the real JupyterLab 4.6 and Notebook 7.6", 
         // The extension's own plotly.js, from the data folder the server found.
         expect(notebook.requests.some((url) => url.endsWith(`/extensions/${LABEXTENSION}/static/plotly.min.js`))).toBe(true);
         expect(notebook.outside).toEqual([]);
+        expect(notebook.consoleErrors.filter((line) => /failed to activate/i.test(line))).toEqual([]);
       } finally {
         await notebook.close();
       }
@@ -80,6 +83,21 @@ describe.skipIf(skip)("the course in the real JupyterLab 4.6 and Notebook 7.6", 
         expect(await notebook.drawnFigures("fresh")).toBe(storedFigureCount(stored));
         expect(await notebook.figurePoints(trainingCell), "points of the curve at the end").toBe(201);
         expect(notebook.outside).toEqual([]);
+      } finally {
+        await notebook.close();
+      }
+    }, FRONTEND_TEST_TIMEOUT_MS);
+
+    it(`${frontend}: typesets ${MATH_NOTEBOOK}'s stored display math with its own MathJax, offline`, async () => {
+      const path = jupyter.serve(join(courseFolder, MATH_NOTEBOOK), `${frontend.replace(/\W/g, "")}-${MATH_NOTEBOOK}`);
+      const notebook = await jupyter.open(frontend, path);
+      try {
+        const math = await notebook.displayMath();
+        expect(math.errors).toBe(0);
+        // MathJax 3 keeps the formula as MathML beside what it drew, for screen readers.
+        expect(math.formulas.some((formula) => /L\s*=.*0\.25/.test(formula)), `typeset: ${math.formulas.join(" | ")}`).toBe(true);
+        expect(notebook.outside).toEqual([]);
+        expect(notebook.consoleErrors.filter((line) => /failed to activate/i.test(line))).toEqual([]);
       } finally {
         await notebook.close();
       }

@@ -196,6 +196,8 @@ export interface NotebookPage {
   sampled(): Promise<number[]>;
   /** The number of points in the first trace of cell `index`'s first figure (undefined: no figure drawn). */
   figurePoints(index: number): Promise<number | undefined>;
+  /** Waits for the open notebook's display math to be typeset; returns each formula's text (MathJax's MathML) and how many failed. */
+  displayMath(): Promise<{ formulas: string[]; errors: number }>;
   /** How many code cells are trusted (a notebook from disk that Jupyter did not sign: none). */
   trustedCodeCells(): Promise<number>;
   /** The text JupyterLab shows in cell `index`: its prompt and its rendered outputs. */
@@ -361,6 +363,17 @@ async function openNotebookPage(browser: Browser, base: string, frontend: Fronte
         const figure = (window as unknown as AppWindow).notebook!.content.widgets[index]!.node.querySelector(".js-plotly-plot") as (Element & { data?: { x?: unknown[] }[] }) | null;
         return figure?.data?.[0]?.x?.length;
       }, index),
+    async displayMath() {
+      const selector = "mjx-container[display='true']";
+      await page.waitForFunction((selector) => ((window as unknown as AppWindow).notebook?.node.querySelectorAll(selector).length ?? 0) > 0, selector, { timeout: BROWSER_WAIT_MS }).catch(() => undefined);
+      return page.evaluate((selector) => {
+        const node = (window as unknown as AppWindow).notebook!.node;
+        return {
+          formulas: Array.from(node.querySelectorAll(selector)).map((math) => math.querySelector("mjx-assistive-mml")?.textContent ?? ""),
+          errors: node.querySelectorAll("mjx-merror").length,
+        };
+      }, selector);
+    },
     trustedCodeCells: () =>
       page.evaluate(() => (window as unknown as AppWindow).notebook!.content.widgets.filter((cell) => cell.model.type === "code" && cell.model.trusted).length),
     shown: (index) =>
