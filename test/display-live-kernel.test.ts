@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Kernel } from "../kernel/kernel";
+import { OutputCollector } from "../kernel/notebook/outputs";
+import { UPDATE_INTERVAL_MS } from "../kernel/display/throttle";
+import type { JupyterMessage } from "../kernel/wire/message";
+import { FIXTURE_NOTEBOOKS } from "./helpers/fixture-notebooks";
+
+/**
+ * Live displays through the real kernel (tslab with our launcher), read as
+ * our runner reads them: every display message of a cell arrives before its
+ * reply and idle, the last one carries the final state, and the runner's
+ * collector stores that state.
+ */
+const CELL_TIMEOUT_MS = 120_000;
+
+describe("live displays on the gradient-lab kernel", () => {
+  let kernel: Kernel;
+  beforeAll(async () => {
+    // A folder inside the repository: the kernel resolves "gradient-lab" (dist/, built by npm test) from its node_modules.
+    kernel = await Kernel.start({ cwd: FIXTURE_NOTEBOOKS });
+  });
+  afterAll(async () => {
+    await kernel?.shutdown();
+  });
+
+  /** Runs a cell; returns its display messages (in order, all before the reply and idle), its stored outputs and how long it took. */
+  async function run(code: string): Promise<{ displays: JupyterMessage[]; outputs: unknown[]; ms: number }> {
+    const collector = new OutputCollector();
+    const outputs = collector.startCell();
+    const displays: JupyterMessage[] = [];
+    const started = performance.now();
+    const reply = await kernel.execute(
+      code,
+      (message) => {
+        collector.add(message);
+        if (message.header.msg_type.endsWith("display_data")) displays.push(message);
+      },
+      CELL_TIMEOUT_MS,
+    );
+    expect(reply.content, JSON.stringify(outputs)).toMatchObject({ status: "ok" });
+    return { displays, outputs, ms: performance.now() - started };
+  }
+  const text = (message: JupyterMessage): string => String((message.content as { data: Record<string, unknown> }).data["text/plain"]);
+
+  it("a synchronous loop of 10,000 updates sends a bounded few messages, the final state last, before the reply", async () => {
+    const cell = await run(`import { display, update } from "gradient-lab/display";
+const id = display("count 0");
+for (let i = 1; i <= 10000; i++) update(id, "count " + i);`);
+    expect(cell.displays.map((message) => message.header.msg_type)[0]).toBe("display_data");
+    expect(text(cell.displays[cell.displays.length - 1]!)).toBe("count 10000");
+    expect(cell.displays.length).toBeLessThanOrEqual(2 + Math.ceil(cell.ms / UPDATE_INTERVAL_MS));
+    expect(cell.outputs).toEqual([{ output_type: "display_data", data: { "text/plain": "count 10000" }, metadata: {} }]);
+  });
+
+  it("follow over a loop of about a second sends states while it runs and stores the final one", async () => {
+    const cell = await run(`import { follow } from "gradient-lab/display";
+function* slowSteps(): Generator<number, string> {
+  const end = Date.now() + 1000;
+  let step = 0;
+  while (Date.now() < end) yield step++;
+  return "ran " + step + " steps";
+}
+const ran = await follow(slowSteps(), (steps) => steps.length + " steps so far");
+console.log(ran);`);
+    const states = cell.displays.map(text);
+    expect(states.length).toBeGreaterThanOrEqual(3);
+    expect(states.length).toBeLessThanOrEqual(2 + Math.ceil(cell.ms / UPDATE_INTERVAL_MS));
+    const stored = cell.outputs as { output_type: string; data?: Record<string, string>; text?: string }[];
+    const steps = /^ran (\d+) steps\n$/.exec(stored[1]?.text ?? "")?.[1];
+    expect(steps, JSON.stringify(stored)).toBeDefined();
+    expect(states[states.length - 1]).toBe(`${steps} steps so far`);
+    expect(stored[0]).toEqual({ output_type: "display_data", data: { "text/plain": `${steps} steps so far` }, metadata: {} });
+  });
+});
