@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Figure } from "../../src/figure";
+import type { Figure } from "../../src/plots/figure";
 import { figureBundle, markdownBundle, type MimeBundle } from "./bundle";
 import { UpdateThrottle } from "./throttle";
 import { currentCell, sendDisplayData } from "./tslab";
