@@ -23,6 +23,14 @@ describe("live displays on the gradient-lab kernel", () => {
     await kernel?.shutdown();
   });
 
+  /** Runs a cell, again if tslab aborted it (it aborts what arrives within 200 ms of an error). */
+  async function runAfterError(code: string, onOutput: (message: JupyterMessage) => void): Promise<JupyterMessage> {
+    for (;;) {
+      const reply = await kernel.execute(code, onOutput, CELL_TIMEOUT_MS);
+      if ((reply.content as { status?: string }).status !== "abort") return reply;
+    }
+  }
+
   /** Runs a cell; returns its display messages (in order, all before the reply and idle), its stored outputs and how long it took. */
   async function run(code: string): Promise<{ displays: JupyterMessage[]; outputs: unknown[]; ms: number }> {
     const collector = new OutputCollector();
@@ -70,5 +78,32 @@ console.log(ran);`);
     expect(steps, JSON.stringify(stored)).toBeDefined();
     expect(states[states.length - 1]).toBe(`${steps} steps so far`);
     expect(stored[0]).toEqual({ output_type: "display_data", data: { "text/plain": `${steps} steps so far` }, metadata: {} });
+  });
+
+  it("an interrupt stops follow's loop: the cell ends with an error, the kernel lives and goes idle", async () => {
+    let interrupted = false;
+    const reply = await kernel.execute(
+      `import { follow } from "gradient-lab/display";
+function* forever(): Generator<number, void> {
+  for (let step = 0; ; step++) yield step;
+}
+await follow(forever(), (steps) => steps.length + " steps");`,
+      (message) => {
+        // Once the loop is seen running: Ctrl-C, as JupyterLab's interrupt button sends it (interrupt_mode signal).
+        if (message.header.msg_type === "update_display_data" && !interrupted) {
+          interrupted = true;
+          kernel.interrupt();
+        }
+      },
+      CELL_TIMEOUT_MS,
+    );
+    expect(interrupted).toBe(true);
+    expect(reply.content).toMatchObject({ status: "error" });
+    let cpu = "";
+    await runAfterError("const before = process.cpuUsage();\nawait new Promise((resolve) => setTimeout(resolve, 500));\nconsole.log(process.cpuUsage(before).user / 1000);", (message) => {
+      if (message.header.msg_type === "stream") cpu += String((message.content as { text: string }).text);
+    });
+    // A loop still running would take about all of the 500 ms.
+    expect(Number(cpu), `CPU milliseconds the kernel used in 500 ms after the interrupt: ${cpu}`).toBeLessThan(150);
   });
 });

@@ -44,7 +44,10 @@ export async function follow<Entry, Result>(steps: Iterator<Entry, Result>, draw
   const interrupt = (): void => {
     interrupted = true;
   };
-  process.on("SIGINT", interrupt);
+  // Listened for from the first pause on, not before: until then this runs inside tslab's
+  // vm.runInThisContext with breakOnSigint, whose end puts back the signal's default action
+  // under a listener added meanwhile, and the next Ctrl-C would kill the kernel.
+  let listening = false;
   try {
     let lastPause = performance.now();
     // Drawn on this loop's own clock, one interval apart: the throttle alone would also send a state at every pause.
@@ -62,12 +65,14 @@ export async function follow<Entry, Result>(steps: Iterator<Entry, Result>, draw
       }
       if (now - lastPause >= RUN_BETWEEN_PAUSES_MS) {
         await new Promise<void>((resume) => setImmediate(resume));
+        if (!listening) process.on("SIGINT", interrupt);
+        listening = true;
         if (interrupted) throw new Error(`interrupted after ${entries.length} ${label}(s)`);
         lastPause = performance.now();
       }
     }
   } finally {
-    process.off("SIGINT", interrupt);
+    if (listening) process.off("SIGINT", interrupt);
     // The final state, also when the loop threw: a training that diverged still shows its curve up to there.
     if (id !== undefined && drawn !== entries.length) update(id, redraw);
     showProgress();
