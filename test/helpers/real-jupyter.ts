@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
-import { BROWSER_WAIT_MS, launchChromium, type Session } from "../export-chromium";
+import { BROWSER_WAIT_MS, launchChromium, setUp, type Session } from "../export-chromium";
 import { startJupyterServer, type RunningServer } from "./jupyter-server";
 
 /**
@@ -124,10 +124,7 @@ export function realJupyter(): RealJupyter {
     if (home) rmSync(home, { recursive: true, force: true });
   });
 
-  const ready = <T>(value: T | undefined, what: string): T => {
-    if (value === undefined) throw new Error(`realJupyter: the ${what} is not ready (did its beforeAll fail?)`);
-    return value;
-  };
+  const ready = <T>(value: T | undefined, what: string): T => setUp(value, `realJupyter: the ${what}`);
   return {
     get base() {
       return ready(server, "server").base;
