@@ -54,7 +54,11 @@ describe("live displays on the gradient-lab kernel", () => {
     const cell = await run(`import { display, update } from "gradient-lab/display";
 const id = display("count 0");
 for (let i = 1; i <= 10000; i++) update(id, "count " + i);`);
-    expect(cell.displays.map((message) => message.header.msg_type)[0]).toBe("display_data");
+    const types = cell.displays.map((message) => message.header.msg_type);
+    expect(types).toEqual(["display_data", ...types.slice(1).map(() => "update_display_data")]);
+    const ids = new Set(cell.displays.map((message) => (message.content as { transient?: { display_id?: string } }).transient?.display_id));
+    expect(ids.size).toBe(1);
+    expect([...ids][0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(text(cell.displays[cell.displays.length - 1]!)).toBe("count 10000");
     expect(cell.displays.length).toBeLessThanOrEqual(2 + Math.ceil(cell.ms / UPDATE_INTERVAL_MS));
     expect(cell.outputs).toEqual([{ output_type: "display_data", data: { "text/plain": "count 10000" }, metadata: {} }]);
