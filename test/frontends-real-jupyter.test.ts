@@ -39,6 +39,17 @@ describe.skipIf(skip)("the course in the real JupyterLab 4.6 and Notebook 7.6", 
     }
   });
 
+  it("opens a notebook signed with jupyter trust as trusted (the helper's trust, for tests of trusted outputs)", async () => {
+    const path = jupyter.serve(VALUE_AND_ERROR, "trusted-value-and-error.ipynb");
+    jupyter.trust(path);
+    const notebook = await jupyter.open("JupyterLab", path);
+    try {
+      expect(await notebook.trustedCodeCells()).toBe(2);
+    } finally {
+      await notebook.close();
+    }
+  }, FRONTEND_TEST_TIMEOUT_MS);
+
   for (const frontend of FRONTENDS) {
     it(`${frontend}: opens ${COURSE_NOTEBOOK} from disk untrusted, draws its stored figures, runs all on the gradient-lab kernel and draws them again`, async () => {
       const stored = storedFigureCount(loadCourseNotebook(COURSE_NOTEBOOK));

@@ -44,6 +44,8 @@ export interface RealJupyter {
   readonly server: RunningServer;
   /** Copies a notebook into the served folder (autosave then never touches the source); returns its path there. */
   serve(notebook: string, as?: string): string;
+  /** Signs a served notebook with this server's notebook secret (`jupyter trust`, as a user would): it then opens trusted. */
+  trust(path: string): void;
   /** Opens a served notebook in JupyterLab (`/lab/tree/...?reset`) or Notebook 7 (`/notebooks/...`) and waits until its kernel is idle. */
   open(frontend: Frontend, path: string): Promise<NotebookPage>;
 }
@@ -76,6 +78,7 @@ export function realJupyter(): RealJupyter {
   let root: string | undefined;
   let server: RunningServer | undefined;
   let session: Session | undefined;
+  let environment: NodeJS.ProcessEnv | undefined;
   const installed: string[] = [];
 
   beforeAll(async () => {
@@ -106,13 +109,13 @@ export function realJupyter(): RealJupyter {
         `--ServerApp.root_dir=${root}`,
         ...(process.getuid?.() === 0 ? ["--ServerApp.allow_root=True"] : []),
       ],
-      {
+      (environment = {
         ...process.env,
         JUPYTER_PATH: join(prefix, "share", "jupyter"),
         JUPYTER_CONFIG_DIR: config,
         JUPYTER_DATA_DIR: join(home, "data"),
         JUPYTER_RUNTIME_DIR: join(home, "runtime"),
-      },
+      }),
     );
     session = await launchChromium();
   }, FRONTEND_SETUP_TIMEOUT_MS);
@@ -145,6 +148,10 @@ export function realJupyter(): RealJupyter {
     serve(notebook, as = basename(notebook)) {
       cpSync(notebook, join(this.root, as));
       return as;
+    },
+    trust(path) {
+      const signed = spawnSync(VENV_JUPYTER, ["trust", join(this.root, path)], { env: setUp(environment, "realJupyter: the server's environment"), encoding: "utf8" });
+      if (signed.status !== 0) throw new Error(`jupyter trust ${path} failed:\n${signed.stdout}${signed.stderr}`);
     },
     open(frontend, path) {
       return openNotebookPage(this.browser, this.base, frontend, path);
