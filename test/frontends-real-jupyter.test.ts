@@ -124,8 +124,8 @@ describe.skipIf(skip)("the course in the real JupyterLab 4.6 and Notebook 7.6", 
         expect(run.kernel).toBe(KERNEL_NAME);
         expect(await notebook.outputs(1)).toEqual([{ type: "execute_result", mimeTypes: ["text/plain"] }]);
         const value = await notebook.shown(1);
-        expect(value.executeResults).toEqual(["42"]);
         expect(value.prompt).toMatch(/^\[\d+\]:$/);
+        expect(value.executeResults).toEqual([{ prompt: value.prompt, text: "42" }]);
         expect(await notebook.outputs(2)).toEqual([{ type: "error", ename: "RangeError", evalue: "no layer 4", mimeTypes: [] }]);
         const error = await notebook.shown(2);
         expect(error.outputText).toContain("RangeError");

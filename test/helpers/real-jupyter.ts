@@ -205,7 +205,7 @@ export interface NotebookPage {
   /** How many code cells are trusted (a notebook from disk that Jupyter did not sign: none). */
   trustedCodeCells(): Promise<number>;
   /** The text JupyterLab shows in cell `index`: its prompt and its rendered outputs. */
-  shown(index: number): Promise<{ prompt: string; executeResults: string[]; outputText: string }>;
+  shown(index: number): Promise<{ prompt: string; executeResults: { prompt: string; text: string }[]; outputText: string }>;
   close(): Promise<void>;
 }
 
@@ -385,7 +385,11 @@ async function openNotebookPage(browser: Browser, base: string, frontend: Fronte
         const cell = (window as unknown as AppWindow).notebook!.content.widgets[index]!.node;
         return {
           prompt: cell.querySelector(".jp-InputPrompt")?.textContent?.trim() ?? "",
-          executeResults: Array.from(cell.querySelectorAll(".jp-OutputArea-executeResult")).map((result) => result.textContent?.trim() ?? ""),
+          // The class marks an output's row: its prompt ("[n]:", JupyterLab's Out[n]) and the rendered value.
+          executeResults: Array.from(cell.querySelectorAll(".jp-OutputArea-executeResult")).map((result) => ({
+            prompt: result.querySelector(".jp-OutputArea-prompt")?.textContent?.trim() ?? "",
+            text: result.querySelector(".jp-OutputArea-output")?.textContent?.trim() ?? "",
+          })),
           outputText: Array.from(cell.querySelectorAll(".jp-OutputArea-output")).map((output) => output.textContent ?? "").join("\n"),
         };
       }, index),
