@@ -115,6 +115,7 @@ const ENGINE_EXPORTS = [
   "firstNonFinite",
   "fit",
   "type FitEntry",
+  "fitEpochs",
   "type FitOptions",
   "floatArithmetic",
   "type FloatArrayOf",
@@ -285,6 +286,7 @@ const ENGINE_EXPORTS = [
   "TrainingDivergedError",
   "type TrainingRun",
   "trainingSeconds",
+  "trainingSteps",
   "trainingTimeEquation",
   "type TrainingTimeInput",
   "type TrainOptions",
@@ -312,16 +314,27 @@ const ENGINE_EXPORTS = [
 ];
 
 const DISPLAY_EXPORTS = [
+  "display",
+  "type Displayable",
   "figureBundle",
   "figureHtml",
   "figureTitle",
+  "FLUSH_DISPLAYS",
+  "flushDisplays",
+  "follow",
+  "type FollowOptions",
   "insideTslab",
+  "markdown",
   "type MimeBundle",
   "PLOTLY_MIME",
+  "progress",
+  "RichText",
   "show",
   "showMarkdown",
   "showTable",
+  "table",
   "type TableCell",
+  "update",
 ];
 
 const ROOT = join(__dirname, "..");
