@@ -40,6 +40,7 @@ export function showTable(rows: readonly Readonly<Record<string, TableCell>>[], 
   sendDisplayData(markdownBundle(markdownTable(names, rows.map((row) => names.map((name) => text(row[name]))), align)));
 }
 
+export { grade, WrongAnswerError } from "./grade";
 export { figureBundle, figureHtml, figureTitle, type MimeBundle } from "./bundle";
 export { PLOTLY_MIME } from "./names";
 export { insideTslab } from "./tslab";
