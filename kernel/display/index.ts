@@ -1,5 +1,5 @@
-import type { Figure } from "../../src/figure";
-import { markdownTable } from "../../src/render";
+import type { Figure } from "../../src/plots/figure";
+import { markdownTable } from "../../src/render/equations";
 import { figureBundle, figureElementId, markdownBundle } from "./bundle";
 import { sendDisplayData } from "./tslab";
 
