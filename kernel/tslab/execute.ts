@@ -2,6 +2,7 @@ import type { CellOutput } from "./cell-output";
 import type { Channels, Request } from "./channels";
 import type { Engine } from "./engine";
 import type { History } from "./history";
+import { helpPayload, isHelpRequest } from "./pager";
 import { resultBundle } from "./result";
 import type { InputRequests } from "./stdin";
 import { diagnosticsError, thrownError, type ErrorContent } from "./traceback";
@@ -46,6 +47,11 @@ export async function execute(request: Request, execution: Execution): Promise<"
   if (!silent) await channels.publish(request.message.header, "execute_input", { code, execution_count: count });
   if (stored) execution.history.add(count, code);
 
+  if (isHelpRequest(code)) {
+    const payload = helpPayload(await execution.engine(), code);
+    await channels.reply(request, "execute_reply", { status: "ok", execution_count: count, payload, user_expressions: {} });
+    return "ok";
+  }
   const failure = await run(code, `Cell In[${count}]`, execution, stored);
   output.finishCell();
   if (failure) {
