@@ -1,7 +1,7 @@
 import type { Figure } from "../../src/plots/figure";
 import { markdownTable } from "../../src/render/equations";
 import { figureBundle, figureElementId, markdownBundle } from "./bundle";
-import { sendDisplayData } from "./tslab";
+import { sendClearOutput, sendDisplayData } from "./tslab";
 
 /**
  * What notebooks call to show things: `import { show, showMarkdown } from
@@ -38,6 +38,11 @@ export function showTable(rows: readonly Readonly<Record<string, TableCell>>[], 
   const text = (value: TableCell | undefined): string => (value === undefined || value === null ? "" : String(value));
   const align = names.map((name): "left" | "right" => (rows.every((row) => typeof row[name] === "number") ? "right" : "left"));
   sendDisplayData(markdownBundle(markdownTable(names, rows.map((row) => names.map((name) => text(row[name]))), align)));
+}
+
+/** Clears what the running cell has shown so far; with `wait`, just before its next output. */
+export function clearOutput(wait = false): void {
+  sendClearOutput(wait);
 }
 
 export { grade, WrongAnswerError } from "./grade";
