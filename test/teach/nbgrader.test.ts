@@ -1,10 +1,10 @@
-import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { joinText, parseNotebook, type Cell, type Notebook } from "../../kernel/notebook/nbformat";
 import { nbgraderOf } from "../../kernel/teach/solutions";
 import { installKernelPrefix, REPOSITORY, type KernelPrefix } from "../helpers/kernel-prefix";
+import { runProgram } from "../helpers/run-program";
 import { needVenv } from "../helpers/venv";
 
 /**
@@ -20,13 +20,11 @@ const STUB = '// YOUR CODE HERE\nthrow new Error("not done yet");';
 let course: string;
 let kernel: KernelPrefix;
 
-function nbgraderRun(...args: string[]): string {
-  const result = spawnSync(nbgrader.path, args, {
+async function nbgraderRun(...args: string[]): Promise<string> {
+  const result = await runProgram(nbgrader.path, args, {
     cwd: course,
     // nbgrader starts alembic (its database migrations) by name: the venv's bin folder goes first on PATH, as an activated venv has it.
     env: { ...kernel.env, PATH: `${dirname(nbgrader.path)}${delimiter}${process.env.PATH ?? ""}` },
-    encoding: "utf8",
-    timeout: 600_000,
   });
   if (result.status !== 0 || /\| ERROR\]/.test(result.stderr)) throw new Error(`nbgrader ${args.join(" ")} failed (exit ${result.status}):\n${result.stderr.slice(-4000)}`);
   return result.stderr;
@@ -60,8 +58,8 @@ afterAll(() => {
 });
 
 describe.skipIf(nbgrader.skip)("nbgrader on the gradient-lab kernel", () => {
-  it("releases notebook 05 without its solution, grades a right, a wrong and a throwing answer, and writes the error into the feedback", () => {
-    nbgraderRun("generate_assignment", "ps1");
+  it("releases notebook 05 without its solution, grades a right, a wrong and a throwing answer, and writes the error into the feedback", async () => {
+    await nbgraderRun("generate_assignment", "ps1");
     const source = read(join(course, "source", "ps1", NOTEBOOK));
     const released = read(join(course, "release", "ps1", NOTEBOOK));
     const solutionCell = released.cells.findIndex((cell) => nbgraderOf(cell)?.solution === true);
@@ -75,9 +73,9 @@ describe.skipIf(nbgrader.skip)("nbgrader on the gradient-lab kernel", () => {
       mkdirSync(join(course, "submitted", learner, "ps1"), { recursive: true });
       writeFileSync(join(course, "submitted", learner, "ps1", NOTEBOOK), JSON.stringify(submission(released, source, answer), null, 1));
     }
-    nbgraderRun("autograde", "ps1");
-    nbgraderRun("generate_feedback", "ps1");
-    nbgraderRun("export", "--to", join(course, "grades.csv"));
+    await nbgraderRun("autograde", "ps1");
+    await nbgraderRun("generate_feedback", "ps1");
+    await nbgraderRun("export", "--to", join(course, "grades.csv"));
 
     const [header, ...rows] = readFileSync(join(course, "grades.csv"), "utf8").trim().split("\n").map((line) => line.split(","));
     const column = (name: string) => header!.indexOf(name);

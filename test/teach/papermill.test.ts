@@ -10,6 +10,7 @@ import { INJECTED_TAG } from "../../kernel/teach/inject";
 import { captured } from "../helpers/captured";
 import { installKernelPrefix, REPOSITORY, type KernelPrefix } from "../helpers/kernel-prefix";
 import { outputText } from "../helpers/stored-notebook";
+import { runProgram } from "../helpers/run-program";
 import { needVenv } from "../helpers/venv";
 
 /**
@@ -66,12 +67,7 @@ print(json.dumps(translate_parameters("gradient-lab", "typescript", values)))`;
 
   it("runs notebook 05 with learningRate 0.1 injected: the same cell, metadata.papermill and outputs as gradient-lab run -p", async () => {
     const papermillCopy = join(out, "papermill-05.ipynb");
-    const result = spawnSync(papermill.path, ["-k", "gradient-lab", "-p", "learningRate", "0.1", course05, papermillCopy], {
-      cwd: join(REPOSITORY, "notebooks"),
-      env: kernel.env,
-      encoding: "utf8",
-      timeout: 300_000,
-    });
+    const result = await runProgram(papermill.path, ["-k", "gradient-lab", "-p", "learningRate", "0.1", course05, papermillCopy], { cwd: join(REPOSITORY, "notebooks"), env: kernel.env });
     expect(result.status, result.stderr).toBe(0);
     const run = await captured(() => runCommand(["-p", "learningRate", "0.1", course05, "--out", join(out, "run")]));
     expect(run.result, run.errors.join("\n")).toBe(0);
