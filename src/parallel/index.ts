@@ -23,3 +23,5 @@ export * from "./equations-pipeline";
 export * from "./equations-model-scale";
 export * from "./equations-fabric";
 export * from "./loss-gap-figure";
+export * from "./matrix";
+export * from "./matrix-form";
