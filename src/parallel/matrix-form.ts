@@ -111,7 +111,7 @@ export function matrixStep(network: NetworkDescription, samples: readonly Sample
     const f = forwards[l]!;
     const dZ = dA.map((row, i) => {
       const derivative = activationByName(f.activations[i]!).kernel.derivative;
-      return row.map((d, s) => d * derivative(f.Z[i]![s]!));
+      return row.map((d, s) => d * derivative(f.Z[i]![s]!, f.A[i]![s]!));
     });
     const dW = matrixProduct(dZ, transpose(f.X), "dW = dZ Xᵀ");
     const dX = matrixProduct(transpose(f.W), dZ, "dX = Wᵀ dZ");
@@ -135,3 +135,22 @@ export function matrixGradients(step: MatrixStep): Map<string, number> {
   return gradients;
 }
 
+
+export interface ProductFlops {
+  /** Z = W X: one multiply and one add per weight per sample. */
+  forward: number;
+  /** dW = dZ Xᵀ and dX = Wᵀ dZ: two products of the forward's size. */
+  backward: number;
+}
+
+/**
+ * Floating-point operations in a layer's matrix products for a batch:
+ * 2 x outputs x inputs x B forward and twice that backward, so 6 per weight
+ * per sample in all. Per token of a transformer this is the 2 + 4 of
+ * Narayanan et al. 2021 (arXiv 2104.04473, section 5.1), before the extra 2
+ * of recomputing activations that make their 8 T P.
+ */
+export function layerProductFlops(outputs: number, inputs: number, batchSize: number): ProductFlops {
+  const multiplyAdds = requirePositiveInteger("outputs", outputs) * requirePositiveInteger("inputs", inputs) * requirePositiveInteger("batchSize", batchSize);
+  return { forward: 2 * multiplyAdds, backward: 4 * multiplyAdds };
+}

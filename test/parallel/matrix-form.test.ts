@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { batchGradient, seedNetwork, traceStep } from "../../src";
-import { batchMatrix, matrixGradients, matrixProduct, matrixStep, transpose } from "../../src/parallel";
+import { batchMatrix, layerProductFlops, matrixGradients, matrixProduct, matrixStep, transpose } from "../../src/parallel";
 
 const seed = seedNetwork();
 const batch = [
@@ -63,5 +63,13 @@ describe("the matrix form of the 2-2-1 network", () => {
     expect(() => matrixStep(seed, [])).toThrow("samples must be greater than 0, got 0");
     expect(() => matrixProduct([[1, 2]], [[1, 2]])).toThrow("a 1x2 matrix cannot multiply a 1x2 one");
     expect(transpose([[1, 2, 3]])).toEqual([[1], [2], [3]]);
+  });
+});
+
+describe("the products' floating-point operations", () => {
+  it("2 x out x in x B forward and twice that backward: 6 per weight per sample", () => {
+    expect(layerProductFlops(2, 2, 4)).toEqual({ forward: 32, backward: 64 });
+    expect(layerProductFlops(128, 784, 64)).toEqual({ forward: 2 * 128 * 784 * 64, backward: 4 * 128 * 784 * 64 });
+    expect(() => layerProductFlops(0, 2, 1)).toThrow("outputs must be greater than 0, got 0");
   });
 });
