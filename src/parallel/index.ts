@@ -25,3 +25,6 @@ export * from "./equations-fabric";
 export * from "./loss-gap-figure";
 export * from "./matrix";
 export * from "./matrix-form";
+export * from "./tensor-parallel";
+export * from "./sharded-memory";
+export * from "./series-figure";
