@@ -28,3 +28,7 @@ export * from "./matrix-form";
 export * from "./tensor-parallel";
 export * from "./sharded-memory";
 export * from "./series-figure";
+export * from "./ecmp";
+export * from "./fabric-collectives";
+export * from "./rail-fabric";
+export * from "./moe-traffic";
