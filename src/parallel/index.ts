@@ -38,3 +38,5 @@ export * from "./dcqcn";
 export * from "./loss-recovery";
 export * from "./ddp-buckets";
 export * from "./ddp-bucket-figure";
+export * from "./ring-figure";
+export * from "./model-size-sweep";
