@@ -30,15 +30,19 @@ export interface ModelSizeRow {
   weightBytes: number;
   /** Mixed-precision Adam's model state, 16 bytes a parameter, unsharded. */
   trainingStateBytes: number;
-  /** The same with ZeRO stage 3 over the data-parallel ranks. */
+  /** The same with ZeRO stage 3 over `zeroRanks` GPUs. */
   shardedStateBytes: number;
   /** bf16 gradients a rank sends in one ring all-reduce, 2(n-1)/n x 2P. */
   allReduceBytesPerRank: number;
 }
 
 /** Memory and gradient traffic of each model, for a figure against model size. */
-export function modelSizeSweep(models: readonly { name: string; shape: TransformerShape }[], options: { dataParallel: number }): ModelSizeRow[] {
+export function modelSizeSweep(
+  models: readonly { name: string; shape: TransformerShape }[],
+  options: { dataParallel: number; zeroRanks: number },
+): ModelSizeRow[] {
   const n = requirePositiveInteger("dataParallel", options.dataParallel);
+  const shards = requirePositiveInteger("zeroRanks", options.zeroRanks);
   return models.map(({ name, shape }) => {
     const parameters = transformerParameters(shape);
     return {
@@ -46,7 +50,7 @@ export function modelSizeSweep(models: readonly { name: string; shape: Transform
       parameters,
       weightBytes: 2 * parameters,
       trainingStateBytes: zeroModelStateBytes({ parameters, dataParallel: n, stage: 0 }).total,
-      shardedStateBytes: zeroModelStateBytes({ parameters, dataParallel: n, stage: 3 }).total,
+      shardedStateBytes: zeroModelStateBytes({ parameters, dataParallel: shards, stage: 3 }).total,
       allReduceBytesPerRank: ringAllReduceBytesPerRank(2 * parameters, n),
     };
   });

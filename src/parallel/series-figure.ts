@@ -61,7 +61,14 @@ export interface StackedBar {
 }
 
 /** Bars made of named parts stacked on each other (memory per GPU by what fills it, say); every bar names the same parts. */
-export function stackedBarFigure(input: { title: string; yTitle: string; bars: readonly StackedBar[]; description?: string }): Figure {
+export function stackedBarFigure(input: {
+  title: string;
+  yTitle: string;
+  bars: readonly StackedBar[];
+  description?: string;
+  /** A level to compare the bars with (a GPU's memory), drawn as a dashed line across them. */
+  limit?: { value: number; label: string };
+}): Figure {
   const partNames = Object.keys(input.bars[0]?.parts ?? {});
   input.bars.forEach((bar) => {
     const names = Object.keys(bar.parts);
@@ -80,6 +87,11 @@ export function stackedBarFigure(input: { title: string; yTitle: string; bars: r
   const title = input.description ? `${input.title}<br><sup>${input.description}</sup>` : input.title;
   const layout = baseLayout(title, "", input.yTitle);
   layout.barmode = "stack";
+  if (input.limit) {
+    const { value, label } = input.limit;
+    layout.shapes = [{ type: "line", xref: "paper", x0: 0, x1: 1, y0: value, y1: value, line: { color: REFERENCE_COLOUR, dash: "dash", width: 2 } }];
+    layout.annotations = [{ xref: "paper", x: 1, y: value, xanchor: "right", yanchor: "bottom", text: label, showarrow: false }];
+  }
   layout.legend = { orientation: "h", yref: "container", y: 0, yanchor: "bottom", x: 0 };
   layout.margin = { l: 70, r: 30, t: 80, b: 130 };
   layout.height = 500;

@@ -103,6 +103,8 @@ describe("stacked bars", () => {
     const figure = stackedBarFigure({ title: "t", yTitle: "GB", bars: [{ label: "a", parts: { w: 1, g: 2 } }, { label: "b", parts: { w: 3, g: 4 } }] });
     expect(figure.data.map((d) => (d as { y: number[] }).y)).toEqual([[1, 3], [2, 4]]);
     expect(figure.layout.barmode).toBe("stack");
+    const limited = stackedBarFigure({ title: "t", yTitle: "GB", bars: [{ label: "a", parts: { w: 1 } }], limit: { value: 80, label: "80 GB" } });
+    expect(limited.layout.shapes![0]).toMatchObject({ y0: 80, y1: 80 });
     expect(() => stackedBarFigure({ title: "t", yTitle: "GB", bars: [{ label: "a", parts: { w: 1 } }, { label: "b", parts: { g: 1 } }] })).toThrow('bar "b" has parts g, the first bar w');
   });
 });
