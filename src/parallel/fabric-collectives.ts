@@ -1,5 +1,5 @@
 import { requireNonNegative, requirePositive, requirePositiveInteger } from "./argument-guards";
-import { type AlphaBetaInput, ringAllReduceSeconds } from "./alpha-beta";
+import { type AlphaBetaInput, alphaBetaTerms, ringAllReduceSeconds } from "./alpha-beta";
 import { binomialTreeRounds } from "./tree-all-reduce";
 
 /**
@@ -17,11 +17,8 @@ import { binomialTreeRounds } from "./tree-all-reduce";
  * not a measurement: NCCL pipelines in chunks and adds per-chunk costs.
  */
 export function doubleBinaryTreeSeconds(input: AlphaBetaInput): number {
-  const p = requirePositiveInteger("ranks", input.ranks);
-  const S = requireNonNegative("bytes", input.bytes);
-  const alpha = requireNonNegative("latencySeconds", input.latencySeconds);
-  const beta = 1 / requirePositive("linkBytesPerSecond", input.linkBytesPerSecond);
-  return 2 * binomialTreeRounds(p) * alpha + ((2 * (p - 1)) / p) * S * beta;
+  const { p, n, alpha, beta } = alphaBetaTerms(input);
+  return 2 * binomialTreeRounds(p) * alpha + ((2 * (p - 1)) / p) * n * beta;
 }
 
 /**
@@ -33,10 +30,8 @@ export function doubleBinaryTreeSeconds(input: AlphaBetaInput): number {
  * factor (n-1)/(n+1) for this case (doc/PERFORMANCE.md).
  */
 export function inNetworkAllReduceSeconds(input: AlphaBetaInput): number {
-  requirePositiveInteger("ranks", input.ranks);
-  const S = requireNonNegative("bytes", input.bytes);
-  const alpha = requireNonNegative("latencySeconds", input.latencySeconds);
-  return 2 * alpha + S / requirePositive("linkBytesPerSecond", input.linkBytesPerSecond);
+  const { n, alpha, beta } = alphaBetaTerms(input);
+  return 2 * alpha + n * beta;
 }
 
 export interface HierarchicalInput {

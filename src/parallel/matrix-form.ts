@@ -1,6 +1,6 @@
 import { activationByName } from "../math/activations";
 import { floatArithmetic } from "../math/arithmetic";
-import { lossByName, type LossName } from "../math/losses";
+import { type Loss, lossByName, type LossName } from "../math/losses";
 import type { NetworkDescription } from "../network/description";
 import { toModel } from "../network/model";
 import type { Sample } from "../trace/traced-step";
@@ -67,8 +67,7 @@ export function batchMatrix(vectors: readonly (readonly number[])[], where = "ba
  * of the additions.
  */
 export function matrixStep(network: NetworkDescription, samples: readonly Sample[], options: { loss?: LossName } = {}): MatrixStep {
-  const A = floatArithmetic;
-  const model = toModel(network, A);
+  const model = toModel(network, floatArithmetic);
   const loss = lossByName(options.loss ?? "squared-error");
   const batchSize = requirePositiveInteger("samples", samples.length);
   samples.forEach((sample, s) => {
@@ -95,15 +94,7 @@ export function matrixStep(network: NetworkDescription, samples: readonly Sample
 
   const outputs = forwards[forwards.length - 1]!;
   const targets = batchMatrix(samples.map((sample) => sample.target), "targets");
-  let lossSum = 0;
-  // dA of the output layer: each sample's dL/dYr, divided by B because the loss is the batch mean.
-  const outputGradient: Matrix = outputs.A.map((row) => row.map(() => 0));
-  for (let s = 0; s < batchSize; s++) {
-    const received = outputs.A.map((row) => row[s]!);
-    const expected = targets.map((row) => row[s]!);
-    lossSum += loss.value(received, expected, A);
-    loss.derivative(received, expected, A).forEach((d, i) => (outputGradient[i]![s] = d / batchSize));
-  }
+  const { loss: meanLoss, dA: outputGradient } = meanLossGradient(outputs.A, targets, loss);
 
   const layers: LayerMatrices[] = [];
   let dA = outputGradient;
@@ -118,7 +109,25 @@ export function matrixStep(network: NetworkDescription, samples: readonly Sample
     layers.unshift({ ...f, dA, dZ, dW, db: rowSums(dZ), dX });
     dA = dX;
   }
-  return { layers, loss: lossSum / batchSize, batchSize };
+  return { layers, loss: meanLoss, batchSize };
+}
+
+/**
+ * The batch's mean loss, and its gradient with respect to the outputs
+ * (one column per sample): each sample's dL/dYr divided by B, because the
+ * loss is the mean over the batch.
+ */
+export function meanLossGradient(outputs: Matrix, targets: Matrix, loss: Loss): { loss: number; dA: Matrix } {
+  const batchSize = outputs[0]?.length ?? 0;
+  let sum = 0;
+  const dA: Matrix = outputs.map((row) => row.map(() => 0));
+  for (let s = 0; s < batchSize; s++) {
+    const received = outputs.map((row) => row[s]!);
+    const expected = targets.map((row) => row[s]!);
+    sum += loss.value(received, expected, floatArithmetic);
+    loss.derivative(received, expected, floatArithmetic).forEach((d, i) => (dA[i]![s] = d / batchSize));
+  }
+  return { loss: sum / batchSize, dA };
 }
 
 /** Every parameter's gradient from a matrix step, keyed by name as the traced path keys them (W31, b3, ...). */

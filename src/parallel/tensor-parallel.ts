@@ -1,12 +1,11 @@
 import { activationByName } from "../math/activations";
-import { floatArithmetic } from "../math/arithmetic";
 import { lossByName, type LossName } from "../math/losses";
 import type { NetworkDescription } from "../network/description";
 import type { Sample } from "../trace/traced-step";
 import { requirePositiveInteger } from "./argument-guards";
 import { ringChunks } from "./chunks";
 import { addColumn, columnSlice, type Matrix, matrixProduct, rowSlice, rowSums, transpose } from "./matrix";
-import { matrixStep } from "./matrix-form";
+import { batchMatrix, matrixStep, meanLossGradient } from "./matrix-form";
 import { ringAllReduce } from "./ring-all-reduce";
 
 /**
@@ -87,17 +86,9 @@ export function tensorParallelMlp(network: NetworkDescription, samples: readonly
   const Z2 = addColumn(allReduceMatrices(forward.map((shard) => shard.partialZ2)), second.b);
   const outputKernels = second.activations.map((name) => activationByName(name).kernel);
   const A2 = Z2.map((row, i) => row.map((z) => outputKernels[i]!.forward(z)));
-  const loss = lossByName(options.loss ?? "squared-error");
-  let lossSum = 0;
-  const dZ2: Matrix = A2.map((row) => row.map(() => 0));
-  for (let s = 0; s < samples.length; s++) {
-    const received = A2.map((row) => row[s]!);
-    const expected = [...samples[s]!.target];
-    lossSum += loss.value(received, expected, floatArithmetic);
-    loss.derivative(received, expected, floatArithmetic).forEach((d, i) => {
-      dZ2[i]![s] = (d / samples.length) * outputKernels[i]!.derivative(Z2[i]![s]!, A2[i]![s]!);
-    });
-  }
+  const targets = batchMatrix(samples.map((sample) => sample.target), "targets");
+  const { loss, dA: dA2 } = meanLossGradient(A2, targets, lossByName(options.loss ?? "squared-error"));
+  const dZ2 = dA2.map((row, i) => row.map((d, s) => d * outputKernels[i]!.derivative(Z2[i]![s]!, A2[i]![s]!)));
 
   const shards: TensorParallelShard[] = forward.map((shard) => {
     const dA1 = matrixProduct(transpose(shard.W2), dZ2);
@@ -132,7 +123,7 @@ export function tensorParallelMlp(network: NetworkDescription, samples: readonly
     shards,
     Z2,
     A2,
-    loss: lossSum / samples.length,
+    loss,
     dX,
     gradients,
     allReduces: { forward: 1, backward: 1 },
