@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { joinText, type Notebook } from "../../kernel/notebook/nbformat";
 import {
   busBandwidthEquations,
+  checkNumber,
+  initialVariance,
   formatBytes,
   GPT3,
   gigabitsPerSecondToBytesPerSecond,
@@ -192,4 +194,32 @@ describe("no code cell carries a comment about a kernel workaround", () => {
       expect(code, file).not.toMatch(/tslab|written out: a shorthand/);
     }
   });
+});
+
+/**
+ * The exercises issue 24 added to 06, 08, 12 and 13: the check cell calls
+ * checkNumber on the engine's value, the stored run passed it, and the
+ * mistake a learner is likely to make fails it.
+ */
+describe("the new checked exercises of 06, 08, 12 and 13", () => {
+  const layerBytes = tensorParallelEquations({ microBatchSize: 1, sequenceLength: GPT3.sequenceLength, hidden: GPT3.hidden, tensorParallel: 8, precision: "bf16" })[1]!.value;
+  const cases = [
+    { file: "06-initialisation.ipynb", id: "06-he-variance", label: "He variance at n = 784", expected: initialVariance("he", 784, 784), right: 2 / 784, planted: 1 / 784 },
+    { file: "08-two-spirals.ipynb", id: "08-parameter-count", label: "parameter count", expected: 337, right: (2 + 1) * 16 + (16 + 1) * 16 + (16 + 1) * 1, planted: 2 * 16 + 16 * 16 + 16 },
+    { file: "12-toy-to-gpt3.ipynb", id: "12-tensor-parallel-bytes", label: "tensor-parallel bytes per GPU at p = 16", expected: (GPT3.layers / 16) * layerBytes, right: 6 * 8 * 2048 * 12288 * (7 / 8) * 2, planted: GPT3.layers * layerBytes },
+    { file: "13-lossless-fabric.ipynb", id: "13-go-back-n-eta", label: "go-back-N eta at m = 1221, loss 1e-4", expected: goBackNEquation(1e-4, 1221).value, right: 0.9999 / (0.9999 + 1221 * 1e-4), planted: goBackNEquation(1e-4, 122).value },
+  ];
+  for (const exercise of cases) {
+    it(`${exercise.file}: ${exercise.label}: the stored check passed, the right answer passes, a planted ${exercise.planted.toPrecision(4)} fails`, () => {
+      const notebook = load(exercise.file);
+      const graded = (id: string) => notebook.cells.find((cell) => (cell.metadata.nbgrader as { grade_id?: string } | undefined)?.grade_id === id);
+      const checkCell = graded(`${exercise.id}-check`);
+      expect(graded(exercise.id)?.metadata.nbgrader).toMatchObject({ solution: true, grade: false });
+      expect(checkCell?.metadata.nbgrader).toMatchObject({ solution: false, grade: true, locked: true, points: 1 });
+      expect(joinText(checkCell!.source)).toContain(`grade(checkNumber("${exercise.label}"`);
+      expect(outputText({ ...notebook, cells: [checkCell!] })).toMatch(new RegExp(`^✓ ${exercise.label.replace(/[()]/g, "\\$&")} = `));
+      expect(checkNumber(exercise.label, exercise.right, exercise.expected).ok).toBe(true);
+      expect(checkNumber(exercise.label, exercise.planted, exercise.expected).ok).toBe(false);
+    });
+  }
 });
