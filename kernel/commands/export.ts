@@ -7,7 +7,7 @@ import { listNotebooks } from "../notebook/nbformat";
 
 const USAGE = `usage: gradient-lab export --html [--out site/] [--from build/notebooks] [--hide-code|--fold-code] [--title TEXT] [--intro FILE.md] [--trust-marked] [--force]
        gradient-lab export --nbconvert NOTEBOOK.ipynb [--out DIR] [--classic]
-       gradient-lab export --student [--out student/] [--from notebooks/] [--hide-code|--fold-code] [--title TEXT]
+       gradient-lab export --student [--out student/] [--from notebooks/] [--hide-code|--fold-code] [--title TEXT] [--intro FILE.md]
 
 --html          a static course site from the executed notebooks (works from file://)
 --intro         a Markdown file shown above the chapter list on the site's index (npm start uses notebooks/README.md)
@@ -81,7 +81,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (args.mode === "student") {
       const { describeStudentEdition, exportStudentEdition } = await import("../teach/student-edition");
-      const edition = await exportStudentEdition({ notebooks: await listNotebooks(args.from ?? "notebooks"), out: args.out ?? "student", code: args.code, title: args.title });
+      const intro = args.intro === undefined ? undefined : await readIntro(args.intro);
+      const edition = await exportStudentEdition({ notebooks: await listNotebooks(args.from ?? "notebooks"), out: args.out ?? "student", code: args.code, title: args.title, intro });
       console.log(describeStudentEdition(edition));
       return 0;
     }
