@@ -11,14 +11,16 @@ import { binomialTreeRounds } from "./tree-all-reduce";
  * NCCL's double binary tree (Jeaugey, "Massively Scale Your Deep Learning
  * Training with NCCL 2.4", NVIDIA blog, 2019; Sanders, Speck and Träff
  * 2009): two trees, each carrying half the data, each rank an inner node
- * of at most one. Modelled as 2 ceil(log2 n) latency steps (up one tree and
- * down it, pipelined) plus the point-to-point bound's 2(n-1)/n S bytes,
- * which the blog says the pair reaches ("as optimal as a ring"). A model,
- * not a measurement: NCCL pipelines in chunks and adds per-chunk costs.
+ * of at most one. A rank sends about 2S: in the tree where it is inner, S/2
+ * up and S/2 to each of two children; in the other, S/2 up (notebook 10's
+ * count). Modelled as 2 ceil(log2 n) latency steps (up one tree and down
+ * it, pipelined) plus those 2S bytes, a little more than the ring's
+ * 2(n-1)/n S. A model, not a measurement: NCCL pipelines in chunks and adds
+ * per-chunk costs.
  */
 export function doubleBinaryTreeSeconds(input: AlphaBetaInput): number {
   const { p, n, alpha, beta } = alphaBetaTerms(input);
-  return 2 * binomialTreeRounds(p) * alpha + ((2 * (p - 1)) / p) * n * beta;
+  return 2 * binomialTreeRounds(p) * alpha + 2 * n * beta;
 }
 
 /**

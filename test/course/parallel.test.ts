@@ -150,7 +150,7 @@ describe("the parallel-training notebooks show the issue's worked values in thei
         /\| P\(no two flows share a link\) \| 0\.00240325927734 \|/,
         /\| E\[idle links\] \| 2\.74887132645 \|/,
         /each NIC sends 2\(N-1\)\/N x S\/g = 2 x 15\/16 x 1 GB \/ 8 = 234\.4 MB/,
-        /\| 1 GB \| 2048 \| 60\.45 ms \| 40\.09 ms \| 20\.01 ms \|/,
+        /\| 1 GB \| 2048 \| 60\.45 ms \| 40\.11 ms \| 20\.01 ms \|/,
         /= 2 x 4096 x 2 x 4096 x 7\/8 x 2 B = 117\.4 MB/,
         /\| 1\.25 \| 1280 \| 0\.0% \| 26\.0% \|/,
         /✓ probability of a collision = 0\.989597146077 is right/,
