@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   bufferDependencies,
   dcqcnSimulatorSettings,
+  ddpBucketFigure,
   ddpBucketSchedule,
   dependencyCycle,
   expectedMessageSecondsWithTailLoss,
@@ -107,6 +108,16 @@ describe("DDP's gradient buckets", () => {
     expect(s.exposedSeconds).toBe(2);
     expect(s.endWithoutOverlap).toBe(8);
   });
+  it("draws backward layer by layer (last layer first) and each bucket's all-reduce where it runs", () => {
+    const s = ddpBucketSchedule(layers, { bucketBytes: 20, allReduceSeconds: oneSecondPerTenBytes });
+    const figure = ddpBucketFigure(layers, s, "t", "s", 1);
+    const [backward, allReduce] = figure.data as { base: number[]; x: number[]; text: string[] }[];
+    expect(backward!.text).toEqual(["l4", "l3", "l2", "l1"]);
+    expect(backward!.base).toEqual([0, 1, 2, 3]);
+    expect(allReduce!.base).toEqual([2, 4]);
+    expect(allReduce!.x).toEqual([2, 2]);
+  });
+
   it("a bucket as large as the model gives no overlap at all", () => {
     const s = ddpBucketSchedule(layers, { bucketBytes: 1000, allReduceSeconds: oneSecondPerTenBytes });
     expect(s.buckets).toHaveLength(1);
