@@ -1,5 +1,5 @@
 import { dirname, resolve } from "node:path";
-import { CellTimeoutError, Kernel, KernelGoneError } from "../kernel";
+import { CellTimeoutError, Kernel, KernelGoneError, MessageTooLargeError } from "../kernel";
 import type { IopubListener } from "../wire/client";
 import type { JupyterMessage } from "../wire/message";
 import type { KernelSpec } from "../kernelspec";
@@ -22,7 +22,7 @@ export interface CellFailure {
   /** 1-based position of the cell in the notebook, markdown cells counted. */
   cellNumber: number;
   firstLine: string;
-  reason: "error" | "timeout" | "kernel-died" | "aborted";
+  reason: "error" | "timeout" | "kernel-died" | "aborted" | "too-large";
   /** The kernel's own words (tslab reports errors on stderr). */
   message: string;
 }
@@ -111,6 +111,7 @@ export async function executeNotebook(source: Notebook, file: string, options: E
       } catch (error) {
         if (error instanceof CellTimeoutError) return { notebook, failure: failure("timeout", `${error.message}; the kernel was killed`) };
         if (error instanceof KernelGoneError) return { notebook, failure: failure("kernel-died", `the kernel died: ${error.message}`) };
+        if (error instanceof MessageTooLargeError) return { notebook, failure: failure("too-large", error.message) };
         throw error;
       }
       previousFailed = status !== "ok";
