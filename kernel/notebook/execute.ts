@@ -77,6 +77,10 @@ export async function executeNotebook(source: Notebook, file: string, options: E
 
   const kernel = await Kernel.start({ cwd: dirname(resolve(file)), spec: options.spec });
   options.onProgress?.({ kind: "kernel-started", file, pid: kernel.pid });
+  // As nbclient does. JupyterLab writes the kernel's language_info into a notebook it opens, and marks the
+  // notebook modified unless the stored one is the same: an untouched course notebook must open clean.
+  const languageInfo = kernel.info.content.language_info;
+  if (typeof languageInfo === "object" && languageInfo !== null) notebook.metadata.language_info = languageInfo;
   const collector = new OutputCollector();
   let executionCount = 0;
   let previousFailed = false;
