@@ -1,10 +1,11 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installKernelSpec } from "../kernel/kernelspec";
+import { isAlive, within } from "./helpers/processes";
 import { needVenv } from "./helpers/venv";
 
 /**
@@ -25,25 +26,6 @@ beforeAll(async () => {
   await installKernelSpec(dataDir);
 });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-
-function isAlive(pid: number): boolean {
-  try {
-    // A zombie still answers kill(0); /proc tells it apart.
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return false;
-  }
-}
-
-/** Polls until `done()` or the bound passes; returns how long it took, or undefined if it never held. */
-async function within(boundMs: number, done: () => boolean): Promise<number | undefined> {
-  const started = Date.now();
-  for (;;) {
-    if (done()) return Date.now() - started;
-    if (Date.now() - started > boundMs) return undefined;
-    await new Promise((wake) => setTimeout(wake, 20));
-  }
-}
 
 describe.skipIf(python.skip)("a kernel started by nbclient", () => {
   it("ends with its client's SIGKILL, with its cell's child, and leaves no connection file", async () => {
