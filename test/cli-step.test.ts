@@ -178,7 +178,7 @@ describe("gradient-lab step ends on Ctrl-C and SIGTERM while it computes", () =>
     it(signal, async () => {
       // The built command, as a user runs it, on a run far longer than any test (a hundred million steps).
       const cli = join(__dirname, "..", "dist", "kernel", "cli.js");
-      const child = spawn(process.execPath, [cli, "step", "seed", "--input", "1,0", "--target", "2", "--lr", "0.001", "--steps", "100000000", "--json"], { stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, [cli, "step", "seed", "--input", "1,0", "--target", "2", "--lr", "0.001", "--steps", "100000000", "--max-steps", "100000000", "--json"], { stdio: ["ignore", "pipe", "pipe"] });
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, how) => resolve({ code, signal: how })));
       try {
         // The first printed step means the loop is running, with the event loop blocked.
