@@ -314,6 +314,7 @@ const ENGINE_EXPORTS = [
 ];
 
 const DISPLAY_EXPORTS = [
+  "clearOutput",
   "display",
   "type Displayable",
   "figureBundle",
@@ -323,6 +324,7 @@ const DISPLAY_EXPORTS = [
   "flushDisplays",
   "follow",
   "type FollowOptions",
+  "grade",
   "insideTslab",
   "markdown",
   "type MimeBundle",
@@ -335,6 +337,7 @@ const DISPLAY_EXPORTS = [
   "table",
   "type TableCell",
   "update",
+  "WrongAnswerError",
 ];
 
 const ROOT = join(__dirname, "..");

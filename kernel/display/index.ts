@@ -2,7 +2,7 @@ import type { Figure } from "../../src/plots/figure";
 import { markdownTable } from "../../src/render/equations";
 import { figureBundle, figureElementId, markdownBundle } from "./bundle";
 import { markdown, RichText } from "./live";
-import { sendDisplayData } from "./tslab";
+import { sendClearOutput, sendDisplayData } from "./tslab";
 
 /**
  * What notebooks call to show things: `import { show, showMarkdown } from
@@ -53,6 +53,13 @@ function tableMarkdown(rows: readonly Readonly<Record<string, TableCell>>[], col
 
 export { display, update, progress, markdown, flushDisplays, FLUSH_DISPLAYS, RichText, type Displayable } from "./live";
 export { follow, type FollowOptions } from "./follow";
+
+/** Clears what the running cell has shown so far; with `wait`, just before its next output. */
+export function clearOutput(wait = false): void {
+  sendClearOutput(wait);
+}
+
+export { grade, WrongAnswerError } from "./grade";
 export { figureBundle, figureHtml, figureTitle, type MimeBundle } from "./bundle";
 export { PLOTLY_MIME } from "./names";
 export { insideTslab } from "./tslab";

@@ -58,3 +58,21 @@ export function sendDisplayData(bundle: MimeBundle, target: DisplayTarget = {}):
 export function currentCell(): object | null {
   return tslabWriter();
 }
+
+/** What the gradient-lab kernel offers a cell besides display_data (kernel/tslab/cell-output.ts, KernelHooks). */
+interface KernelHooks {
+  clearOutput(wait: boolean): void;
+}
+
+function kernelHooks(): KernelHooks | undefined {
+  return (globalThis as Record<symbol, KernelHooks | undefined>)[Symbol.for("gradient-lab.kernel")];
+}
+
+/**
+ * Clears the running cell's output (Jupyter's clear_output); with `wait`,
+ * only when its next output arrives, so a redrawn display does not flicker.
+ * Outside the gradient-lab kernel there is nothing to clear.
+ */
+export function sendClearOutput(wait: boolean): void {
+  kernelHooks()?.clearOutput(wait);
+}

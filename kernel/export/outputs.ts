@@ -3,6 +3,7 @@ import { leftOutNote, trustedFigure, untrustedFigure } from "../display/untruste
 import { renderLatex } from "./math";
 import { renderMarkdown, type PageEnv } from "./markdown";
 import { joinText, type Output } from "../notebook/nbformat";
+import { describeFigure } from "./figure-description";
 import { escapeHtml, sanitize } from "./sanitize";
 
 /** Terminal colour codes (tracebacks, coloured logs) mean nothing in a page. */
@@ -41,7 +42,10 @@ function renderFigure(figure: unknown, label: string, trusted: boolean): string 
   const authored = { data: f.data, layout: f.layout ?? {}, config: f.config ?? {}, ...(Array.isArray(f.frames) ? { frames: f.frames } : {}) };
   const { figure: island, leftOut } = trusted ? { figure: trustedFigure(authored, SITE_MAPS), leftOut: [] } : untrustedFigure(authored, SITE_MAPS);
   const note = leftOut.length === 0 ? "" : `<figcaption class="gl-note gl-remote-note">${escapeHtml(leftOutNote(leftOut))} (Export with --trust-marked for a notebook marked trusted.)</figcaption>`;
-  return `<figure class="gl-figure"><div class="gl-plot"></div><script type="application/json" class="gl-figure-data">${jsonForScript(island)}</script>${note}</figure>`;
+  // The figure's text alternative: in the page for screen readers and text browsers, hidden from sight
+  // (a figcaption would clash with the remote note, and a figure holds one).
+  const description = `<p class="gl-figure-description gl-visually-hidden">${escapeHtml(describeFigure(authored))}</p>`;
+  return `<figure class="gl-figure"><div class="gl-plot"></div><script type="application/json" class="gl-figure-data">${jsonForScript(island)}</script>${description}${note}</figure>`;
 }
 
 type MimeBundle = Record<string, unknown>;
