@@ -1,6 +1,6 @@
-import type { Activation } from "../math/activations";
+import { type Activation, slopeBelowZero } from "../math/activations";
 import type { FastBuffers } from "./buffers";
-import { type EpilogueKind, type Epilogues, epilogueKind } from "./epilogues";
+import type { Epilogues } from "./epilogues";
 import { type Strided, stridedProduct } from "./js-products";
 import type { FloatArray } from "../math/float-array";
 import { type FastLayout, roundUp, share } from "./layout";
@@ -71,9 +71,25 @@ function simdGradients(context: StepContext, width: number, count: number): Epil
   return epilogues !== null && width % epilogues.lanes === 0 && count >= EPILOGUE_MIN_NUMBERS ? epilogues : null;
 }
 
-/** The same for the activation's loops, which exist for the piecewise-linear activations only: the kind of loop, or null. */
-function simdEpilogue(context: StepContext, activation: Activation, width: number, count: number): EpilogueKind | null {
-  return simdGradients(context, width, count) === null ? null : epilogueKind(activation.name);
+/** The same for the activation's loops, which exist for the piecewise-linear activations only (see Activation.simd). */
+function simdActivation(context: StepContext, activation: Activation, width: number, count: number): Epilogues | null {
+  return slopeBelowZero(activation) === null ? null : simdGradients(context, width, count);
+}
+
+/**
+ * Where a layer's activation runs on a batch, in words: "simd", or
+ * "javascript" and why (the record has no SIMD form, or the layer is too
+ * narrow or too small for the epilogues). The same decision as
+ * simdActivation, spelled out, so a slow layer is reported, never silent.
+ */
+export function activationLoop(context: StepContext, activation: Activation, width: number, batch: number): string {
+  const form = activation.simd;
+  if ("none" in form) return `javascript: ${activation.name} ${form.none}`;
+  const epilogues = context.epilogues;
+  if (epilogues === null) return "javascript: no WebAssembly SIMD here";
+  if (width % epilogues.lanes !== 0) return `javascript: a width of ${width} is not a multiple of ${epilogues.lanes} lanes`;
+  if (batch * width < EPILOGUE_MIN_NUMBERS) return `javascript: ${batch * width} numbers, below ${EPILOGUE_MIN_NUMBERS}, where a call into WebAssembly costs more`;
+  return simdActivation(context, activation, width, batch * width) === null ? "javascript" : "simd";
 }
 
 export function runPhase(context: StepContext, phase: Phase, command: StepCommand, part: number): void {
@@ -112,9 +128,9 @@ function rowsPhase(context: StepContext, command: StepCommand, part: number): vo
       : multiply(context, part, x, { array: weights[l] as FloatArray, at: 0, row: nIn, step: 1 }, to - from, nOut, nIn, false);
     // z = the sum, then + bias (last, as the traced path adds it); a = f(z).
     const activation = context.activations[l] as Activation;
-    const kind = simdEpilogue(context, activation, nOut, batch * nOut);
-    if (kind === null) addBiasAndActivate(activation, c, stride, biases[l] as FloatArray, z[l] as FloatArray, a[l + 1] as FloatArray, from, to, nOut);
-    else (context.epilogues as Epilogues).biasActivate[kind](c.byteOffset, stride * E, (biases[l] as FloatArray).byteOffset, at(z[l], from * nOut), at(a[l + 1], from * nOut), nOut * E, to - from, nOut);
+    const simd = simdActivation(context, activation, nOut, batch * nOut);
+    if (simd === null) addBiasAndActivate(activation, c, stride, biases[l] as FloatArray, z[l] as FloatArray, a[l + 1] as FloatArray, from, to, nOut);
+    else (simd.biasActivate[activation.name] as Epilogues["biasActivate"][string])(c.byteOffset, stride * E, (biases[l] as FloatArray).byteOffset, at(z[l], from * nOut), at(a[l + 1], from * nOut), nOut * E, to - from, nOut);
   }
   if (command.forwardOnly) return;
 
@@ -218,10 +234,10 @@ const at = (buffer: FloatArray | undefined, index: number): number => (buffer as
 
 /** dz = up * da/dz for rows from..to, on the SIMD epilogue where the layer allows (see chainRows for the arguments). */
 function chain(context: StepContext, batch: number, activation: Activation, up: FloatArray, stride: number, upFirst: number, z: FloatArray, a: FloatArray, dz: FloatArray, from: number, to: number, width: number): void {
-  const kind = simdEpilogue(context, activation, width, batch * width);
-  if (kind === null) return chainRows(activation, up, stride, upFirst, z, a, dz, from, to, width);
+  const simd = simdActivation(context, activation, width, batch * width);
+  if (simd === null) return chainRows(activation, up, stride, upFirst, z, a, dz, from, to, width);
   const E = context.layout.bytesPerNumber;
-  (context.epilogues as Epilogues).chain[kind](at(up, (from - upFirst) * stride), stride * E, at(z, from * width), at(dz, from * width), width * E, to - from, width);
+  (simd.chain[activation.name] as Epilogues["chain"][string])(at(up, (from - upFirst) * stride), stride * E, at(z, from * width), at(dz, from * width), width * E, to - from, width);
 }
 
 /** This thread's scratch for a product's result. */
@@ -254,8 +270,8 @@ function multiplyPacked(context: StepContext, part: number, a: Strided, packed: 
 
 /** Rows from..to: z = c + bias, a = activation(z); c has `stride` numbers per row. */
 function addBiasAndActivate(activation: Activation, c: FloatArray, stride: number, bias: FloatArray, z: FloatArray, a: FloatArray, from: number, to: number, width: number): void {
-  // ReLU gets its own loop: deciding the activation once per layer rather than once per number measurably speeds the MLPs up.
-  const relu = activation.name === "relu";
+  // A piecewise-linear activation is computed inline from its slope (the same operations as its kernel): deciding the activation once per layer rather than calling it once per number measurably speeds the MLPs up.
+  const slope = slopeBelowZero(activation);
   const f = activation.kernel.forward;
   for (let s = from; s < to; s++) {
     const row = s * width;
@@ -263,14 +279,14 @@ function addBiasAndActivate(activation: Activation, c: FloatArray, stride: numbe
     for (let j = 0; j < width; j++) {
       const sum = (c[cRow + j] as number) + (bias[j] as number);
       z[row + j] = sum;
-      a[row + j] = relu ? (sum > 0 ? sum : 0) : f(sum);
+      a[row + j] = slope === null ? f(sum) : sum > 0 ? sum : slope === 0 ? 0 : slope * sum;
     }
   }
 }
 
 /** Rows from..to: dz = up * da/dz, where `up` (dL/da) holds `stride` numbers per row, its first row being sample `upFirst`. */
 function chainRows(activation: Activation, up: FloatArray, stride: number, upFirst: number, z: FloatArray, a: FloatArray, dz: FloatArray, from: number, to: number, width: number): void {
-  const relu = activation.name === "relu";
+  const slope = slopeBelowZero(activation);
   const derivative = activation.kernel.derivative;
   for (let s = from; s < to; s++) {
     const row = s * width;
@@ -278,7 +294,7 @@ function chainRows(activation: Activation, up: FloatArray, stride: number, upFir
     for (let j = 0; j < width; j++) {
       const k = row + j;
       const u = up[upRow + j] as number;
-      dz[k] = relu ? u * ((z[k] as number) > 0 ? 1 : 0) : u * derivative(z[k] as number, a[k] as number);
+      dz[k] = slope === null ? u * derivative(z[k] as number, a[k] as number) : u * ((z[k] as number) > 0 ? 1 : slope);
     }
   }
 }

@@ -4,7 +4,7 @@ import { type FastBuffers, viewBuffers } from "./buffers";
 import { type Epilogues, epiloguesFor } from "./epilogues";
 import type { FloatArray } from "../math/float-array";
 import { type FastLayout, planLayout } from "./layout";
-import { type Phase, runPhase, type StepCommand, type StepContext } from "./batch-step";
+import { activationLoop, type Phase, runPhase, type StepCommand, type StepContext } from "./batch-step";
 import { StepThreads } from "./threads";
 import type { Precision } from "./precision";
 import { type ProductKernel, productKernel } from "./simd-products";
@@ -192,6 +192,11 @@ export class FastNetwork<P extends Precision = "float64"> {
 
   gradients(): Map<string, number> {
     return this.named(this.weightGradients, this.biasGradients);
+  }
+
+  /** Per layer, where its activation runs on a batch of this size: "simd", or "javascript: " and why. */
+  activationLoops(batch: number): string[] {
+    return this.activationRecords.map((activation, l) => activationLoop(this.context, activation, this.sizes[l + 1] as number, batch));
   }
 
   /** The outputs for a batch (batch x outputs), as a view into an internal buffer that the next call overwrites. */
