@@ -22,6 +22,9 @@ export interface Activation {
   expression(z: string): string;
   /** f(z) as LaTeX, for the equation renderers */
   latex(z: string): string;
+  /** f'(z) as LaTeX, and in the words a learner writes ("ReLU'(Z5)", "1"), for the chain rule's factors in explain and check */
+  derivativeLatex(z: string): string;
+  derivativeWords(z: string): string;
   /**
    * How the fast path's SIMD epilogues compute it, two or four numbers at a
    * time. Every record states it: a piecewise-linear activation gives its
@@ -48,7 +51,7 @@ export function slopeBelowZero(activation: Activation): number | null {
  * A piecewise-linear activation's record: z above zero, `slope` times z
  * below (ReLU: 0, leaky ReLU: 0.01), in every form from the one number.
  */
-function piecewiseLinear(name: ActivationName, slope: number, latexName: string): Activation {
+function piecewiseLinear(name: ActivationName, slope: number, word: string, latexName: string): Activation {
   const below = <T>(z: T, A: Arithmetic<T>): T => (slope === 0 ? A.from(0) : A.mul(A.from(slope), z));
   return {
     name,
@@ -62,11 +65,13 @@ function piecewiseLinear(name: ActivationName, slope: number, latexName: string)
     // max(0, z) has no symbolic derivative in mathjs; (z + |z|) / 2 is the same function and does, and (z - |z|) / 2 is min(0, z).
     expression: (z) => (slope === 0 ? `((${z}) + abs(${z})) / 2` : `(((${z}) + abs(${z})) / 2 + ${slope} * ((${z}) - abs(${z})) / 2)`),
     latex: (z) => `\\mathrm{${latexName}}(${z})`,
+    derivativeLatex: (z) => `\\mathrm{${latexName}}'(${z})`,
+    derivativeWords: (z) => `${word}'(${z})`,
     simd: { slopeBelowZero: slope },
   };
 }
 
-const relu = piecewiseLinear("relu", 0, "ReLU");
+const relu = piecewiseLinear("relu", 0, "ReLU", "ReLU");
 
 const identity: Activation = {
   name: "identity",
@@ -75,6 +80,8 @@ const identity: Activation = {
   kernel: { forward: (z) => z, derivative: () => 1 },
   expression: (z) => `(${z})`,
   latex: (z) => z,
+  derivativeLatex: () => "1",
+  derivativeWords: () => "1",
   // z > 0 ? z : 1 * z is z, bit for bit: the epilogue copies it.
   simd: { slopeBelowZero: 1 },
 };
@@ -90,6 +97,8 @@ const sigmoid: Activation = {
   kernel: { forward: (z) => 1 / (1 + Math.exp(0 - z)), derivative: (_z, a) => a * (1 - a) },
   expression: (z) => `1 / (1 + exp(-(${z})))`,
   latex: (z) => `\\sigma(${z})`,
+  derivativeLatex: (z) => `\\sigma'(${z})`,
+  derivativeWords: (z) => `sigmoid'(${z})`,
   simd: { none: "needs exp, which WebAssembly SIMD lacks" },
 };
 
@@ -105,14 +114,16 @@ const tanh: Activation = {
   kernel: { forward: (z) => Math.tanh(z), derivative: (_z, a) => 1 - a * a },
   expression: (z) => `tanh(${z})`,
   latex: (z) => `\\tanh(${z})`,
+  derivativeLatex: (z) => `\\tanh'(${z})`,
+  derivativeWords: (z) => `tanh'(${z})`,
   simd: { none: "needs tanh, which WebAssembly SIMD lacks" },
 };
 
 /** ReLU that lets a small share of a negative z through, so a neuron below zero still learns. */
-const leakyRelu = piecewiseLinear("leaky-relu", 0.01, "LeakyReLU");
+const leakyRelu = piecewiseLinear("leaky-relu", 0.01, "leaky-relu", "LeakyReLU");
 
 /** Leaky ReLU with the steeper slope GANs use (0.2). */
-const leakyRelu02 = piecewiseLinear("leaky-relu-0.2", 0.2, "LeakyReLU_{0.2}");
+const leakyRelu02 = piecewiseLinear("leaky-relu-0.2", 0.2, "leaky-relu-0.2", "LeakyReLU_{0.2}");
 
 /** A smooth ReLU, log(1 + e^z); its derivative is the sigmoid. */
 const softplus: Activation = {
@@ -134,6 +145,8 @@ const softplus: Activation = {
   },
   expression: (z) => `log(1 + exp(${z}))`,
   latex: (z) => `\\mathrm{softplus}(${z})`,
+  derivativeLatex: (z) => `\\mathrm{softplus}'(${z})`,
+  derivativeWords: (z) => `softplus'(${z})`,
   simd: { none: "needs exp and log, which WebAssembly SIMD lacks" },
 };
 

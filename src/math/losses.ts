@@ -26,6 +26,8 @@ export interface Loss {
   substituted?(received: readonly string[], expected: readonly string[]): string;
   /** dL/dYr for one output, as LaTeX: the formula, then with the numbers put in. */
   derivativeLatex(received: string, expected: string, outputs: number): string;
+  /** The words explain and check use for it. */
+  readonly words: LossWords;
   /**
    * Set for a loss that training computes from the output layer's Z (its
    * logits) instead of its outputs: the outputs' form loses everything to
@@ -33,6 +35,16 @@ export interface Loss {
    * log(1 - 1) is -Infinity). Training then requires that output activation.
    */
   readonly fromLogits?: LogitsForm;
+}
+
+/** A loss in the plain text a learner writes, with Yr and Ye as the source names them, for `outputs` outputs. */
+export interface LossWords {
+  /** The loss: "(Yr - Ye)^2". */
+  formula(outputs: number): string;
+  /** dL/dYr for one output, a chain-rule factor's meaning: "2(Yr - Ye)". */
+  derivative(outputs: number): string;
+  /** What the loss does with Yr - Ye, for an answer that stopped at the difference: "squares it". */
+  readonly ofDifference: string;
 }
 
 /** A loss as a function of the output layer's Z; `derivative` and `kernel` give dL/dZ. */
@@ -67,6 +79,7 @@ const squaredError: Loss = {
   latex: () => "L = (Y_r - Y_e)^2",
   substituted: (received, expected) => squares(received, expected).join(" + "),
   derivativeLatex: (yr, ye) => `2(Y_r - Y_e) = 2(${yr} - ${ye})`,
+  words: { formula: () => "(Yr - Ye)^2", derivative: () => "2(Yr - Ye)", ofDifference: "squares it" },
 };
 
 /** Mean squared error over the outputs: the squared error divided by their count. */
@@ -84,6 +97,7 @@ const meanSquaredError: Loss = {
   latex: (outputs) => `L = \\frac{1}{${outputs}} \\sum_k (Y_{r,k} - Y_{e,k})^2`,
   substituted: (received, expected) => `\\frac{1}{${received.length}}\\left(${squares(received, expected).join(" + ")}\\right)`,
   derivativeLatex: (yr, ye, outputs) => `\\frac{2}{${outputs}}(Y_r - Y_e) = \\frac{2}{${outputs}}(${yr} - ${ye})`,
+  words: { formula: (outputs) => `sum of (Yr - Ye)^2 / ${outputs}`, derivative: (outputs) => `2(Yr - Ye)/${outputs}`, ofDifference: "squares it and averages over the outputs" },
 };
 
 /** -(Ye log Yr + (1 - Ye) log(1 - Yr)) summed over outputs; Yr must lie strictly between 0 and 1. */
@@ -112,6 +126,7 @@ const binaryCrossEntropy: Loss = {
   expression: (received, expected) => received.map((yr, k) => `-(${expected[k]} * log(${yr}) + (1 - ${expected[k]}) * log(1 - ${yr}))`).join(" + "),
   latex: () => "L = -\\sum_k \\left(Y_{e,k} \\log Y_{r,k} + (1 - Y_{e,k}) \\log(1 - Y_{r,k})\\right)",
   derivativeLatex: (yr, ye) => `\\frac{Y_r - Y_e}{Y_r (1 - Y_r)} = \\frac{${yr} - ${ye}}{${yr}(1 - ${yr})}`,
+  words: { formula: () => "-(Ye log Yr + (1 - Ye) log(1 - Yr))", derivative: () => "(Yr - Ye)/(Yr(1 - Yr))", ofDifference: "takes the logarithms of Yr and 1 - Yr" },
   fromLogits: {
     activation: "sigmoid",
     // With Yr = sigmoid(Z): L = max(Z, 0) - Z Ye + log(1 + e^(-|Z|)), every term finite whatever Z is.

@@ -145,7 +145,7 @@ function lossFactor<T extends Value>(graph: StepGraph<T>, neuron: string, k: num
   const { step, A } = graph;
   const value = lossByName(step.loss.loss).derivative(step.loss.received, step.loss.expected, A)[k] as T;
   const latex = `\\frac{\\partial L}{\\partial ${nodeLatex(step, neuron)}}`;
-  const meaning = step.loss.loss === "squared-error" ? "2(Yr - Ye)" : step.loss.loss === "mse" ? `2(Yr - Ye)/${graph.outputs.length}` : "(Yr - Ye)/(Yr(1 - Yr))";
+  const meaning = lossByName(step.loss.loss).words.derivative(graph.outputs.length);
   return { name: `dL/d${neuron}`, kind: "loss", of: "L", by: neuron, value, meaning, uses: neuron, latex, equation: `${latex} = ${lossDerivativeLatex(step, k)} = ${formatValue(value)}` };
 }
 
@@ -157,10 +157,11 @@ function activationFactor<T extends Value>(graph: StepGraph<T>, neuron: string):
   const value = activation.derivative(record.z, A);
   const sum = sumName(neuron);
   const latex = `\\frac{\\partial ${nodeLatex(step, neuron)}}{\\partial ${preActivationLatex(neuron)}}`;
-  const slope = (x: string): string => activation.latex(x).replace("(", "'(");
-  // identity's derivative is 1 whatever Z is; its LaTeX has no parentheses to mark with a prime.
-  const meaningLatex = record.activation === "identity" ? "1" : `${slope(preActivationLatex(neuron))} = ${slope(formatValue(record.z))}`;
-  const meaning = record.activation === "identity" ? "1" : `${activationWord(record.activation)}'(${sum})`;
+  const symbolic = activation.derivativeLatex(preActivationLatex(neuron));
+  const substituted = activation.derivativeLatex(formatValue(record.z));
+  // A constant slope (the identity's 1) reads the same with the number put in: say it once.
+  const meaningLatex = symbolic === substituted ? symbolic : `${symbolic} = ${substituted}`;
+  const meaning = activation.derivativeWords(sum);
   return { name: `d${neuron}/d${sum}`, kind: "activation", of: neuron, by: sum, value, meaning, uses: sum, latex, equation: `${latex} = ${meaningLatex} = ${formatValue(value)}` };
 }
 
@@ -214,8 +215,4 @@ function ownerOf<T extends Value>(graph: StepGraph<T>, parameter: string): strin
 
 function targetName(target: GradientTarget): string {
   return target.kind === "parameter" ? target.parameter : target.kind === "activation" ? target.neuron : sumName(target.neuron);
-}
-
-function activationWord(name: string): string {
-  return name === "relu" ? "ReLU" : name;
 }

@@ -229,9 +229,10 @@ function splitAt<T>(paths: readonly ChainPath<T>[], factorName: string, A: Arith
 function* forwardHints<T extends number | Fraction>(step: TracedStep<T>, ref: ValueRef, A: Arithmetic<T>): Generator<Candidate<T>> {
   if (ref.kind === "loss") {
     const received = step.loss.received;
+    const words = lossByName(step.loss.loss).words;
     const differences = received.map((yr, k) => A.sub(yr, step.loss.expected[k] as T));
-    yield { value: differences.reduce((s, d) => A.add(s, d), A.from(0)), hint: () => "that is Yr - Ye; the loss squares it" };
-    yield { value: step.loss.derivative.reduce((s, d) => A.add(s, d), A.from(0)), hint: () => "that is the loss's derivative 2(Yr - Ye), not the loss (Yr - Ye)^2" };
+    yield { value: differences.reduce((s, d) => A.add(s, d), A.from(0)), hint: () => `that is Yr - Ye; the loss ${words.ofDifference}` };
+    yield { value: step.loss.derivative.reduce((s, d) => A.add(s, d), A.from(0)), hint: () => `that is the loss's derivative ${words.derivative(received.length)}, not the loss ${words.formula(received.length)}` };
   }
   const afterPass = forward(step.after, step.input, A);
   const stale = "that is the value with the updated parameters; this step's forward pass uses the parameters from before the update";
