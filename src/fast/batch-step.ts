@@ -159,7 +159,7 @@ function rowsPhase(context: StepContext, command: StepCommand, part: number): vo
 function columnsPhase(context: StepContext, command: StepCommand, part: number): void {
   const { sizes, blockColumns, bytesPerNumber: E } = context.layout;
   const { batch, parts, learningRate } = command;
-  const { activations: a, dz, weights, biases, weightGradients, biasGradients, constants } = context.buffers;
+  const { activations: a, dz, weights, biases, weightGradients, biasGradients } = context.buffers;
   const c = resultOf(context, part);
   for (let l = 0; l + 1 < sizes.length; l++) {
     const nIn = sizes[l] as number;
@@ -198,7 +198,7 @@ function columnsPhase(context: StepContext, command: StepCommand, part: number):
         const xT: Strided = { array: x, at: inputs.from, row: 1, step: nIn };
         const stride = multiply(context, part, dzT, xT, width, n, batch, simd);
         if (simdGradient !== null) {
-          simdGradient.weightGradients[learningRate !== 0 ? "step" : "only"](c.byteOffset, stride * E, at(gw, inputs.from), at(w, inputs.from), nIn * E, width, n, constants.byteOffset);
+          simdGradient.weightGradients[learningRate !== 0 ? "step" : "only"](c.byteOffset, stride * E, at(gw, inputs.from), at(w, inputs.from), nIn * E, width, n, batch, learningRate);
         } else {
           for (let j = 0; j < width; j++) {
             for (let q = 0; q < n; q++) {
@@ -216,7 +216,7 @@ function columnsPhase(context: StepContext, command: StepCommand, part: number):
     const simdBias = simdGradients(context, width, batch * width);
     const neurons = share(width, parts, part, simdBias !== null ? simdBias.lanes : 1);
     if (simdBias !== null) {
-      if (neurons.from < neurons.to) simdBias.biasGradients[learningRate !== 0 ? "step" : "only"](at(d, neurons.from), width * E, at(gb, neurons.from), at(b, neurons.from), batch, neurons.to - neurons.from, constants.byteOffset);
+      if (neurons.from < neurons.to) simdBias.biasGradients[learningRate !== 0 ? "step" : "only"](at(d, neurons.from), width * E, at(gb, neurons.from), at(b, neurons.from), batch, neurons.to - neurons.from, batch, learningRate);
       continue;
     }
     for (let j = neurons.from; j < neurons.to; j++) {

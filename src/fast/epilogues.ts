@@ -1,6 +1,6 @@
 import { type ActivationName, activations, slopeBelowZero } from "../math/activations";
-import type { Precision } from "./precision";
-import { compiledModule, f32x4Splat, f64x2Splat, type FunctionDefinition, type Instruction, i32, isSharedMemory, Locals, op, v128 } from "./wasm-assembler";
+import { type Precision, PRECISION_FORMS } from "./precision";
+import { compiledModule, f64, type FunctionDefinition, type Instruction, i32, isSharedMemory, Locals, op, v128 } from "./wasm-assembler";
 
 /**
  * The fast path's elementwise loops as WebAssembly SIMD functions: adding
@@ -28,10 +28,10 @@ export interface Epilogues {
   readonly biasActivate: Record<string, (c: number, cRow: number, bias: number, z: number, a: number, row: number, rows: number, width: number) => void>;
   /** dz = up * da/dz, from z: up's rows `upRow` bytes apart, z's and dz's `row`. */
   readonly chain: Record<string, (up: number, upRow: number, z: number, dz: number, row: number, rows: number, width: number) => void>;
-  /** g = c / batch into gw (and, in `step`, w -= learningRate * g): batch and learning rate are read at `constants`. */
-  readonly weightGradients: Record<"only" | "step", (c: number, cRow: number, gw: number, w: number, wRow: number, rows: number, width: number, constants: number) => void>;
+  /** g = c / batch into gw (and, in `step`, w -= learningRate * g); batch and learning rate are rounded to the precision. */
+  readonly weightGradients: Record<"only" | "step", (c: number, cRow: number, gw: number, w: number, wRow: number, rows: number, width: number, batch: number, learningRate: number) => void>;
   /** g = (sum over the rows of dz, in order) / batch into gb (and, in `step`, b -= learningRate * g). */
-  readonly biasGradients: Record<"only" | "step", (dz: number, dzRow: number, gb: number, b: number, rows: number, width: number, constants: number) => void>;
+  readonly biasGradients: Record<"only" | "step", (dz: number, dzRow: number, gb: number, b: number, rows: number, width: number, batch: number, learningRate: number) => void>;
   readonly lanes: number;
 }
 
@@ -42,11 +42,8 @@ const piecewiseLinear: readonly { name: ActivationName; slope: number }[] = Obje
 });
 
 function generate(precision: Precision) {
-  const float64 = precision === "float64";
-  const E = float64 ? 8 : 4;
-  const splatConst = float64 ? f64x2Splat : f32x4Splat;
-  const splatLoad = float64 ? op.v128Load64Splat : op.v128Load32Splat;
-  const [add, sub, mul, div, gt] = float64 ? [op.f64x2Add, op.f64x2Sub, op.f64x2Mul, op.f64x2Div, op.f64x2Gt] : [op.f32x4Add, op.f32x4Sub, op.f32x4Mul, op.f32x4Div, op.f32x4Gt];
+  const { bytes: E, simd } = PRECISION_FORMS[precision];
+  const { add, sub, mul, div, greater: gt, constantSplat: splatConst, splatFloat64 } = simd;
   const { localGet: get, localSet: set, i32Const: int } = op;
   const bump = (local: number, ...value: Instruction[]): Instruction[] => [get(local), ...value, op.i32Add, set(local)];
   // Alignment hint 0: rows of a width that is not a multiple of four floats do not start on 16 bytes.
@@ -121,13 +118,13 @@ function generate(precision: Precision) {
   }
   for (const mode of ["only", "step"] as const) {
     {
-      const locals = new Locals([i32, i32, i32, i32, i32, i32, i32, i32]);
-      const [C, C_ROW, GW, W, W_ROW, ROWS, WIDTH, K] = [0, 1, 2, 3, 4, 5, 6, 7];
+      const locals = new Locals([i32, i32, i32, i32, i32, i32, i32, f64, f64]);
+      const [C, C_ROW, GW, W, W_ROW, ROWS, WIDTH, BATCH, RATE] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
       const [batch, rate, g] = [locals.add(v128), locals.add(v128), locals.add(v128)];
       const pointers = [{ pointer: C, stride: C_ROW }, { pointer: GW, stride: W_ROW }, { pointer: W, stride: W_ROW }];
       const body = [
-        get(K), splatLoad(0), set(batch),
-        get(K), splatLoad(E), set(rate),
+        get(BATCH), ...splatFloat64, set(batch),
+        get(RATE), ...splatFloat64, set(rate),
         ...rowsLoop(locals, ROWS, WIDTH, pointers, ([c, gw, w]) => [
           ...load(c as number), get(batch), div, set(g),
           ...store(gw as number, [get(g)]),
@@ -137,13 +134,13 @@ function generate(precision: Precision) {
       functions.push({ name: `weightGradients_${mode}`, locals, body });
     }
     {
-      const locals = new Locals([i32, i32, i32, i32, i32, i32, i32]);
-      const [DZ, DZ_ROW, GB, B, ROWS, WIDTH, K] = [0, 1, 2, 3, 4, 5, 6];
+      const locals = new Locals([i32, i32, i32, i32, i32, i32, f64, f64]);
+      const [DZ, DZ_ROW, GB, B, ROWS, WIDTH, BATCH, RATE] = [0, 1, 2, 3, 4, 5, 6, 7];
       const [batch, rate, sum, g] = [locals.add(v128), locals.add(v128), locals.add(v128), locals.add(v128)];
       const [j, end, r, p] = [locals.add(i32), locals.add(i32), locals.add(i32), locals.add(i32)];
       const body = [
-        get(K), splatLoad(0), set(batch),
-        get(K), splatLoad(E), set(rate),
+        get(BATCH), ...splatFloat64, set(batch),
+        get(RATE), ...splatFloat64, set(rate),
         get(WIDTH), int(E), op.i32Mul, set(end),
         int(0), set(j),
         op.block, op.loop,
@@ -182,7 +179,7 @@ export function epiloguesFor(precision: Precision, memory: WebAssembly.Memory): 
   const exported = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exported;
   const pick = <K extends string>(prefix: string, keys: readonly K[]) => Object.fromEntries(keys.map((key) => [key, exported[`${prefix}_${key}`]])) as Record<K, never>;
   const epilogues: Epilogues = {
-    lanes: precision === "float64" ? 2 : 4,
+    lanes: PRECISION_FORMS[precision].lanes,
     biasActivate: pick("biasActivate", piecewiseLinear.map((activation) => activation.name)),
     chain: pick("chain", piecewiseLinear.map((activation) => activation.name)),
     weightGradients: pick("weightGradients", ["only", "step"]),

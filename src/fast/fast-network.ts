@@ -6,7 +6,7 @@ import type { FloatArray } from "../math/float-array";
 import { type FastLayout, planLayout } from "./layout";
 import { activationLoop, type Phase, runPhase, type StepCommand, type StepContext } from "./batch-step";
 import { StepThreads } from "./threads";
-import type { Precision } from "./precision";
+import { type Precision, PRECISION_FORMS } from "./precision";
 import { type ProductKernel, productKernel } from "./simd-products";
 import { checkOutputActivation, lossByName, type LossName } from "../math/losses";
 import { biasName, type NetworkDescription, validateNetwork, weightName } from "../network/description";
@@ -37,15 +37,9 @@ export interface FastOptions<P extends Precision = Precision> {
 
 /**
  * Multiply-adds per step (batch x the sum of each layer's inputs x outputs)
- * from which two threads beat one; below, waking a worker and waiting for it
- * at each of a step's three phases costs more than it saves. Measured on this
- * machine's 2 cores (bench/threads-threshold.ts, 27 November, quiet, worker
- * warmed up): float64 2-64-64-1 gained 1.88x at batch 64 (2.7e5) and 1.05x
- * at 32; 32-32-32-32-2 1.36x at 32 (1.0e5) and 0.89x at 16. float32 steps
- * are about 2.5x shorter, so the fixed cost weighs more: 2-64-64-1 gained
- * 1.3-1.6x at batch 256 (1.1e6).
+ * from which two threads beat one, per precision (measured: see precision.ts).
  */
-export const THREAD_MIN_WORK: Readonly<Record<Precision, number>> = { float64: 250_000, float32: 1_000_000 };
+export const THREAD_MIN_WORK: Readonly<Record<Precision, number>> = { float64: PRECISION_FORMS.float64.threadMinWork, float32: PRECISION_FORMS.float32.threadMinWork };
 
 /** Pages of 64 KiB a network's memory may grow to (4 GiB, the WebAssembly limit); a shared memory must declare one. */
 const MAXIMUM_PAGES = 65536;
@@ -229,8 +223,6 @@ export class FastNetwork<P extends Precision = "float64"> {
       checkOutputActivation(loss, logitsForm.activation, Array.from({ length: this.sizes[L] as number }, (_, j) => ({ name: names[j] ?? `output ${j + 1}`, activation: this.activations[L - 1] as string })));
     }
     this.load(inputs, targets, batch);
-    this.buffers.constants[0] = batch;
-    this.buffers.constants[1] = learningRate;
     // The parameters change in the "columns" phase, after every read of the old ones (they were packed in "pack").
     this.step(batch, loss, learningRate, TRAINING_PHASES);
     let lossSum = 0;
