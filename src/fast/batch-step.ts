@@ -5,8 +5,9 @@ import { type Strided, stridedProduct } from "./js-products";
 import type { FloatArray } from "../math/float-array";
 import { type FastLayout, roundUp, share } from "./layout";
 import { packB, type ProductKernel } from "./simd-products";
-import { lossByName, type LossName } from "../math/losses";
+import { lossByName } from "../math/losses";
 import { sgdStep } from "../trace/sgd";
+import type { StepCommand } from "./step-command";
 
 /**
  * One training step of the fast path, cut into three phases that any number
@@ -26,15 +27,6 @@ import { sgdStep } from "../trace/sgd";
  * phase before any starts the next.
  */
 export type Phase = "pack" | "rows" | "columns";
-
-export interface StepCommand {
-  batch: number;
-  parts: number;
-  loss: LossName;
-  /** 0 computes the gradients and leaves the parameters alone. */
-  learningRate: number;
-  forwardOnly: boolean;
-}
 
 export interface StepContext {
   readonly layout: FastLayout;

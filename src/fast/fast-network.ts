@@ -4,7 +4,8 @@ import { type FastBuffers, viewBuffers } from "./buffers";
 import { type Epilogues, epiloguesFor } from "./epilogues";
 import type { FloatArray } from "../math/float-array";
 import { type FastLayout, planLayout } from "./layout";
-import { activationLoop, type Phase, runPhase, type StepCommand, type StepContext } from "./batch-step";
+import { activationLoop, type Phase, runPhase, type StepContext } from "./batch-step";
+import { StepCommand } from "./step-command";
 import { StepThreads } from "./threads";
 import { type Precision, PRECISION_FORMS } from "./precision";
 import { type ProductKernel, productKernel } from "./simd-products";
@@ -78,7 +79,7 @@ export class FastNetwork<P extends Precision = "float64"> {
   private layout: FastLayout;
   private buffers: FastBuffers;
   private pool: StepThreads | null = null;
-  private readonly command: StepCommand = { batch: 0, parts: 1, loss: "squared-error", learningRate: 0, forwardOnly: false };
+  private readonly command = new StepCommand();
   private context: StepContext;
   private stepThreads = 1;
 
@@ -246,10 +247,10 @@ export class FastNetwork<P extends Precision = "float64"> {
       return;
     }
     if (this.pool === null) {
-      this.pool = new StepThreads(this.threads, this.memory as WebAssembly.Memory, this.layout, this.activations);
+      this.pool = new StepThreads(this.threads, this.memory as WebAssembly.Memory, this.layout, this.activations, this.command);
       closeForgotten.register(this, this.pool, this);
     }
-    for (const phase of phases) this.pool.run(context, phase, command);
+    for (const phase of phases) this.pool.run(context, phase);
   }
 
   /** Threads for a step of this batch: all of them once the work is large enough to gain, else one. */

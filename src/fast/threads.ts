@@ -3,8 +3,8 @@ import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
 import type { ActivationName } from "../math/activations";
 import type { FastLayout } from "./layout";
-import { type Phase, runPhase, type StepCommand, type StepContext } from "./batch-step";
-import { type LossName, losses } from "../math/losses";
+import { type Phase, runPhase, type StepContext } from "./batch-step";
+import { StepCommand } from "./step-command";
 
 /**
  * Worker threads that share a step with the calling thread. Everything
@@ -15,23 +15,17 @@ import { type LossName, losses } from "../math/losses";
  * phase often ends within microseconds, far sooner than a sleeping thread wakes.
  */
 
-// Slots of the control block (Int32Array), then the learning rate (a float64) and an error message.
+// Slots of the control block (Int32Array), then an error message. The step's command has its own shared memory (StepCommand).
 const GENERATION = 0;
 const DONE = 1;
 const PHASE = 2;
-const BATCH = 3;
-const PARTS = 4;
-const LOSS = 5;
-const FORWARD_ONLY = 6;
-const READY = 7;
-const FAILED = 8;
-const LEARNING_RATE_BYTE = 64;
-const MESSAGE_BYTE = 128;
+const READY = 3;
+const FAILED = 4;
+const MESSAGE_BYTE = 64;
 const MESSAGE_BYTES = 1024;
 const CONTROL_BYTES = MESSAGE_BYTE + MESSAGE_BYTES;
 
 const phases: readonly Phase[] = ["pack", "rows", "columns"];
-const lossNames = Object.keys(losses) as LossName[];
 /** Spins of Atomics.load before sleeping: about 20 microseconds here. */
 const SPINS = 20000;
 /** A worker that has not started within this long is reported, not waited on forever. */
@@ -42,22 +36,23 @@ export interface WorkerSetup {
   layout: FastLayout;
   activations: readonly ActivationName[];
   control: SharedArrayBuffer;
+  /** The StepCommand's memory, which the caller writes before each phase. */
+  command: SharedArrayBuffer;
   part: number;
 }
 
 export class StepThreads {
   private readonly control = new SharedArrayBuffer(CONTROL_BYTES);
   private readonly slots = new Int32Array(this.control, 0, 16);
-  private readonly learningRate = new Float64Array(this.control, LEARNING_RATE_BYTE, 1);
   private readonly workers: Worker[] = [];
   private started = false;
 
-  /** `threads` counts the caller: 2 means one worker. */
-  constructor(readonly threads: number, memory: WebAssembly.Memory, layout: FastLayout, activations: readonly ActivationName[]) {
+  /** `threads` counts the caller: 2 means one worker. Every phase runs `command`, which the caller fills in before each step. */
+  constructor(readonly threads: number, memory: WebAssembly.Memory, layout: FastLayout, activations: readonly ActivationName[], private readonly command: StepCommand) {
     const { Worker } = require("node:worker_threads") as typeof import("node:worker_threads");
     const script = workerScript();
     for (let part = 1; part < threads; part++) {
-      const setup: WorkerSetup = { memory, layout, activations, control: this.control, part };
+      const setup: WorkerSetup = { memory, layout, activations, control: this.control, command: command.memory, part };
       const worker = new Worker(script, { workerData: setup });
       // A network nobody closes must not keep the process (or a notebook's kernel) from exiting.
       worker.unref();
@@ -66,21 +61,16 @@ export class StepThreads {
   }
 
   /** Runs one phase on every thread, this one doing part 0; returns when all parts are done. */
-  run(context: StepContext, phase: Phase, command: StepCommand): void {
+  run(context: StepContext, phase: Phase): void {
     if (!this.started) this.awaitStart();
     const slots = this.slots;
     slots[PHASE] = phases.indexOf(phase);
-    slots[BATCH] = command.batch;
-    slots[PARTS] = command.parts;
-    slots[LOSS] = lossNames.indexOf(command.loss);
-    slots[FORWARD_ONLY] = command.forwardOnly ? 1 : 0;
-    this.learningRate[0] = command.learningRate;
     Atomics.store(slots, DONE, 0);
     Atomics.add(slots, GENERATION, 1);
     Atomics.notify(slots, GENERATION);
     let failure: unknown;
     try {
-      runPhase(context, phase, command, 0);
+      runPhase(context, phase, this.command, 0);
     } catch (error) {
       failure = error;
     }
@@ -125,7 +115,7 @@ function waitUntil(slots: Int32Array, index: number, target: number, timeoutMs: 
 /** The body of a worker thread: do this part of every phase the caller starts, forever (until terminated). */
 export function serveSteps(setup: WorkerSetup, context: StepContext): void {
   const slots = new Int32Array(setup.control, 0, 16);
-  const learningRate = new Float64Array(setup.control, LEARNING_RATE_BYTE, 1);
+  const command = new StepCommand(setup.command);
   let seen = Atomics.load(slots, GENERATION);
   Atomics.add(slots, READY, 1);
   Atomics.notify(slots, READY);
@@ -135,13 +125,6 @@ export function serveSteps(setup: WorkerSetup, context: StepContext): void {
       if (++spins > SPINS) Atomics.wait(slots, GENERATION, seen);
     }
     seen = Atomics.load(slots, GENERATION);
-    const command: StepCommand = {
-      batch: slots[BATCH] as number,
-      parts: slots[PARTS] as number,
-      loss: lossNames[slots[LOSS] as number] as LossName,
-      learningRate: learningRate[0] as number,
-      forwardOnly: slots[FORWARD_ONLY] === 1,
-    };
     try {
       if (setup.part < command.parts) runPhase(context, phases[slots[PHASE] as number] as Phase, command, setup.part);
     } catch (error) {
