@@ -10,7 +10,7 @@ import { StepThreads } from "./threads";
 import { type Precision, PRECISION_FORMS } from "./precision";
 import { type ProductKernel, productKernel } from "./simd-products";
 import { checkOutputActivation, lossByName, type LossName } from "../math/losses";
-import { biasName, type NetworkDescription, validateNetwork, weightName } from "../network/description";
+import { biasName, type NetworkDescription, neuronNames, validateNetwork, weightName } from "../network/description";
 import { checkLearningRate } from "../trace/sgd";
 
 export type { Precision } from "./precision";
@@ -157,9 +157,9 @@ export class FastNetwork<P extends Precision = "float64"> {
   }
 
   toDescription(): NetworkDescription {
-    let number = 0;
-    const inputs = this.names?.inputs ?? Array.from({ length: this.sizes[0] as number }, () => `X${++number}`);
-    const neurons = this.names?.neurons ?? this.sizes.slice(1).map((n, l) => Array.from({ length: n }, () => `${l === this.sizes.length - 2 ? "O" : "H"}${++number}`));
+    const standard = this.names === undefined ? neuronNames(this.sizes) : [];
+    const inputs = this.names?.inputs ?? standard[0] ?? [];
+    const neurons = this.names?.neurons ?? standard.slice(1);
     let previous = inputs;
     return {
       ...(this.names?.name === undefined ? {} : { name: this.names.name }),

@@ -28,6 +28,16 @@ export interface NeuronDescription {
   activation?: ActivationName;
 }
 
+/**
+ * The source's names for a network of these layer sizes (inputs first):
+ * neurons numbered across the network, X for inputs, H for hidden neurons,
+ * O for outputs, e.g. [X1, X2], [H3, H4], [O5] for 2-2-1.
+ */
+export function neuronNames(sizes: readonly number[]): string[][] {
+  let number = 0;
+  return sizes.map((size, l) => Array.from({ length: size }, () => `${l === 0 ? "X" : l === sizes.length - 1 ? "O" : "H"}${++number}`));
+}
+
 /** W31 is the weight into neuron 3 from neuron 1; with any number above 9 it reads W12_3. */
 export function weightName(target: string, source: string): string {
   const t = neuronNumber(target);
