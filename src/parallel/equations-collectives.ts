@@ -5,7 +5,7 @@ import { ringChunks } from "./chunks";
 import { type Equation, ringShare, shown } from "./equation";
 import { gigabitsPerSecondToBytesPerSecond, gradientBytes, ringAllReduceBytesPerRank } from "./gradient-traffic";
 import { algorithmBandwidth, busBandwidth, busBandwidthFactor, type NcclCollective } from "./nccl-bandwidth";
-import { bytesPerElement, type Precision } from "./precision";
+import { bytesPerElement, type WireFormat } from "./wire-format";
 import { binomialTreeRounds } from "./tree-all-reduce";
 import { formatBytes, formatBytesPerSecond, formatCount, formatSeconds } from "./units";
 
@@ -122,7 +122,7 @@ export function linkSpeedEquation(gigabits: number): Equation {
 }
 
 /** S = P x bytes per value: 1.75e11 x 2 B = 350 GB. */
-export function gradientBytesEquation(parameters: number, precision: Precision | number): Equation {
+export function gradientBytesEquation(parameters: number, precision: WireFormat | number): Equation {
   const value = gradientBytes(parameters, precision);
   return shown(value, ["gradient bytes S", "P x bytes per value", `${formatCount(parameters)} x ${bytesPerElement(precision)} B`, formatBytes(value)]);
 }
@@ -133,7 +133,7 @@ export function gradientBytesEquation(parameters: number, precision: Precision |
  * holds only P/(t p) of the parameters, so S = (bytes per value) P/(t p);
  * in bf16 that is 2P/(t p).
  */
-export function shardedGradientBytesEquation(parameters: number, precision: Precision | number, tensorParallel: number, pipelineParallel: number): Equation {
+export function shardedGradientBytesEquation(parameters: number, precision: WireFormat | number, tensorParallel: number, pipelineParallel: number): Equation {
   const t = requirePositiveInteger("tensorParallel", tensorParallel);
   const p = requirePositiveInteger("pipelineParallel", pipelineParallel);
   const perValue = bytesPerElement(precision);

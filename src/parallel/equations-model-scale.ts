@@ -9,7 +9,7 @@ import {
   trainingSeconds,
   transformerParameters,
 } from "./model-scale";
-import { bytesPerElement } from "./precision";
+import { bytesPerElement } from "./wire-format";
 import { formatBytes, formatCount, formatSeconds } from "./units";
 
 /** Equations of a transformer's scale: parameters, tensor-parallel traffic, training time. */

@@ -3,7 +3,7 @@ import { requirePositiveInteger } from "./argument-guards";
 import { type Equation, shown } from "./equation";
 import { type ActivationTrafficInput, pipelineActivationTraffic } from "./pipeline-analysis";
 import type { PipelineTimeline } from "./pipeline-schedule";
-import { bytesPerElement } from "./precision";
+import { bytesPerElement } from "./wire-format";
 import { formatBytes, formatCount } from "./units";
 
 /** Equations of pipeline schedules: idle share by formula and on the timeline, makespan, peak memory, activation traffic. */

@@ -1,5 +1,5 @@
 import { requireNonNegativeInteger, requirePositiveInteger } from "./argument-guards";
-import { bytesPerElement, type Precision } from "./precision";
+import { bytesPerElement, type WireFormat } from "./wire-format";
 import type { Pass, PipelineTimeline } from "./pipeline-schedule";
 
 /**
@@ -107,7 +107,7 @@ export interface ActivationTrafficInput {
   sequenceLength: number;
   /** h: hidden size. */
   hidden: number;
-  precision: Precision | number;
+  precision: WireFormat | number;
   stages: number;
   microBatches: number;
   chunks?: number;
