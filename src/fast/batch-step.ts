@@ -80,7 +80,8 @@ export function activationLoop(context: StepContext, activation: Activation, wid
   const epilogues = context.epilogues;
   if (epilogues === null) return "javascript: no WebAssembly SIMD here";
   if (width % epilogues.lanes !== 0) return `javascript: a width of ${width} is not a multiple of ${epilogues.lanes} lanes`;
-  if (batch * width < EPILOGUE_MIN_NUMBERS) return `javascript: ${batch * width} numbers, below ${EPILOGUE_MIN_NUMBERS}, where a call into WebAssembly costs more`;
+  if (batch * width < EPILOGUE_MIN_NUMBERS)
+    return `javascript: ${batch * width} numbers, below ${EPILOGUE_MIN_NUMBERS}, where a call into WebAssembly costs more`;
   return simdActivation(context, activation, width, batch * width) === null ? "javascript" : "simd";
 }
 
@@ -122,7 +123,17 @@ function rowsPhase(context: StepContext, command: StepCommand, part: number): vo
     const activation = context.activations[l] as Activation;
     const simd = simdActivation(context, activation, nOut, batch * nOut);
     if (simd === null) addBiasAndActivate(activation, c, stride, biases[l] as FloatArray, z[l] as FloatArray, a[l + 1] as FloatArray, from, to, nOut);
-    else (simd.biasActivate[activation.name] as Epilogues["biasActivate"][string])(c.byteOffset, stride * E, (biases[l] as FloatArray).byteOffset, at(z[l], from * nOut), at(a[l + 1], from * nOut), nOut * E, to - from, nOut);
+    else
+      (simd.biasActivate[activation.name] as Epilogues["biasActivate"][string])(
+        c.byteOffset,
+        stride * E,
+        (biases[l] as FloatArray).byteOffset,
+        at(z[l], from * nOut),
+        at(a[l + 1], from * nOut),
+        nOut * E,
+        to - from,
+        nOut,
+      );
   }
   if (command.forwardOnly) return;
 
@@ -132,9 +143,13 @@ function rowsPhase(context: StepContext, command: StepCommand, part: number): vo
   const outputs = a[L] as FloatArray;
   for (let s = from; s < to; s++) {
     // The loss gives dL/dz of the output layer directly in the logits form, dL/d(outputs) otherwise.
-    sampleLoss[s] = logits === undefined ? record.kernel(outputs, targets, s * nOut, nOut, top) : logits.kernel(z[L - 1] as FloatArray, targets, s * nOut, nOut, dz[L - 1] as FloatArray);
+    sampleLoss[s] =
+      logits === undefined
+        ? record.kernel(outputs, targets, s * nOut, nOut, top)
+        : logits.kernel(z[L - 1] as FloatArray, targets, s * nOut, nOut, dz[L - 1] as FloatArray);
   }
-  if (logits === undefined) chain(context, batch, context.activations[L - 1] as Activation, top, nOut, 0, z[L - 1] as FloatArray, outputs, dz[L - 1] as FloatArray, from, to, nOut);
+  if (logits === undefined)
+    chain(context, batch, context.activations[L - 1] as Activation, top, nOut, 0, z[L - 1] as FloatArray, outputs, dz[L - 1] as FloatArray, from, to, nOut);
 
   for (let l = L - 1; l > 0; l--) {
     const nIn = sizes[l] as number;
@@ -144,7 +159,20 @@ function rowsPhase(context: StepContext, command: StepCommand, part: number): vo
     const up: Strided = { array: dz[l] as FloatArray, at: from * width, row: width, step: 1 };
     const wT: Strided = { array: weights[l] as FloatArray, at: 0, row: 1, step: nIn };
     const stride = multiply(context, part, up, wT, to - from, nIn, width, usesSimd(context, batch, nIn, width));
-    chain(context, batch, context.activations[l - 1] as Activation, c, stride, from, z[l - 1] as FloatArray, a[l] as FloatArray, dz[l - 1] as FloatArray, from, to, nIn);
+    chain(
+      context,
+      batch,
+      context.activations[l - 1] as Activation,
+      c,
+      stride,
+      from,
+      z[l - 1] as FloatArray,
+      a[l] as FloatArray,
+      dz[l - 1] as FloatArray,
+      from,
+      to,
+      nIn,
+    );
   }
 }
 
@@ -190,7 +218,17 @@ function columnsPhase(context: StepContext, command: StepCommand, part: number):
         const xT: Strided = { array: x, at: inputs.from, row: 1, step: nIn };
         const stride = multiply(context, part, dzT, xT, width, n, batch, simd);
         if (simdGradient !== null) {
-          simdGradient.weightGradients[learningRate !== 0 ? "step" : "only"](c.byteOffset, stride * E, at(gw, inputs.from), at(w, inputs.from), nIn * E, width, n, batch, learningRate);
+          simdGradient.weightGradients[learningRate !== 0 ? "step" : "only"](
+            c.byteOffset,
+            stride * E,
+            at(gw, inputs.from),
+            at(w, inputs.from),
+            nIn * E,
+            width,
+            n,
+            batch,
+            learningRate,
+          );
         } else {
           for (let j = 0; j < width; j++) {
             for (let q = 0; q < n; q++) {
@@ -208,7 +246,17 @@ function columnsPhase(context: StepContext, command: StepCommand, part: number):
     const simdBias = simdGradients(context, width, batch * width);
     const neurons = share(width, parts, part, simdBias !== null ? simdBias.lanes : 1);
     if (simdBias !== null) {
-      if (neurons.from < neurons.to) simdBias.biasGradients[learningRate !== 0 ? "step" : "only"](at(d, neurons.from), width * E, at(gb, neurons.from), at(b, neurons.from), batch, neurons.to - neurons.from, batch, learningRate);
+      if (neurons.from < neurons.to)
+        simdBias.biasGradients[learningRate !== 0 ? "step" : "only"](
+          at(d, neurons.from),
+          width * E,
+          at(gb, neurons.from),
+          at(b, neurons.from),
+          batch,
+          neurons.to - neurons.from,
+          batch,
+          learningRate,
+        );
       continue;
     }
     for (let j = neurons.from; j < neurons.to; j++) {
@@ -225,11 +273,35 @@ function columnsPhase(context: StepContext, command: StepCommand, part: number):
 const at = (buffer: FloatArray | undefined, index: number): number => (buffer as FloatArray).byteOffset + index * (buffer as FloatArray).BYTES_PER_ELEMENT;
 
 /** dz = up * da/dz for rows from..to, on the SIMD epilogue where the layer allows (see chainRows for the arguments). */
-function chain(context: StepContext, batch: number, activation: Activation, up: FloatArray, stride: number, upFirst: number, z: FloatArray, a: FloatArray, dz: FloatArray, from: number, to: number, width: number): void {
+function chain(
+  context: StepContext,
+  batch: number,
+  activation: Activation,
+  up: FloatArray,
+  stride: number,
+  upFirst: number,
+  z: FloatArray,
+  a: FloatArray,
+  dz: FloatArray,
+  from: number,
+  to: number,
+  width: number,
+): void {
   const simd = simdActivation(context, activation, width, batch * width);
-  if (simd === null) return chainRows(activation, up, stride, upFirst, z, a, dz, from, to, width);
+  if (simd === null) {
+    chainRows(activation, up, stride, upFirst, z, a, dz, from, to, width);
+    return;
+  }
   const E = context.layout.bytesPerNumber;
-  (simd.chain[activation.name] as Epilogues["chain"][string])(at(up, (from - upFirst) * stride), stride * E, at(z, from * width), at(dz, from * width), width * E, to - from, width);
+  (simd.chain[activation.name] as Epilogues["chain"][string])(
+    at(up, (from - upFirst) * stride),
+    stride * E,
+    at(z, from * width),
+    at(dz, from * width),
+    width * E,
+    to - from,
+    width,
+  );
 }
 
 /** This thread's scratch for a product's result. */
@@ -244,7 +316,19 @@ function multiply(context: StepContext, part: number, a: Strided, b: Strided, m:
     const stride = roundUp(n, kernel.blockColumns);
     // In bytes: a block of b's columns is blockColumns rows of b, which must lie side by side (b.row of 1).
     if (b.row !== 1) throw new Error(`multiply: the SIMD kernel reads b's rows side by side, got a row stride of ${b.row}`);
-    kernel.strided(a.array.byteOffset + a.at * bytes, a.row * bytes, a.step * bytes, b.array.byteOffset + b.at * bytes, kernel.blockColumns * bytes, b.step * bytes, c.byteOffset, stride * bytes, roundUp(m, kernel.blockRows), stride, k);
+    kernel.strided(
+      a.array.byteOffset + a.at * bytes,
+      a.row * bytes,
+      a.step * bytes,
+      b.array.byteOffset + b.at * bytes,
+      kernel.blockColumns * bytes,
+      b.step * bytes,
+      c.byteOffset,
+      stride * bytes,
+      roundUp(m, kernel.blockRows),
+      stride,
+      k,
+    );
     return stride;
   }
   stridedProduct(a, b, { array: c, at: 0, row: n, step: 1 }, m, n, k);
@@ -261,7 +345,17 @@ function multiplyPacked(context: StepContext, part: number, a: Strided, packed: 
 }
 
 /** Rows from..to: z = c + bias, a = activation(z); c has `stride` numbers per row. */
-function addBiasAndActivate(activation: Activation, c: FloatArray, stride: number, bias: FloatArray, z: FloatArray, a: FloatArray, from: number, to: number, width: number): void {
+function addBiasAndActivate(
+  activation: Activation,
+  c: FloatArray,
+  stride: number,
+  bias: FloatArray,
+  z: FloatArray,
+  a: FloatArray,
+  from: number,
+  to: number,
+  width: number,
+): void {
   // A piecewise-linear activation is computed inline from its slope (the same operations as its kernel): deciding the activation once per layer rather than calling it once per number measurably speeds the MLPs up.
   const slope = slopeBelowZero(activation);
   const f = activation.kernel.forward;
@@ -277,7 +371,18 @@ function addBiasAndActivate(activation: Activation, c: FloatArray, stride: numbe
 }
 
 /** Rows from..to: dz = up * da/dz, where `up` (dL/da) holds `stride` numbers per row, its first row being sample `upFirst`. */
-function chainRows(activation: Activation, up: FloatArray, stride: number, upFirst: number, z: FloatArray, a: FloatArray, dz: FloatArray, from: number, to: number, width: number): void {
+function chainRows(
+  activation: Activation,
+  up: FloatArray,
+  stride: number,
+  upFirst: number,
+  z: FloatArray,
+  a: FloatArray,
+  dz: FloatArray,
+  from: number,
+  to: number,
+  width: number,
+): void {
   const slope = slopeBelowZero(activation);
   const derivative = activation.kernel.derivative;
   for (let s = from; s < to; s++) {

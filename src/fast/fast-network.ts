@@ -40,7 +40,10 @@ export interface FastOptions<P extends Precision = Precision> {
  * Multiply-adds per step (batch x the sum of each layer's inputs x outputs)
  * from which two threads beat one, per precision (measured: see precision.ts).
  */
-export const THREAD_MIN_WORK: Readonly<Record<Precision, number>> = { float64: PRECISION_FORMS.float64.threadMinWork, float32: PRECISION_FORMS.float32.threadMinWork };
+export const THREAD_MIN_WORK: Readonly<Record<Precision, number>> = {
+  float64: PRECISION_FORMS.float64.threadMinWork,
+  float32: PRECISION_FORMS.float32.threadMinWork,
+};
 
 /** Pages of 64 KiB a network's memory may grow to (4 GiB, the WebAssembly limit); a shared memory must declare one. */
 const MAXIMUM_PAGES = 65536;
@@ -89,10 +92,13 @@ export class FastNetwork<P extends Precision = "float64"> {
     readonly names?: { inputs: string[]; neurons: string[][]; name?: string },
     options: FastOptions<P> = {},
   ) {
-    if (sizes.length < 2 || !sizes.every((n) => Number.isInteger(n) && n > 0)) throw new Error(`FastNetwork: sizes must be at least two positive whole numbers, got [${sizes.join(", ")}]`);
-    if (activations.length !== sizes.length - 1) throw new Error(`FastNetwork: expected ${sizes.length - 1} activations (one per layer), got ${activations.length}`);
+    if (sizes.length < 2 || !sizes.every((n) => Number.isInteger(n) && n > 0))
+      throw new Error(`FastNetwork: sizes must be at least two positive whole numbers, got [${sizes.join(", ")}]`);
+    if (activations.length !== sizes.length - 1)
+      throw new Error(`FastNetwork: expected ${sizes.length - 1} activations (one per layer), got ${activations.length}`);
     const precision = options.precision ?? "float64";
-    if (precision !== "float64" && precision !== "float32") throw new Error(`FastNetwork: precision must be "float64" or "float32", got ${JSON.stringify(precision)}`);
+    if (precision !== "float64" && precision !== "float32")
+      throw new Error(`FastNetwork: precision must be "float64" or "float32", got ${JSON.stringify(precision)}`);
     this.precision = precision as P;
     this.threads = threadCount(options.threads);
     this.threadMinWork = options.threadMinWork ?? THREAD_MIN_WORK[precision];
@@ -132,12 +138,19 @@ export class FastNetwork<P extends Precision = "float64"> {
         const first = layer.neurons[0]?.activation ?? layer.activation;
         for (const neuron of layer.neurons) {
           const own = neuron.activation ?? layer.activation;
-          if (own !== first) throw new Error(`fast path: layer ${l + 1} mixes activations (${neuron.name} uses ${own}, ${layer.neurons[0]?.name} uses ${first}); it needs one activation per layer`);
+          if (own !== first)
+            throw new Error(
+              `fast path: layer ${l + 1} mixes activations (${neuron.name} uses ${own}, ${layer.neurons[0]?.name} uses ${first}); it needs one activation per layer`,
+            );
         }
         activations.push(first as ActivationName);
         return first as ActivationName;
       }),
-      { inputs: [...network.inputs], neurons: network.layers.map((layer) => layer.neurons.map((n) => n.name)), ...(network.name === undefined ? {} : { name: network.name }) },
+      {
+        inputs: [...network.inputs],
+        neurons: network.layers.map((layer) => layer.neurons.map((n) => n.name)),
+        ...(network.name === undefined ? {} : { name: network.name }),
+      },
       options,
     );
     network.layers.forEach((layer, l) => {
@@ -146,7 +159,8 @@ export class FastNetwork<P extends Precision = "float64"> {
       layer.neurons.forEach((neuron, j) => {
         previous.forEach((source, i) => {
           const value = neuron.weights[source];
-          if (value === undefined) throw new Error(`fast path: ${neuron.name} has no weight from ${source} (${weightName(neuron.name, source)}); it needs fully connected layers`);
+          if (value === undefined)
+            throw new Error(`fast path: ${neuron.name} has no weight from ${source} (${weightName(neuron.name, source)}); it needs fully connected layers`);
           w[j * previous.length + i] = value;
         });
         b[j] = neuron.bias;
@@ -221,7 +235,11 @@ export class FastNetwork<P extends Precision = "float64"> {
     const L = this.sizes.length - 1;
     if (logitsForm !== undefined && this.activations[L - 1] !== logitsForm.activation) {
       const names = this.names?.neurons[L - 1] ?? [];
-      checkOutputActivation(loss, logitsForm.activation, Array.from({ length: this.sizes[L] as number }, (_, j) => ({ name: names[j] ?? `output ${j + 1}`, activation: this.activations[L - 1] as string })));
+      checkOutputActivation(
+        loss,
+        logitsForm.activation,
+        Array.from({ length: this.sizes[L] as number }, (_, j) => ({ name: names[j] ?? `output ${j + 1}`, activation: this.activations[L - 1] as string })),
+      );
     }
     this.load(inputs, targets, batch);
     // The parameters change in the "columns" phase, after every read of the old ones (they were packed in "pack").
@@ -322,7 +340,9 @@ export class FastNetwork<P extends Precision = "float64"> {
     let previous = description.inputs;
     description.layers.forEach((layer, l) => {
       layer.neurons.forEach((neuron, j) => {
-        previous.forEach((source, i) => values.set(weightName(neuron.name, source), (weights[l] as FloatArray)[j * previous.length + i] as number));
+        previous.forEach((source, i) => {
+          values.set(weightName(neuron.name, source), (weights[l] as FloatArray)[j * previous.length + i] as number);
+        });
         values.set(biasName(neuron.name), (biases[l] as FloatArray)[j] as number);
       });
       previous = layer.neurons.map((n) => n.name);
@@ -334,6 +354,7 @@ export class FastNetwork<P extends Precision = "float64"> {
 function threadCount(threads: number | "auto" | undefined): number {
   if (threads === undefined) return 1;
   if (threads === "auto") return availableParallelism();
-  if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new Error(`FastNetwork: threads must be a whole number from 1 to 256 or "auto", got ${JSON.stringify(threads)}`);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256)
+    throw new Error(`FastNetwork: threads must be a whole number from 1 to 256 or "auto", got ${JSON.stringify(threads)}`);
   return threads;
 }

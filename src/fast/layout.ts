@@ -49,7 +49,14 @@ export interface FastLayout {
 
 export const roundUp = (value: number, multiple: number): number => Math.ceil(value / multiple) * multiple;
 
-export function planLayout(precision: Precision, sizes: readonly number[], capacity: number, parts: number, blockRows: number, blockColumns: number): FastLayout {
+export function planLayout(
+  precision: Precision,
+  sizes: readonly number[],
+  capacity: number,
+  parts: number,
+  blockRows: number,
+  blockColumns: number,
+): FastLayout {
   const bytesPerNumber = PRECISION_FORMS[precision].bytes;
   let end = 0;
   // Every region starts on a 16-byte boundary, so a v128 load never straddles two regions' alignment.
@@ -76,7 +83,28 @@ export function planLayout(precision: Precision, sizes: readonly number[], capac
   // The largest product a thread computes: rows of the batch by a layer's width, or a layer by a layer (weight gradients).
   const cSize = Math.max(roundUp(rows, blockRows) * roundUp(widest, blockColumns), roundUp(widest, blockRows) * roundUp(widest, blockColumns));
   const scratch = Array.from({ length: parts }, () => ({ c: take(cSize) }));
-  return { precision, bytesPerNumber, sizes: [...sizes], capacity, parts, blockRows, blockColumns, weights, biases, weightGradients, biasGradients, packedWeights, activations, preActivations, dz, top, targets, sampleLoss, scratch, end };
+  return {
+    precision,
+    bytesPerNumber,
+    sizes: [...sizes],
+    capacity,
+    parts,
+    blockRows,
+    blockColumns,
+    weights,
+    biases,
+    weightGradients,
+    biasGradients,
+    packedWeights,
+    activations,
+    preActivations,
+    dz,
+    top,
+    targets,
+    sampleLoss,
+    scratch,
+    end,
+  };
 }
 
 /** The part of `count` items that thread `part` of `parts` takes: contiguous, each share's start a multiple of `align`. */

@@ -127,7 +127,9 @@ function stridedFunction(shape: KernelShape): { locals: Locals; body: Instructio
   const bump = (local: number, ...value: Instruction[]): Instruction[] => [get(local), ...value, op.i32Add, set(local)];
 
   const step: Instruction[] = [];
-  bVector.forEach((vector, v) => step.push(get(pb), op.v128Load(v * lanes * E, 0), set(vector)));
+  bVector.forEach((vector, v) => {
+    step.push(get(pb), op.v128Load(v * lanes * E, 0), set(vector));
+  });
   pa.forEach((row, r) => {
     step.push(get(row), splat(0), set(x));
     for (let v = 0; v < vectors; v++) {
@@ -268,9 +270,12 @@ export function enableRelaxedSimd(): boolean {
   const register = locals.add(v128);
   const zero = op.v128Const(new Array<number>(16).fill(0));
   const probe = assembleModule({ sharedMemory: false, functions: [{ name: "probe", locals, body: [zero, zero, zero, op.f32x4RelaxedMadd, op.localSet(register)] }] }) as unknown as BufferSource;
-  if (typeof WebAssembly !== "object") return (relaxedSimd = false);
-  if (!WebAssembly.validate(probe)) setFlagsFromString("--experimental-wasm-relaxed-simd");
-  return (relaxedSimd = WebAssembly.validate(probe));
+  if (typeof WebAssembly !== "object") relaxedSimd = false;
+  else {
+    if (!WebAssembly.validate(probe)) setFlagsFromString("--experimental-wasm-relaxed-simd");
+    relaxedSimd = WebAssembly.validate(probe);
+  }
+  return relaxedSimd;
 }
 
 export function simdAvailable(): boolean {

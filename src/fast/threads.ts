@@ -48,7 +48,13 @@ export class StepThreads {
   private started = false;
 
   /** `threads` counts the caller: 2 means one worker. Every phase runs `command`, which the caller fills in before each step. */
-  constructor(readonly threads: number, memory: WebAssembly.Memory, layout: FastLayout, activations: readonly ActivationName[], private readonly command: StepCommand) {
+  constructor(
+    readonly threads: number,
+    memory: WebAssembly.Memory,
+    layout: FastLayout,
+    activations: readonly ActivationName[],
+    private readonly command: StepCommand,
+  ) {
     const { Worker } = require("node:worker_threads") as typeof import("node:worker_threads");
     const script = workerScript();
     for (let part = 1; part < threads; part++) {

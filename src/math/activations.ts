@@ -59,6 +59,7 @@ function piecewiseLinear(name: ActivationName, slope: number, word: string, late
     // At z = 0 the function has no derivative; like every framework we take the slope below zero there.
     derivative: (z, A) => A.from(A.compare(z, A.from(0)) > 0 ? 1 : slope),
     kernel: {
+      // biome-ignore lint/complexity/useMathMinMax: Math.max(z, 0) gives -0 for -0 and NaN for NaN, where the traced path gives +0
       forward: slope === 0 ? (z) => (z > 0 ? z : 0) : (z) => (z > 0 ? z : slope * z),
       derivative: (z) => (z > 0 ? 1 : slope),
     },
@@ -156,7 +157,7 @@ export const activations = { relu, identity, sigmoid, tanh, "leaky-relu": leakyR
 export type ActivationName = keyof typeof activations;
 
 export function isActivationName(name: unknown): name is ActivationName {
-  return typeof name === "string" && Object.prototype.hasOwnProperty.call(activations, name);
+  return typeof name === "string" && Object.hasOwn(activations, name);
 }
 
 /** The record for a name; an unknown name is an error listing the known ones. */

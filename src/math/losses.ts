@@ -62,8 +62,7 @@ export interface LogitsForm {
 /** The source's loss, (Yr - Ye)^2, summed over the outputs. */
 const squaredError: Loss = {
   name: "squared-error",
-  value: (received, expected, A) =>
-    received.reduce((sum, yr, i) => A.add(sum, square(A.sub(yr, at(expected, i)), A)), A.from(0)),
+  value: (received, expected, A) => received.reduce((sum, yr, i) => A.add(sum, square(A.sub(yr, at(expected, i)), A)), A.from(0)),
   // d/dYr (Yr - Ye)^2 = 2 (Yr - Ye)
   derivative: (received, expected, A) => received.map((yr, i) => A.mul(A.from(2), A.sub(yr, at(expected, i)))),
   kernel: (received, expected, offset, count, into) => {
@@ -86,8 +85,7 @@ const squaredError: Loss = {
 const meanSquaredError: Loss = {
   name: "mse",
   value: (received, expected, A) => A.div(squaredError.value(received, expected, A), A.from(received.length)),
-  derivative: (received, expected, A) =>
-    squaredError.derivative(received, expected, A).map((d) => A.div(d, A.from(received.length))),
+  derivative: (received, expected, A) => squaredError.derivative(received, expected, A).map((d) => A.div(d, A.from(received.length))),
   kernel: (received, expected, offset, count, into) => {
     const value = squaredError.kernel(received, expected, offset, count, into);
     for (let k = offset; k < offset + count; k++) into[k] = (into[k] as number) / count;
@@ -97,7 +95,11 @@ const meanSquaredError: Loss = {
   latex: (outputs) => `L = \\frac{1}{${outputs}} \\sum_k (Y_{r,k} - Y_{e,k})^2`,
   substituted: (received, expected) => `\\frac{1}{${received.length}}\\left(${squares(received, expected).join(" + ")}\\right)`,
   derivativeLatex: (yr, ye, outputs) => `\\frac{2}{${outputs}}(Y_r - Y_e) = \\frac{2}{${outputs}}(${yr} - ${ye})`,
-  words: { formula: (outputs) => `sum of (Yr - Ye)^2 / ${outputs}`, derivative: (outputs) => `2(Yr - Ye)/${outputs}`, ofDifference: "squares it and averages over the outputs" },
+  words: {
+    formula: (outputs) => `sum of (Yr - Ye)^2 / ${outputs}`,
+    derivative: (outputs) => `2(Yr - Ye)/${outputs}`,
+    ofDifference: "squares it and averages over the outputs",
+  },
 };
 
 /** -(Ye log Yr + (1 - Ye) log(1 - Yr)) summed over outputs; Yr must lie strictly between 0 and 1. */
@@ -111,8 +113,7 @@ const binaryCrossEntropy: Loss = {
       return A.sub(sum, term);
     }, A.from(0)),
   // dL/dYr = (Yr - Ye) / (Yr (1 - Yr))
-  derivative: (received, expected, A) =>
-    received.map((yr, i) => A.div(A.sub(yr, at(expected, i)), A.mul(yr, A.sub(A.from(1), yr)))),
+  derivative: (received, expected, A) => received.map((yr, i) => A.div(A.sub(yr, at(expected, i)), A.mul(yr, A.sub(A.from(1), yr)))),
   kernel: (received, expected, offset, count, into) => {
     let value = 0;
     for (let k = offset; k < offset + count; k++) {
@@ -126,7 +127,11 @@ const binaryCrossEntropy: Loss = {
   expression: (received, expected) => received.map((yr, k) => `-(${expected[k]} * log(${yr}) + (1 - ${expected[k]}) * log(1 - ${yr}))`).join(" + "),
   latex: () => "L = -\\sum_k \\left(Y_{e,k} \\log Y_{r,k} + (1 - Y_{e,k}) \\log(1 - Y_{r,k})\\right)",
   derivativeLatex: (yr, ye) => `\\frac{Y_r - Y_e}{Y_r (1 - Y_r)} = \\frac{${yr} - ${ye}}{${yr}(1 - ${yr})}`,
-  words: { formula: () => "-(Ye log Yr + (1 - Ye) log(1 - Yr))", derivative: () => "(Yr - Ye)/(Yr(1 - Yr))", ofDifference: "takes the logarithms of Yr and 1 - Yr" },
+  words: {
+    formula: () => "-(Ye log Yr + (1 - Ye) log(1 - Yr))",
+    derivative: () => "(Yr - Ye)/(Yr(1 - Yr))",
+    ofDifference: "takes the logarithms of Yr and 1 - Yr",
+  },
   fromLogits: {
     activation: "sigmoid",
     // With Yr = sigmoid(Z): L = max(Z, 0) - Z Ye + log(1 + e^(-|Z|)), every term finite whatever Z is.
@@ -152,7 +157,7 @@ const binaryCrossEntropy: Loss = {
         const ye = expected[k] as number;
         const negative = z < 0;
         const magnitude = negative ? 0 - z : z;
-        value = value + (((negative ? 0 : z) - z * ye) + Math.log1p(Math.exp(0 - magnitude)));
+        value = value + ((negative ? 0 : z) - z * ye + Math.log1p(Math.exp(0 - magnitude)));
         into[k] = (1 - ye) * (1 / (1 + Math.exp(0 - z))) - ye * (1 / (1 + Math.exp(0 - (0 - z))));
       }
       return value;
@@ -173,7 +178,7 @@ export type LossName = keyof typeof losses;
 
 /** The record for a name; an unknown name is an error listing the known ones. */
 export function lossByName(name: string): Loss {
-  if (!Object.prototype.hasOwnProperty.call(losses, name)) {
+  if (!Object.hasOwn(losses, name)) {
     throw new Error(`unknown loss '${name}'; known losses: ${Object.keys(losses).join(", ")}`);
   }
   return losses[name as LossName];
@@ -183,7 +188,9 @@ export function lossByName(name: string): Loss {
 export function checkOutputActivation(loss: string, wanted: string, outputs: readonly { name: string; activation: string }[]): void {
   const other = outputs.find((neuron) => neuron.activation !== wanted);
   if (other !== undefined) {
-    throw new Error(`${loss} needs a ${wanted} output layer (it is computed from the logits, so saturated outputs stay exact); ${other.name} uses ${other.activation}`);
+    throw new Error(
+      `${loss} needs a ${wanted} output layer (it is computed from the logits, so saturated outputs stay exact); ${other.name} uses ${other.activation}`,
+    );
   }
 }
 

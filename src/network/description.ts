@@ -80,7 +80,9 @@ export function validateNetwork(value: unknown, where = "network"): NetworkDescr
     if (owner !== undefined) throw new Error(`${path}: neuron ${quotedName(name)} reuses number ${number}, already taken by ${shortName(owner)}`);
     numbers.set(number, name);
   };
-  inputs.forEach((name, i) => claim(name, `${where}.inputs[${i}]`));
+  inputs.forEach((name, i) => {
+    claim(name, `${where}.inputs[${i}]`);
+  });
 
   let previous: string[] = inputs;
   layers.forEach((layer: unknown, l) => {
@@ -104,7 +106,9 @@ export function validateNetwork(value: unknown, where = "network"): NetworkDescr
       if (!isObject(neuron.weights)) throw new Error(`${at}.weights: expected an object keyed by source neuron, got ${describe(neuron.weights)}`);
       for (const [source, weight] of Object.entries(neuron.weights)) {
         if (!previousSet.has(source)) {
-          throw new Error(`${at}.weights: ${quotedName(source)} names no neuron of the previous layer (${nameList(previous)}), so ${shortName(neuron.name)} cannot take a weight from it`);
+          throw new Error(
+            `${at}.weights: ${quotedName(source)} names no neuron of the previous layer (${nameList(previous)}), so ${shortName(neuron.name)} cannot take a weight from it`,
+          );
         }
         checkFinite(weight, `${at}.weights.${source} (${weightName(neuron.name, source)})`);
       }

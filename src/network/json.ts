@@ -9,6 +9,7 @@ export const MAX_JSON_DEPTH = 256;
 const WHITESPACE = /[ \t\n\r]*/y;
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 // A whole JSON string literal; JSON.parse then decodes its escapes.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON forbids raw control characters in a string, so the pattern names them
 const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 
 export function parseJsonStrict(text: string, source: string): unknown {
@@ -45,35 +46,52 @@ export function parseJsonStrict(text: string, source: string): unknown {
       at++;
       const object: Record<string, unknown> = {};
       skipSpace();
-      if (text[at] === "}") return at++, object;
+      if (text[at] === "}") {
+        at++;
+        return object;
+      }
       for (;;) {
         skipSpace();
         const keyStart = at;
         const literal = match(STRING);
         if (literal === undefined) fail(`not valid JSON: expected a quoted key in ${where(path)}`);
         const key = JSON.parse(literal as string) as string;
-        if (Object.prototype.hasOwnProperty.call(object, key)) {
+        if (Object.hasOwn(object, key)) {
           at = keyStart;
           fail(`duplicate key ${JSON.stringify(key)} in ${where(path)}`);
         }
         expect(":", "':' after a key");
         // defineProperty, so a key named __proto__ is an ordinary key as in JSON.parse.
-        Object.defineProperty(object, key, { value: value(path === "" ? key : `${path}.${key}`, depth + 1), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(object, key, {
+          value: value(path === "" ? key : `${path}.${key}`, depth + 1),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
         skipSpace();
         if (text[at] === ",") at++;
-        else return expect("}", "',' or '}'"), object;
+        else {
+          expect("}", "',' or '}'");
+          return object;
+        }
       }
     }
     if (char === "[") {
       at++;
       const array: unknown[] = [];
       skipSpace();
-      if (text[at] === "]") return at++, array;
+      if (text[at] === "]") {
+        at++;
+        return array;
+      }
       for (;;) {
         array.push(value(`${path}[${array.length}]`, depth + 1));
         skipSpace();
         if (text[at] === ",") at++;
-        else return expect("]", "',' or ']'"), array;
+        else {
+          expect("]", "',' or ']'");
+          return array;
+        }
       }
     }
     if (char === '"') {
@@ -81,8 +99,15 @@ export function parseJsonStrict(text: string, source: string): unknown {
       if (literal === undefined) fail("not valid JSON: a string is not closed or holds a raw control character");
       return JSON.parse(literal as string);
     }
-    for (const [word, result] of [["true", true], ["false", false], ["null", null]] as const) {
-      if (text.startsWith(word, at)) return (at += word.length), result;
+    for (const [word, result] of [
+      ["true", true],
+      ["false", false],
+      ["null", null],
+    ] as const) {
+      if (text.startsWith(word, at)) {
+        at += word.length;
+        return result;
+      }
     }
     const number = match(NUMBER);
     if (number === undefined) fail(`not valid JSON: unexpected ${char === undefined ? "end of text" : JSON.stringify(char)}`);

@@ -22,7 +22,7 @@ export function ringChunkEquation(rank: number, step: number, ranks: number): Eq
   const n = requirePositiveInteger("ranks", ranks);
   const gather = step >= n - 1;
   const k = gather ? step - (n - 1) : step;
-  const value = ((((gather ? rank - k : rank - 1 - k) % n) + n) % n);
+  const value = (((gather ? rank - k : rank - 1 - k) % n) + n) % n;
   const formula = gather ? "(r-k) mod n" : "(r-1-k) mod n";
   const substituted = gather ? `(${rank}-${k}) mod ${n}` : `(${rank}-1-${k}) mod ${n}`;
   return shown(value, [`chunk rank ${rank} sends`, formula, substituted, String(value)]);
@@ -84,9 +84,11 @@ export function busiestSenderEquation(algorithm: "ring" | "binomial tree" | "par
 export function busBandwidthFactorEquation(collective: NcclCollective, ranks: number): Equation {
   const value = busBandwidthFactor(collective, ranks);
   const [formula, substituted] =
-    collective === "all-reduce" ? ["2(n-1)/n", `2 x ${ringShare(ranks)}`]
-    : collective === "reduce-scatter" || collective === "all-gather" ? ["(n-1)/n", ringShare(ranks)]
-    : ["1", "1"];
+    collective === "all-reduce"
+      ? ["2(n-1)/n", `2 x ${ringShare(ranks)}`]
+      : collective === "reduce-scatter" || collective === "all-gather"
+        ? ["(n-1)/n", ringShare(ranks)]
+        : ["1", "1"];
   return shown(value, [`${collective} factor`, formula, substituted, formatFloat(value)]);
 }
 

@@ -75,8 +75,18 @@ export function activationTrafficEquations(input: ActivationTrafficInput): Equat
   const one = formatBytes(traffic.bytesPerMicroBatch);
   return [
     shown(traffic.elementsPerMicroBatch, ["values per micro-batch", "b x s x h", `${b} x ${s} x ${h}`, formatCount(traffic.elementsPerMicroBatch)]),
-    shown(traffic.bytesPerMicroBatch, ["bytes per micro-batch", "b s h x bytes per value", `${formatCount(traffic.elementsPerMicroBatch)} x ${perValue} B`, one]),
-    shown(traffic.bytesPerBoundaryPerIteration, ["per boundary per iteration, each way", "m x b s h bytes", `${m} x ${one}`, formatBytes(traffic.bytesPerBoundaryPerIteration)]),
+    shown(traffic.bytesPerMicroBatch, [
+      "bytes per micro-batch",
+      "b s h x bytes per value",
+      `${formatCount(traffic.elementsPerMicroBatch)} x ${perValue} B`,
+      one,
+    ]),
+    shown(traffic.bytesPerBoundaryPerIteration, [
+      "per boundary per iteration, each way",
+      "m x b s h bytes",
+      `${m} x ${one}`,
+      formatBytes(traffic.bytesPerBoundaryPerIteration),
+    ]),
     shown(traffic.bytesPerIteration, [
       "all boundaries per iteration, both ways",
       "2 x m x (p v - 1) x b s h bytes",

@@ -45,8 +45,7 @@ export function gradientTraffic(input: GradientTrafficInput): GradientTraffic {
   requirePositiveInteger("ranks", input.ranks);
   const bytes = gradientBytes(input.parameters, input.precision);
   const perRank = ringAllReduceBytesPerRank(bytes, input.ranks);
-  const seconds =
-    input.linkBytesPerSecond === undefined ? undefined : perRank / requirePositive("linkBytesPerSecond", input.linkBytesPerSecond);
+  const seconds = input.linkBytesPerSecond === undefined ? undefined : perRank / requirePositive("linkBytesPerSecond", input.linkBytesPerSecond);
   return { gradientBytes: bytes, busBandwidthFactor: busBandwidthFactor("all-reduce", input.ranks), bytesSentPerRank: perRank, seconds };
 }
 

@@ -57,7 +57,9 @@ export function chainPaths<T extends Value>(step: TracedStep<T>, target: Gradien
   const graph = stepGraph(step, A);
   const count = countPaths(graph, target);
   if (count > MAX_CHAIN_PATHS) {
-    throw new Error(`chainPaths: ${count} paths lead from the loss to ${targetName(target)}, more than ${MAX_CHAIN_PATHS} can be listed; explain a value nearer the output`);
+    throw new Error(
+      `chainPaths: ${count} paths lead from the loss to ${targetName(target)}, more than ${MAX_CHAIN_PATHS} can be listed; explain a value nearer the output`,
+    );
   }
   return factorLists(graph, target).map((factors) => {
     const product = factors.reduce((p, f) => A.mul(p, f.value), A.from(1));
@@ -132,7 +134,9 @@ function factorLists<T extends Value>(graph: StepGraph<T>, target: GradientTarge
 function toOutputOf<T extends Value>(graph: StepGraph<T>, neuron: string): ChainFactor<T>[][] {
   const k = graph.outputs.indexOf(neuron);
   if (k >= 0) return [[lossFactor(graph, neuron, k)]];
-  return (graph.consumers.get(neuron) ?? []).flatMap((consumer) => toSumOf(graph, consumer.neuron).map((path) => [...path, weightFactor(graph, consumer, neuron)]));
+  return (graph.consumers.get(neuron) ?? []).flatMap((consumer) =>
+    toSumOf(graph, consumer.neuron).map((path) => [...path, weightFactor(graph, consumer, neuron)]),
+  );
 }
 
 /** Paths from the loss to a neuron's weighted sum Z: its output's paths, then the activation's slope. */
@@ -146,7 +150,17 @@ function lossFactor<T extends Value>(graph: StepGraph<T>, neuron: string, k: num
   const value = lossByName(step.loss.loss).derivative(step.loss.received, step.loss.expected, A)[k] as T;
   const latex = `\\frac{\\partial L}{\\partial ${nodeLatex(step, neuron)}}`;
   const meaning = lossByName(step.loss.loss).words.derivative(graph.outputs.length);
-  return { name: `dL/d${neuron}`, kind: "loss", of: "L", by: neuron, value, meaning, uses: neuron, latex, equation: `${latex} = ${lossDerivativeLatex(step, k)} = ${formatValue(value)}` };
+  return {
+    name: `dL/d${neuron}`,
+    kind: "loss",
+    of: "L",
+    by: neuron,
+    value,
+    meaning,
+    uses: neuron,
+    latex,
+    equation: `${latex} = ${lossDerivativeLatex(step, k)} = ${formatValue(value)}`,
+  };
 }
 
 function activationFactor<T extends Value>(graph: StepGraph<T>, neuron: string): ChainFactor<T> {
@@ -162,7 +176,17 @@ function activationFactor<T extends Value>(graph: StepGraph<T>, neuron: string):
   // A constant slope (the identity's 1) reads the same with the number put in: say it once.
   const meaningLatex = symbolic === substituted ? symbolic : `${symbolic} = ${substituted}`;
   const meaning = activation.derivativeWords(sum);
-  return { name: `d${neuron}/d${sum}`, kind: "activation", of: neuron, by: sum, value, meaning, uses: sum, latex, equation: `${latex} = ${meaningLatex} = ${formatValue(value)}` };
+  return {
+    name: `d${neuron}/d${sum}`,
+    kind: "activation",
+    of: neuron,
+    by: sum,
+    value,
+    meaning,
+    uses: sum,
+    latex,
+    equation: `${latex} = ${meaningLatex} = ${formatValue(value)}`,
+  };
 }
 
 function weightFactor<T extends Value>(graph: StepGraph<T>, consumer: Consumer<T>, source: string): ChainFactor<T> {
