@@ -105,11 +105,12 @@ function packPhase(context: StepContext, command: StepCommand, part: number): vo
 }
 
 function rowsPhase(context: StepContext, command: StepCommand, part: number): void {
-  const { sizes, blockRows, bytesPerNumber: E } = context.layout;
+  const { sizes, blockRows } = context.layout;
   const { batch } = command;
-  const { from, to } = share(batch, command.parts, part, blockRows);
+  const rows = share(batch, command.parts, part, blockRows);
+  const { from, to } = rows;
   if (from >= to) return;
-  const { activations: a, preActivations: z, dz, top, targets, sampleLoss, weights, biases, packedWeights } = context.buffers;
+  const { activations: a, preActivations: z, dz, top, targets, sampleLoss, weights, packedWeights } = context.buffers;
   const c = resultOf(context, part);
   const L = sizes.length - 1;
   for (let l = 0; l < L; l++) {
@@ -119,21 +120,7 @@ function rowsPhase(context: StepContext, command: StepCommand, part: number): vo
     const stride = usesSimd(context, batch, nOut, nIn)
       ? multiplyPacked(context, part, x, packedWeights[l] as FloatArray, to - from, nOut, nIn)
       : multiply(context, part, x, { array: weights[l] as FloatArray, at: 0, row: nIn, step: 1 }, to - from, nOut, nIn, false);
-    // z = the sum, then + bias (last, as the traced path adds it); a = f(z).
-    const activation = context.activations[l] as Activation;
-    const simd = simdActivation(context, activation, nOut, batch * nOut);
-    if (simd === null) addBiasAndActivate(activation, c, stride, biases[l] as FloatArray, z[l] as FloatArray, a[l + 1] as FloatArray, from, to, nOut);
-    else
-      (simd.biasActivate[activation.name] as Epilogues["biasActivate"][string])(
-        c.byteOffset,
-        stride * E,
-        (biases[l] as FloatArray).byteOffset,
-        at(z[l], from * nOut),
-        at(a[l + 1], from * nOut),
-        nOut * E,
-        to - from,
-        nOut,
-      );
+    biasAndActivate(context, batch, l, c, stride, rows);
   }
   if (command.forwardOnly) return;
 
@@ -148,8 +135,7 @@ function rowsPhase(context: StepContext, command: StepCommand, part: number): vo
         ? record.kernel(outputs, targets, s * nOut, nOut, top)
         : logits.kernel(z[L - 1] as FloatArray, targets, s * nOut, nOut, dz[L - 1] as FloatArray);
   }
-  if (logits === undefined)
-    chain(context, batch, context.activations[L - 1] as Activation, top, nOut, 0, z[L - 1] as FloatArray, outputs, dz[L - 1] as FloatArray, from, to, nOut);
+  if (logits === undefined) chain(context, batch, L - 1, top, nOut, 0, rows);
 
   for (let l = L - 1; l > 0; l--) {
     const nIn = sizes[l] as number;
@@ -159,20 +145,7 @@ function rowsPhase(context: StepContext, command: StepCommand, part: number): vo
     const up: Strided = { array: dz[l] as FloatArray, at: from * width, row: width, step: 1 };
     const wT: Strided = { array: weights[l] as FloatArray, at: 0, row: 1, step: nIn };
     const stride = multiply(context, part, up, wT, to - from, nIn, width, usesSimd(context, batch, nIn, width));
-    chain(
-      context,
-      batch,
-      context.activations[l - 1] as Activation,
-      c,
-      stride,
-      from,
-      z[l - 1] as FloatArray,
-      a[l] as FloatArray,
-      dz[l - 1] as FloatArray,
-      from,
-      to,
-      nIn,
-    );
+    chain(context, batch, l - 1, c, stride, from, rows);
   }
 }
 
@@ -272,36 +245,72 @@ function columnsPhase(context: StepContext, command: StepCommand, part: number):
 /** The byte address of element `index` of a buffer in the memory. */
 const at = (buffer: FloatArray | undefined, index: number): number => (buffer as FloatArray).byteOffset + index * (buffer as FloatArray).BYTES_PER_ELEMENT;
 
-/** dz = up * da/dz for rows from..to, on the SIMD epilogue where the layer allows (see chainRows for the arguments). */
-function chain(
-  context: StepContext,
-  batch: number,
-  activation: Activation,
-  up: FloatArray,
-  stride: number,
-  upFirst: number,
-  z: FloatArray,
-  a: FloatArray,
-  dz: FloatArray,
-  from: number,
-  to: number,
-  width: number,
-): void {
+/** A thread's share of a batch's samples. */
+type Rows = { readonly from: number; readonly to: number };
+
+/**
+ * Layer l's rows from..to: z = c + bias (last, as the traced path adds it)
+ * and a = activation(z), on the SIMD epilogue where the layer allows; c
+ * holds `stride` numbers per row.
+ */
+function biasAndActivate(context: StepContext, batch: number, l: number, c: FloatArray, stride: number, rows: Rows): void {
+  const { from, to } = rows;
+  const activation = context.activations[l] as Activation;
+  const width = context.layout.sizes[l + 1] as number;
+  const bias = context.buffers.biases[l] as FloatArray;
+  const z = context.buffers.preActivations[l] as FloatArray;
+  const a = context.buffers.activations[l + 1] as FloatArray;
   const simd = simdActivation(context, activation, width, batch * width);
-  if (simd === null) {
-    chainRows(activation, up, stride, upFirst, z, a, dz, from, to, width);
+  if (simd !== null) {
+    const E = context.layout.bytesPerNumber;
+    const biasActivate = simd.biasActivate[activation.name] as Epilogues["biasActivate"][string];
+    biasActivate(c.byteOffset, stride * E, bias.byteOffset, at(z, from * width), at(a, from * width), width * E, to - from, width);
     return;
   }
-  const E = context.layout.bytesPerNumber;
-  (simd.chain[activation.name] as Epilogues["chain"][string])(
-    at(up, (from - upFirst) * stride),
-    stride * E,
-    at(z, from * width),
-    at(dz, from * width),
-    width * E,
-    to - from,
-    width,
-  );
+  // A piecewise-linear activation is computed inline from its slope (the same operations as its kernel): deciding the activation once per layer rather than calling it once per number measurably speeds the MLPs up.
+  const slope = slopeBelowZero(activation);
+  const f = activation.kernel.forward;
+  for (let s = from; s < to; s++) {
+    const row = s * width;
+    const cRow = (s - from) * stride;
+    for (let j = 0; j < width; j++) {
+      const sum = (c[cRow + j] as number) + (bias[j] as number);
+      z[row + j] = sum;
+      a[row + j] = slope === null ? f(sum) : sum > 0 ? sum : slope === 0 ? 0 : slope * sum;
+    }
+  }
+}
+
+/**
+ * Layer l's rows from..to: dz = up * da/dz, on the SIMD epilogue where the
+ * layer allows; `up` (dL/da) holds `stride` numbers per row, its first row
+ * being sample `upFirst`.
+ */
+function chain(context: StepContext, batch: number, l: number, up: FloatArray, stride: number, upFirst: number, rows: Rows): void {
+  const { from, to } = rows;
+  const activation = context.activations[l] as Activation;
+  const width = context.layout.sizes[l + 1] as number;
+  const z = context.buffers.preActivations[l] as FloatArray;
+  const a = context.buffers.activations[l + 1] as FloatArray;
+  const dz = context.buffers.dz[l] as FloatArray;
+  const simd = simdActivation(context, activation, width, batch * width);
+  if (simd !== null) {
+    const E = context.layout.bytesPerNumber;
+    const chainThrough = simd.chain[activation.name] as Epilogues["chain"][string];
+    chainThrough(at(up, (from - upFirst) * stride), stride * E, at(z, from * width), at(dz, from * width), width * E, to - from, width);
+    return;
+  }
+  const slope = slopeBelowZero(activation);
+  const derivative = activation.kernel.derivative;
+  for (let s = from; s < to; s++) {
+    const row = s * width;
+    const upRow = (s - upFirst) * stride;
+    for (let j = 0; j < width; j++) {
+      const k = row + j;
+      const u = up[upRow + j] as number;
+      dz[k] = slope === null ? u * derivative(z[k] as number, a[k] as number) : u * ((z[k] as number) > 0 ? 1 : slope);
+    }
+  }
 }
 
 /** This thread's scratch for a product's result. */
@@ -342,56 +351,4 @@ function multiplyPacked(context: StepContext, part: number, a: Strided, packed: 
   const stride = roundUp(n, kernel.blockColumns);
   kernel.product(a.array.byteOffset + a.at * context.layout.bytesPerNumber, packed.byteOffset, c.byteOffset, roundUp(m, kernel.blockRows), stride, k);
   return stride;
-}
-
-/** Rows from..to: z = c + bias, a = activation(z); c has `stride` numbers per row. */
-function addBiasAndActivate(
-  activation: Activation,
-  c: FloatArray,
-  stride: number,
-  bias: FloatArray,
-  z: FloatArray,
-  a: FloatArray,
-  from: number,
-  to: number,
-  width: number,
-): void {
-  // A piecewise-linear activation is computed inline from its slope (the same operations as its kernel): deciding the activation once per layer rather than calling it once per number measurably speeds the MLPs up.
-  const slope = slopeBelowZero(activation);
-  const f = activation.kernel.forward;
-  for (let s = from; s < to; s++) {
-    const row = s * width;
-    const cRow = (s - from) * stride;
-    for (let j = 0; j < width; j++) {
-      const sum = (c[cRow + j] as number) + (bias[j] as number);
-      z[row + j] = sum;
-      a[row + j] = slope === null ? f(sum) : sum > 0 ? sum : slope === 0 ? 0 : slope * sum;
-    }
-  }
-}
-
-/** Rows from..to: dz = up * da/dz, where `up` (dL/da) holds `stride` numbers per row, its first row being sample `upFirst`. */
-function chainRows(
-  activation: Activation,
-  up: FloatArray,
-  stride: number,
-  upFirst: number,
-  z: FloatArray,
-  a: FloatArray,
-  dz: FloatArray,
-  from: number,
-  to: number,
-  width: number,
-): void {
-  const slope = slopeBelowZero(activation);
-  const derivative = activation.kernel.derivative;
-  for (let s = from; s < to; s++) {
-    const row = s * width;
-    const upRow = (s - upFirst) * stride;
-    for (let j = 0; j < width; j++) {
-      const k = row + j;
-      const u = up[upRow + j] as number;
-      dz[k] = slope === null ? u * derivative(z[k] as number, a[k] as number) : u * ((z[k] as number) > 0 ? 1 : slope);
-    }
-  }
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { SeededRandom } from "../../src";
 import { orderedProduct } from "../../src/fast/js-products";
 import { FLOAT32_SHAPE, kernelOfShape, packB, type ProductKernel, productKernel } from "../../src/fast/simd-products";
+import { randomMatrix } from "../helpers/products";
 
 /**
  * Runs a kernel the way the fast path does: a copied into the memory at 0
@@ -25,11 +26,6 @@ function runKernel(kernel: ProductKernel, a: Float64Array, b: Float64Array, m: n
   const c = new View(m * n);
   for (let i = 0; i < m; i++) c.set(heap.subarray(cAt + i * nPad, cAt + i * nPad + n), i * n);
   return c;
-}
-
-function randomMatrix(random: SeededRandom, size: number): Float64Array {
-  // Mixed signs and magnitudes, so cancellation and the rounding of every addition show.
-  return Float64Array.from({ length: size }, () => random.normal() * 10 ** Math.floor(random.uniform() * 4 - 2));
 }
 
 const plainMemory = () => new WebAssembly.Memory({ initial: 1 });
