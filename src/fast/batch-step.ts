@@ -34,6 +34,38 @@ export interface StepContext {
   readonly kernel: ProductKernel | null;
   readonly epilogues: Epilogues | null;
   readonly activations: readonly Activation[];
+  /** Per layer, what its elementwise loops read and write. */
+  readonly layers: readonly LayerView[];
+}
+
+/** One layer's activation, width and elementwise buffers (rows of `width` numbers). */
+interface LayerView {
+  readonly activation: Activation;
+  readonly width: number;
+  readonly bias: FloatArray;
+  /** z, a = f(z) and dL/dz. */
+  readonly z: FloatArray;
+  readonly a: FloatArray;
+  readonly dz: FloatArray;
+}
+
+/** The context a thread runs steps in, on buffers placed by a layout: built once per layout, so a step allocates nothing. */
+export function stepContext(
+  layout: FastLayout,
+  buffers: FastBuffers,
+  kernel: ProductKernel | null,
+  epilogues: Epilogues | null,
+  activations: readonly Activation[],
+): StepContext {
+  const layers = activations.map((activation, l) => ({
+    activation,
+    width: layout.sizes[l + 1] as number,
+    bias: buffers.biases[l] as FloatArray,
+    z: buffers.preActivations[l] as FloatArray,
+    a: buffers.activations[l + 1] as FloatArray,
+    dz: buffers.dz[l] as FloatArray,
+  }));
+  return { layout, buffers, kernel, epilogues, activations, layers };
 }
 
 /**
@@ -255,11 +287,7 @@ type Rows = { readonly from: number; readonly to: number };
  */
 function biasAndActivate(context: StepContext, batch: number, l: number, c: FloatArray, stride: number, rows: Rows): void {
   const { from, to } = rows;
-  const activation = context.activations[l] as Activation;
-  const width = context.layout.sizes[l + 1] as number;
-  const bias = context.buffers.biases[l] as FloatArray;
-  const z = context.buffers.preActivations[l] as FloatArray;
-  const a = context.buffers.activations[l + 1] as FloatArray;
+  const { activation, width, bias, z, a } = context.layers[l] as LayerView;
   const simd = simdActivation(context, activation, width, batch * width);
   if (simd !== null) {
     const E = context.layout.bytesPerNumber;
@@ -288,11 +316,7 @@ function biasAndActivate(context: StepContext, batch: number, l: number, c: Floa
  */
 function chain(context: StepContext, batch: number, l: number, up: FloatArray, stride: number, upFirst: number, rows: Rows): void {
   const { from, to } = rows;
-  const activation = context.activations[l] as Activation;
-  const width = context.layout.sizes[l + 1] as number;
-  const z = context.buffers.preActivations[l] as FloatArray;
-  const a = context.buffers.activations[l + 1] as FloatArray;
-  const dz = context.buffers.dz[l] as FloatArray;
+  const { activation, width, z, a, dz } = context.layers[l] as LayerView;
   const simd = simdActivation(context, activation, width, batch * width);
   if (simd !== null) {
     const E = context.layout.bytesPerNumber;

@@ -4,7 +4,7 @@ import { type FastBuffers, viewBuffers } from "./buffers";
 import { type Epilogues, epiloguesFor } from "./epilogues";
 import type { FloatArray } from "../math/float-array";
 import { type FastLayout, planLayout } from "./layout";
-import { activationLoop, type Phase, runPhase, type StepContext } from "./batch-step";
+import { activationLoop, type Phase, runPhase, type StepContext, stepContext } from "./batch-step";
 import { StepCommand } from "./step-command";
 import { StepThreads } from "./threads";
 import { type Precision, PRECISION_FORMS } from "./precision";
@@ -302,7 +302,7 @@ export class FastNetwork<P extends Precision = "float64"> {
   }
 
   private contextFor(buffers: FastBuffers): StepContext {
-    return { layout: this.layout, buffers, kernel: this.kernel, epilogues: this.epilogues, activations: this.activationRecords };
+    return stepContext(this.layout, buffers, this.kernel, this.epilogues, this.activationRecords);
   }
 
   private plan(capacity: number): FastLayout {

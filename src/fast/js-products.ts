@@ -44,14 +44,7 @@ export function stridedProduct(aMatrix: Strided, bMatrix: Strided, cMatrix: Stri
     for (; i + 2 <= m; i += 2) {
       let qa = aMatrix.at + i * aRow;
       let qb = b0;
-      let s00 = 0,
-        s01 = 0,
-        s02 = 0,
-        s03 = 0,
-        s10 = 0,
-        s11 = 0,
-        s12 = 0,
-        s13 = 0;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
       for (let p = 0; p < k; p++, qa += aStep, qb += bStep) {
         const x0 = a[qa] as number;
         const x1 = a[qa + aRow] as number;
@@ -82,10 +75,7 @@ export function stridedProduct(aMatrix: Strided, bMatrix: Strided, cMatrix: Stri
     if (i < m) {
       let qa = aMatrix.at + i * aRow;
       let qb = b0;
-      let s0 = 0,
-        s1 = 0,
-        s2 = 0,
-        s3 = 0;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
       for (let p = 0; p < k; p++, qa += aStep, qb += bStep) {
         const x = a[qa] as number;
         s0 += x * (b[qb] as number);
@@ -107,10 +97,7 @@ export function stridedProduct(aMatrix: Strided, bMatrix: Strided, cMatrix: Stri
     for (; i + 4 <= m; i += 4) {
       let qa = aMatrix.at + i * aRow;
       let qb = b0;
-      let s0 = 0,
-        s1 = 0,
-        s2 = 0,
-        s3 = 0;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
       for (let p = 0; p < k; p++, qa += aStep, qb += bStep) {
         const y = b[qb] as number;
         s0 += (a[qa] as number) * y;

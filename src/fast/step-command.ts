@@ -2,11 +2,8 @@ import { type LossName, losses } from "../math/losses";
 
 const lossNames = Object.keys(losses) as LossName[];
 
-// Int32 slots, then the learning rate as a float64.
-const BATCH = 0;
-const PARTS = 1;
-const LOSS = 2;
-const FORWARD_ONLY = 3;
+// Int32 slots, then the learning rate as a float64 at byte 16.
+const SLOT = { batch: 0, parts: 1, loss: 2, forwardOnly: 3 } as const;
 const LEARNING_RATE_BYTE = 16;
 const COMMAND_BYTES = 24;
 
@@ -28,27 +25,27 @@ export class StepCommand {
   }
 
   get batch(): number {
-    return this.slots[BATCH] as number;
+    return this.slots[SLOT.batch] as number;
   }
 
   set batch(value: number) {
-    this.slots[BATCH] = value;
+    this.slots[SLOT.batch] = value;
   }
 
   get parts(): number {
-    return this.slots[PARTS] as number;
+    return this.slots[SLOT.parts] as number;
   }
 
   set parts(value: number) {
-    this.slots[PARTS] = value;
+    this.slots[SLOT.parts] = value;
   }
 
   get loss(): LossName {
-    return lossNames[this.slots[LOSS] as number] as LossName;
+    return lossNames[this.slots[SLOT.loss] as number] as LossName;
   }
 
   set loss(name: LossName) {
-    this.slots[LOSS] = lossNames.indexOf(name);
+    this.slots[SLOT.loss] = lossNames.indexOf(name);
   }
 
   get learningRate(): number {
@@ -60,10 +57,10 @@ export class StepCommand {
   }
 
   get forwardOnly(): boolean {
-    return this.slots[FORWARD_ONLY] === 1;
+    return this.slots[SLOT.forwardOnly] === 1;
   }
 
   set forwardOnly(value: boolean) {
-    this.slots[FORWARD_ONLY] = value ? 1 : 0;
+    this.slots[SLOT.forwardOnly] = value ? 1 : 0;
   }
 }

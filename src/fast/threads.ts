@@ -16,11 +16,7 @@ import { StepCommand } from "./step-command";
  */
 
 // Slots of the control block (Int32Array), then an error message. The step's command has its own shared memory (StepCommand).
-const GENERATION = 0;
-const DONE = 1;
-const PHASE = 2;
-const READY = 3;
-const FAILED = 4;
+const SLOT = { generation: 0, done: 1, phase: 2, ready: 3, failed: 4 } as const;
 const MESSAGE_BYTE = 64;
 const MESSAGE_BYTES = 1024;
 const CONTROL_BYTES = MESSAGE_BYTE + MESSAGE_BYTES;
@@ -70,10 +66,10 @@ export class StepThreads {
   run(context: StepContext, phase: Phase): void {
     if (!this.started) this.awaitStart();
     const slots = this.slots;
-    slots[PHASE] = phases.indexOf(phase);
-    Atomics.store(slots, DONE, 0);
-    Atomics.add(slots, GENERATION, 1);
-    Atomics.notify(slots, GENERATION);
+    slots[SLOT.phase] = phases.indexOf(phase);
+    Atomics.store(slots, SLOT.done, 0);
+    Atomics.add(slots, SLOT.generation, 1);
+    Atomics.notify(slots, SLOT.generation);
     let failure: unknown;
     try {
       runPhase(context, phase, this.command, 0);
@@ -81,11 +77,11 @@ export class StepThreads {
       failure = error;
     }
     // Even when this part failed, the workers are still writing: wait for them before anything reuses the buffers.
-    waitUntil(slots, DONE, this.workers.length, Number.POSITIVE_INFINITY);
+    waitUntil(slots, SLOT.done, this.workers.length, Number.POSITIVE_INFINITY);
     if (failure !== undefined) throw failure;
-    if (Atomics.load(slots, FAILED) !== 0) {
+    if (Atomics.load(slots, SLOT.failed) !== 0) {
       const message = new TextDecoder().decode(new Uint8Array(this.control, MESSAGE_BYTE, MESSAGE_BYTES).slice()).replace(/\0+$/, "");
-      Atomics.store(slots, FAILED, 0);
+      Atomics.store(slots, SLOT.failed, 0);
       throw new Error(`fast path worker thread: ${message}`);
     }
   }
@@ -96,7 +92,7 @@ export class StepThreads {
   }
 
   private awaitStart(): void {
-    if (!waitUntil(this.slots, READY, this.workers.length, START_TIMEOUT_MS)) {
+    if (!waitUntil(this.slots, SLOT.ready, this.workers.length, START_TIMEOUT_MS)) {
       this.close();
       throw new Error(`fast path: ${this.threads - 1} worker thread(s) did not start within ${START_TIMEOUT_MS / 1000} s`);
     }
@@ -122,26 +118,26 @@ function waitUntil(slots: Int32Array, index: number, target: number, timeoutMs: 
 export function serveSteps(setup: WorkerSetup, context: StepContext): void {
   const slots = new Int32Array(setup.control, 0, 16);
   const command = new StepCommand(setup.command);
-  let seen = Atomics.load(slots, GENERATION);
-  Atomics.add(slots, READY, 1);
-  Atomics.notify(slots, READY);
+  let seen = Atomics.load(slots, SLOT.generation);
+  Atomics.add(slots, SLOT.ready, 1);
+  Atomics.notify(slots, SLOT.ready);
   for (;;) {
     let spins = 0;
-    while (Atomics.load(slots, GENERATION) === seen) {
-      if (++spins > SPINS) Atomics.wait(slots, GENERATION, seen);
+    while (Atomics.load(slots, SLOT.generation) === seen) {
+      if (++spins > SPINS) Atomics.wait(slots, SLOT.generation, seen);
     }
-    seen = Atomics.load(slots, GENERATION);
+    seen = Atomics.load(slots, SLOT.generation);
     try {
-      if (setup.part < command.parts) runPhase(context, phases[slots[PHASE] as number] as Phase, command, setup.part);
+      if (setup.part < command.parts) runPhase(context, phases[slots[SLOT.phase] as number] as Phase, command, setup.part);
     } catch (error) {
       const text = new TextEncoder().encode(error instanceof Error ? error.message : String(error)).slice(0, MESSAGE_BYTES);
       const into = new Uint8Array(setup.control, MESSAGE_BYTE, MESSAGE_BYTES);
       into.fill(0);
       into.set(text);
-      Atomics.store(slots, FAILED, 1);
+      Atomics.store(slots, SLOT.failed, 1);
     }
-    Atomics.add(slots, DONE, 1);
-    Atomics.notify(slots, DONE);
+    Atomics.add(slots, SLOT.done, 1);
+    Atomics.notify(slots, SLOT.done);
   }
 }
 

@@ -3,8 +3,8 @@ import type { Figure, FigureFrame } from "./figure";
 import type { FitEntry } from "../fast/fit";
 import { boundaryFigure, type DecisionGrid, gridAxes, type LabelledPoint, predictionGrid } from "./decision-boundary";
 import { lossCurve } from "./loss-curve";
-import { changingPart, frameLimit, frameName, LEFT_PANEL, LOSS_PANEL, lossReadout, slider, SLIDER_MARGIN } from "./scrub-training";
-import { BACKGROUND_COLOUR, CURRENT_POINT_COLOUR, LEGEND_BACKGROUND } from "./style";
+import { changingPart, currentLossPoint, frameLimit, frameName, LEFT_PANEL, LOSS_PANEL, lossReadout, slider, SLIDER_MARGIN } from "./scrub-training";
+import { LEGEND_BACKGROUND } from "./style";
 import { thinHistory } from "./thin-history";
 
 /**
@@ -78,23 +78,7 @@ export function scrubBoundary(input: BoundaryScrubInput, options: BoundaryScrubO
   const curve = lossCurve(runs, { ...(options.logScale ? { logScale: true } : {}) });
   const curves = curve.data.map((trace) => ({ ...(trace as Partial<ScatterData>), xaxis: "x2", yaxis: "y2" }));
   const markerIndex = 1 + classes.length + curves.length;
-  const data: Data[] = [
-    surface,
-    ...classes,
-    ...curves,
-    {
-      type: "scatter",
-      mode: "markers",
-      name: "this epoch",
-      showlegend: false,
-      xaxis: "x2",
-      yaxis: "y2",
-      x: [first.step],
-      y: [first.loss],
-      marker: { size: 13, color: CURRENT_POINT_COLOUR, line: { width: 2, color: BACKGROUND_COLOUR } },
-      hovertemplate: "epoch %{x}<br>loss %{y:.6g}<extra></extra>",
-    },
-  ];
+  const data: Data[] = [surface, ...classes, ...curves, currentLossPoint("epoch", first, false)];
   const frames: FigureFrame[] = entries.map((entry) => ({
     name: frameName(entry.step),
     traces: [0, markerIndex],

@@ -111,17 +111,7 @@ export function scrubTraining(run: ScrubRun, options: ScrubOptions = {}): Figure
     edgeHoverTrace(firstSized.edges, quantity),
     neuronTrace(firstSized.neurons, quantity),
     lossTrace,
-    {
-      type: "scatter",
-      mode: "markers",
-      name: "this step",
-      xaxis: "x2",
-      yaxis: "y2",
-      x: [firstEntry.step],
-      y: [firstEntry.loss],
-      marker: { size: 13, color: CURRENT_POINT_COLOUR, line: { width: 2, color: BACKGROUND_COLOUR } },
-      hovertemplate: "step %{x}<br>loss %{y:.6g}<extra></extra>",
-    },
+    currentLossPoint("step", firstEntry, true),
   ];
   const axes = diagramAxes(first.neurons);
   const layout: Partial<Layout> = {
@@ -179,6 +169,22 @@ export function frameLimit(asked: number | undefined, fallback: number, where: s
 
 export function frameName(step: number): string {
   return `step ${step}`;
+}
+
+/** The marker of the frame shown on a scrubbed figure's loss curve (the right panel's axes), at `point`, an epoch's or a step's loss. */
+export function currentLossPoint(unit: "epoch" | "step", point: { step: number; loss: number }, inLegend: boolean): Data {
+  return {
+    type: "scatter",
+    mode: "markers",
+    name: `this ${unit}`,
+    ...(inLegend ? {} : { showlegend: false }),
+    xaxis: "x2",
+    yaxis: "y2",
+    x: [point.step],
+    y: [point.loss],
+    marker: { size: 13, color: CURRENT_POINT_COLOUR, line: { width: 2, color: BACKGROUND_COLOUR } },
+    hovertemplate: `${unit} %{x}<br>loss %{y:.6g}<extra></extra>`,
+  };
 }
 
 /** The marked point's numbers in words, above the loss panel, so the current loss reads without hovering. */
