@@ -3,23 +3,31 @@ import type { Arithmetic } from "./arithmetic";
 import type { FloatArray } from "./float-array";
 
 /**
+ * A loss of one sample's values against the expected ones Ye, in every form
+ * a path computes: the values are the outputs Yr, or for a logits form the
+ * output layer's Z. `derivative` is dL/d(each value).
+ */
+interface LossForms {
+  value<T>(values: readonly T[], expected: readonly T[], A: Arithmetic<T>): T;
+  derivative<T>(values: readonly T[], expected: readonly T[], A: Arithmetic<T>): T[];
+  /**
+   * The fast path's kernel for the `count` values of one sample starting at
+   * `offset`: writes the derivative into `into` and returns the loss, with
+   * the same operations in the same order as `value`/`derivative` in floats.
+   */
+  kernel(values: FloatArray, expected: FloatArray, offset: number, count: number, into: FloatArray): number;
+  /** The loss as a mathjs expression of the values' and targets' expressions, for the symbolic check. */
+  expression(values: readonly string[], expected: readonly string[]): string;
+}
+
+/**
  * One record per loss, holding every form of it, looked up by name by the
  * traced path, the fast path, the symbolic check and the renderers. A loss
  * compares the received outputs Yr with the expected ones Ye (the source's
- * names) for one sample; `derivative` is dL/dYr for each output.
+ * names) for one sample.
  */
-export interface Loss {
+export interface Loss extends LossForms {
   readonly name: LossName;
-  value<T>(received: readonly T[], expected: readonly T[], A: Arithmetic<T>): T;
-  derivative<T>(received: readonly T[], expected: readonly T[], A: Arithmetic<T>): T[];
-  /**
-   * The fast path's kernel for the `count` outputs of one sample starting at
-   * `offset`: writes dL/dYr into `into` and returns the loss, with the same
-   * operations in the same order as `value`/`derivative` in floats.
-   */
-  kernel(received: FloatArray, expected: FloatArray, offset: number, count: number, into: FloatArray): number;
-  /** The loss as a mathjs expression of the outputs' and targets' expressions, for the symbolic check. */
-  expression(received: readonly string[], expected: readonly string[]): string;
   /** The formula as LaTeX, with Yr and Ye named as in the source, for `outputs` outputs. */
   latex(outputs: number): string;
   /** The formula with the numbers put in (omitted where that would not fit on a line). */
@@ -47,14 +55,14 @@ export interface LossWords {
   readonly ofDifference: string;
 }
 
-/** A loss as a function of the output layer's Z; `derivative` and `kernel` give dL/dZ. */
-export interface LogitsForm {
+/**
+ * A loss as a function of the output layer's Z (the values), with the
+ * output activation it assumes; `derivative` and `kernel` give dL/dZ. Its
+ * mathjs expression is written plainly, so the symbolic check does not share
+ * the stable formula it checks.
+ */
+export interface LogitsForm extends LossForms {
   readonly activation: ActivationName;
-  value<T>(logits: readonly T[], expected: readonly T[], A: Arithmetic<T>): T;
-  derivative<T>(logits: readonly T[], expected: readonly T[], A: Arithmetic<T>): T[];
-  kernel(logits: FloatArray, expected: FloatArray, offset: number, count: number, into: FloatArray): number;
-  /** The same loss in the logits for mathjs, written plainly, so the symbolic check does not share the stable formula it checks. */
-  expression(logits: readonly string[], expected: readonly string[]): string;
   /** dL/dZ for one output as LaTeX, with the numbers put in. */
   derivativeLatex(received: string, expected: string): string;
 }

@@ -38,6 +38,22 @@ export function parseJsonStrict(text: string, source: string): unknown {
     at++;
   };
 
+  /** The items of an object or array up to `close` (its opening bracket read), each read by `readItem`, separated by commas. */
+  const items = (close: "}" | "]", readItem: () => void): void => {
+    skipSpace();
+    if (text[at] === close) {
+      at++;
+      return;
+    }
+    for (;;) {
+      readItem();
+      skipSpace();
+      if (text[at] !== ",") break;
+      at++;
+    }
+    expect(close, `',' or '${close}'`);
+  };
+
   const value = (path: string, depth: number): unknown => {
     if (depth > MAX_JSON_DEPTH) fail(`nested too deeply at ${where(path)} (more than ${MAX_JSON_DEPTH} levels)`);
     skipSpace();
@@ -45,12 +61,7 @@ export function parseJsonStrict(text: string, source: string): unknown {
     if (char === "{") {
       at++;
       const object: Record<string, unknown> = {};
-      skipSpace();
-      if (text[at] === "}") {
-        at++;
-        return object;
-      }
-      for (;;) {
+      items("}", () => {
         skipSpace();
         const keyStart = at;
         const literal = match(STRING);
@@ -68,31 +79,14 @@ export function parseJsonStrict(text: string, source: string): unknown {
           writable: true,
           configurable: true,
         });
-        skipSpace();
-        if (text[at] === ",") at++;
-        else {
-          expect("}", "',' or '}'");
-          return object;
-        }
-      }
+      });
+      return object;
     }
     if (char === "[") {
       at++;
       const array: unknown[] = [];
-      skipSpace();
-      if (text[at] === "]") {
-        at++;
-        return array;
-      }
-      for (;;) {
-        array.push(value(`${path}[${array.length}]`, depth + 1));
-        skipSpace();
-        if (text[at] === ",") at++;
-        else {
-          expect("]", "',' or ']'");
-          return array;
-        }
-      }
+      items("]", () => array.push(value(`${path}[${array.length}]`, depth + 1)));
+      return array;
     }
     if (char === '"') {
       const literal = match(STRING);

@@ -2,19 +2,10 @@ import { describe, expect, it } from "vitest";
 import { batchGradient, buildNetwork, FastNetwork, SeededRandom, train } from "../../src";
 import { orderedProduct } from "../../src/fast/js-products";
 import { simdAvailable } from "../../src/fast/simd-products";
-import { definitionProduct, randomMatrix, rowMajor } from "../helpers/products";
+import { definitionProduct, PRODUCT_SHAPES, randomMatrix, rowMajor } from "../helpers/products";
 
 describe("ordered products", () => {
-  const shapes = [
-    [1, 1, 1],
-    [3, 5, 7],
-    [4, 4, 1],
-    [7, 9, 13],
-    [64, 10, 130],
-    [33, 66, 17],
-  ] as const;
-
-  for (const [m, n, k] of shapes) {
+  for (const [m, n, k] of PRODUCT_SHAPES) {
     // The SIMD kernels' own tests: simd-products.test.ts (packed) and strided.test.ts (in place).
     it(`${m}x${k} times (${n}x${k})^T sums in order on the JavaScript kernel`, () => {
       const random = new SeededRandom(m * 1000 + n * 10 + k);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { SeededRandom } from "../../src";
 import { stridedProduct } from "../../src/fast/js-products";
 import { productKernel } from "../../src/fast/simd-products";
-import { definitionProduct, mixedNumber } from "../helpers/products";
+import { definitionProduct, mixedNumber, PRODUCT_SHAPES } from "../helpers/products";
 
 /*
  * kernel.strided and the JavaScript stridedProduct read operands in place
@@ -16,15 +16,7 @@ const roundUp = (x: number, to: number) => Math.ceil(x / to) * to;
 
 describe("strided products", () => {
   // m x k times (n x k)^T, with a given as rows (step 1) or as columns (row 1), b always as columns, as the fast path has them.
-  const shapes = [
-    [4, 4, 1],
-    [8, 16, 5],
-    [64, 128, 10],
-    [10, 128, 64],
-    [33, 17, 29],
-    [3, 2, 1000],
-  ] as const;
-  for (const [m, n, k] of shapes) {
+  for (const [m, n, k] of PRODUCT_SHAPES) {
     for (const aLayout of ["rows", "columns"] as const) {
       it(`${m}x${n}x${k}, a in ${aLayout}: the SIMD kernel and the JavaScript one give the definition's float64 bits`, () => {
         const random = new SeededRandom(m * 1000 + n * 10 + k);

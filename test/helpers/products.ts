@@ -29,3 +29,25 @@ export const mixedNumber = (random: SeededRandom): number => random.normal() * 1
 export function randomMatrix(random: SeededRandom, size: number): Float64Array {
   return Float64Array.from({ length: size }, () => mixedNumber(random));
 }
+
+/**
+ * Shapes m, n, k that every product test runs: from one number to the
+ * workloads' proportions, whole blocks of both SIMD kernels (m a multiple of
+ * 4, n of 16) and ragged ones a caller pads, a long k and a short one.
+ */
+export const PRODUCT_SHAPES = [
+  [1, 1, 1],
+  [3, 5, 7],
+  [4, 4, 1],
+  [4, 16, 3],
+  [7, 9, 13],
+  [8, 16, 5],
+  [8, 32, 17],
+  [33, 17, 29],
+  [33, 66, 17],
+  [64, 10, 130],
+  [64, 16, 100],
+  [10, 128, 64],
+  [16, 64, 784],
+  [3, 2, 1000],
+] as const;
