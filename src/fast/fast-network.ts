@@ -10,7 +10,8 @@ import { StepThreads } from "./threads";
 import { type Precision, PRECISION_FORMS } from "./precision";
 import { type ProductKernel, productKernel } from "./simd-products";
 import { checkOutputActivation, lossByName, type LossName } from "../math/losses";
-import { biasName, type NetworkDescription, neuronNames, validateNetwork, weightName } from "../network/description";
+import { type NetworkDescription, validateNetwork } from "../network/description";
+import { describe, fastShape, loadParameters, type NeuronNames, namedValues } from "./descriptions";
 import { checkLearningRate } from "../trace/sgd";
 
 export type { Precision } from "./precision";
@@ -89,7 +90,7 @@ export class FastNetwork<P extends Precision = "float64"> {
   constructor(
     readonly sizes: readonly number[],
     readonly activations: readonly ActivationName[],
-    readonly names?: { inputs: string[]; neurons: string[][]; name?: string },
+    readonly names?: NeuronNames,
     options: FastOptions<P> = {},
   ) {
     if (sizes.length < 2 || !sizes.every((n) => Number.isInteger(n) && n > 0))
@@ -130,77 +131,23 @@ export class FastNetwork<P extends Precision = "float64"> {
   /** From a fully connected description with one activation per layer; anything else is an error naming the neuron. */
   static fromDescription<P extends Precision = "float64">(description: NetworkDescription, options: FastOptions<P> = {}): FastNetwork<P> {
     const network = validateNetwork(description);
-    const activations: ActivationName[] = [];
-    let previous = network.inputs;
-    const fast = new FastNetwork(
-      [network.inputs.length, ...network.layers.map((layer) => layer.neurons.length)],
-      network.layers.map((layer, l) => {
-        const first = layer.neurons[0]?.activation ?? layer.activation;
-        for (const neuron of layer.neurons) {
-          const own = neuron.activation ?? layer.activation;
-          if (own !== first)
-            throw new Error(
-              `fast path: layer ${l + 1} mixes activations (${neuron.name} uses ${own}, ${layer.neurons[0]?.name} uses ${first}); it needs one activation per layer`,
-            );
-        }
-        activations.push(first as ActivationName);
-        return first as ActivationName;
-      }),
-      {
-        inputs: [...network.inputs],
-        neurons: network.layers.map((layer) => layer.neurons.map((n) => n.name)),
-        ...(network.name === undefined ? {} : { name: network.name }),
-      },
-      options,
-    );
-    network.layers.forEach((layer, l) => {
-      const w = fast.weights[l] as FloatArray;
-      const b = fast.biases[l] as FloatArray;
-      layer.neurons.forEach((neuron, j) => {
-        previous.forEach((source, i) => {
-          const value = neuron.weights[source];
-          if (value === undefined)
-            throw new Error(`fast path: ${neuron.name} has no weight from ${source} (${weightName(neuron.name, source)}); it needs fully connected layers`);
-          w[j * previous.length + i] = value;
-        });
-        b[j] = neuron.bias;
-      });
-      previous = layer.neurons.map((n) => n.name);
-    });
+    const { sizes, activations, names } = fastShape(network);
+    const fast = new FastNetwork(sizes, activations, names, options);
+    loadParameters(network, fast.weights, fast.biases);
     return fast;
   }
 
   toDescription(): NetworkDescription {
-    const standard = this.names === undefined ? neuronNames(this.sizes) : [];
-    const inputs = this.names?.inputs ?? standard[0] ?? [];
-    const neurons = this.names?.neurons ?? standard.slice(1);
-    let previous = inputs;
-    return {
-      ...(this.names?.name === undefined ? {} : { name: this.names.name }),
-      inputs: [...inputs],
-      layers: neurons.map((layer, l) => {
-        const w = this.weights[l] as FloatArray;
-        const sources = previous;
-        previous = layer;
-        return {
-          activation: this.activations[l],
-          neurons: layer.map((name, j) => ({
-            name,
-            weights: Object.fromEntries(sources.map((source, i) => [source, w[j * sources.length + i] as number])),
-            bias: (this.biases[l] as FloatArray)[j] as number,
-          })),
-        };
-      }),
-    };
+    return describe(this.sizes, this.activations, this.names, this.weights, this.biases);
   }
 
   /** Every parameter by the traced path's names (W31, b3, ...), for comparisons and printing. */
   parameters(): Map<string, number> {
-    return this.named(this.weights, this.biases);
+    return namedValues(this.toDescription(), this.weights, this.biases);
   }
 
   gradients(): Map<string, number> {
-    return this.named(this.weightGradients, this.biasGradients);
+    return namedValues(this.toDescription(), this.weightGradients, this.biasGradients);
   }
 
   /** Per layer, where its activation runs on a batch of this size: "simd", or "javascript: " and why. */
@@ -332,22 +279,6 @@ export class FastNetwork<P extends Precision = "float64"> {
     replace(this.weightGradients, buffers.weightGradients);
     replace(this.biasGradients, buffers.biasGradients);
     return buffers;
-  }
-
-  private named(weights: readonly FloatArray[], biases: readonly FloatArray[]): Map<string, number> {
-    const description = this.toDescription();
-    const values = new Map<string, number>();
-    let previous = description.inputs;
-    description.layers.forEach((layer, l) => {
-      layer.neurons.forEach((neuron, j) => {
-        previous.forEach((source, i) => {
-          values.set(weightName(neuron.name, source), (weights[l] as FloatArray)[j * previous.length + i] as number);
-        });
-        values.set(biasName(neuron.name), (biases[l] as FloatArray)[j] as number);
-      });
-      previous = layer.neurons.map((n) => n.name);
-    });
-    return values;
   }
 }
 
