@@ -15,7 +15,7 @@ export interface KernelSpec {
   metadata?: Record<string, unknown>;
 }
 
-/** Our kernel entry: tslab with its sends put in order (kernel/tslab/main.ts), as built into dist/. */
+/** Our kernel entry: our message loop around tslab's engine (kernel/tslab/main.ts), as built into dist/. */
 export function kernelLauncher(root = projectRoot()): string {
   return join(root, "dist", "kernel", "tslab", "main.js");
 }
@@ -46,7 +46,7 @@ export function kernelSpec(): KernelSpec {
     argv: [process.execPath, "-e", CHECK_LAUNCHER, kernelLauncher(), "--config-path", "{connection_file}"],
     display_name: "TypeScript (gradient-lab)",
     language: "typescript",
-    interrupt_mode: "signal",
+    interrupt_mode: "message",
     metadata: { tslab: TSLAB_VERSION, project: projectRoot() },
   };
 }

@@ -21,7 +21,7 @@ export { traceStep, batchGradient, type Sample, type StepOptions, type TracedSte
 export type { StepTrace, ForwardRecord, LossRecord, NeuronGradientRecord, ParameterGradientRecord, UpdateRecord } from "./trace/records";
 export { SeededRandom } from "./network/random";
 export { buildNetwork, initialVariance, type BuildOptions, type Initialisation } from "./network/init";
-export { train, TrainingDivergedError, type TrainOptions, type TrainingRun, type HistoryEntry } from "./trace/train";
+export { train, trainingSteps, TrainingDivergedError, type TrainOptions, type TrainingRun, type HistoryEntry } from "./trace/train";
 export { formatValue, latexName, nameList } from "./math/format";
 export { firstNonFinite, type NonFiniteValue } from "./trace/non-finite";
 export { parseJsonStrict, MAX_JSON_DEPTH } from "./network/json";
@@ -50,4 +50,4 @@ export * from "./plots";
 export * from "./parallel";
 export { twoSpirals, circles, splitPoints, type PointSet } from "./network/datasets";
 export { layerSpread, type LayerSpread } from "./trace/spread";
-export { fit, type FitEntry, type FitOptions, type LabelledBuffers } from "./fast/fit";
+export { fit, fitEpochs, type FitEntry, type FitOptions, type LabelledBuffers } from "./fast/fit";

@@ -115,6 +115,7 @@ const ENGINE_EXPORTS = [
   "firstNonFinite",
   "fit",
   "type FitEntry",
+  "fitEpochs",
   "type FitOptions",
   "floatArithmetic",
   "type FloatArrayOf",
@@ -285,6 +286,7 @@ const ENGINE_EXPORTS = [
   "TrainingDivergedError",
   "type TrainingRun",
   "trainingSeconds",
+  "trainingSteps",
   "trainingTimeEquation",
   "type TrainingTimeInput",
   "type TrainOptions",
@@ -314,16 +316,30 @@ const ENGINE_EXPORTS = [
 ];
 
 const DISPLAY_EXPORTS = [
+  "clearOutput",
+  "display",
+  "type Displayable",
   "figureBundle",
   "figureHtml",
   "figureTitle",
+  "FLUSH_DISPLAYS",
+  "flushDisplays",
+  "follow",
+  "type FollowOptions",
+  "grade",
   "insideTslab",
+  "markdown",
   "type MimeBundle",
   "PLOTLY_MIME",
+  "progress",
+  "RichText",
   "show",
   "showMarkdown",
   "showTable",
+  "table",
   "type TableCell",
+  "update",
+  "WrongAnswerError",
 ];
 
 const ROOT = join(__dirname, "..");

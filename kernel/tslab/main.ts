@@ -1,36 +1,63 @@
 /**
- * The kernel the kernelspec starts: tslab's own kernel, with zeromq's sends
- * put in order first (ordered-sends.ts), its stream output batched as
- * ipykernel batches it (stream-batching.ts), its cell compiler kept safe
- * from file-system events between cells (converter-timers.ts), its cells'
- * programs spared the `@types` packages the course does not declare (automatic-types.ts) and, under
- * our runner, ended with the runner (parent-watch.ts). Takes tslab's arguments:
- * `--config-path <connection file>`.
+ * The kernel the kernelspec starts: our own Jupyter message loop (shell.ts,
+ * control-thread.ts) around tslab's TypeScript engine (engine.ts). Takes
+ * tslab's arguments: `--config-path <connection file>`.
+ *
+ * Start-up order is chosen for speed: the sockets are bound and
+ * kernel_info is answered first (it needs no compiler), while TypeScript
+ * loads and builds its first program in stages in between (engine.ts); the
+ * first cell waits only for what is left of that.
  */
-import { createRequire } from "node:module";
-import { join } from "node:path";
-import { onlyDeclaredTypesAutomatically, type DirectorySystem } from "./automatic-types";
-import { queueConverterTimers, type TimerSystem } from "./converter-timers";
-import { orderZeromqSends } from "./ordered-sends";
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type { ConnectionInfo } from "../wire/connection";
+import { CellOutput } from "./cell-output";
+import { Channels } from "./channels";
+import { startControlThread } from "./control-thread";
+import { Engine } from "./engine";
+import type { Execution } from "./execute";
+import { History } from "./history";
+import { interruptOnSigint } from "./interrupt";
+import { kernelInfo } from "./kernel-info";
 import { endWithParent } from "./parent-watch";
-import { batchStreamOutput } from "./stream-batching";
-
-interface TslabMain {
-  startKernel(options: { configPath: string; enableFindLocal: boolean; jsKernel: boolean; globalVersion: string }): void;
-}
-
-/** tslab's main module as tslab itself would pick it: the copy nearest the notebook's folder, else ours. */
-function findTslabMain(cwd: string): string {
-  try {
-    return createRequire(join(cwd, "kernel.js")).resolve("tslab/dist/main.js");
-  } catch {
-    return require.resolve("tslab/dist/main.js");
-  }
-}
+import { ShellLoop } from "./shell";
+import { closeKernel } from "./shutdown";
+import { InputRequests } from "./stdin";
+import { thrownError } from "./traceback";
+import { tslabRequire, typescriptVersion } from "./tslab-modules";
 
 function configPath(argv: string[]): string | undefined {
   const at = argv.indexOf("--config-path");
   return at >= 0 ? argv[at + 1] : argv.find((arg) => arg.startsWith("--config-path="))?.slice("--config-path=".length);
+}
+
+/** Lets the event loop turn once, so requests that arrived meanwhile are answered between the engine's slow stages. */
+const yieldToRequests = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 1));
+
+async function startKernel(connectionFile: string): Promise<void> {
+  const connection = JSON.parse(readFileSync(connectionFile, "utf8")) as ConnectionInfo;
+  const cwd = process.cwd();
+  const fromTslab = tslabRequire(cwd);
+  const session = randomUUID();
+  const info = kernelInfo(typescriptVersion(fromTslab));
+  const channels = await Channels.bind(connection, session);
+  const output = new CellOutput(channels);
+
+  let engine: Engine | undefined;
+  const loading = yieldToRequests().then(() => Engine.load(fromTslab, cwd, yieldToRequests));
+  loading.then((loaded) => (engine = loaded)).catch((error: Error) => output.log(`TypeScript could not be loaded: ${error.stack ?? error.message}`));
+  const execution: Execution = { channels, output, input: new InputRequests(channels), history: new History(), engine: () => loading, count: 0 };
+
+  const shutdown = (restart: boolean) => void closeKernel(channels, engine, restart);
+  await startControlThread({ connection, session, kernelInfo: info }, (event) => shutdown(event.restart));
+  interruptOnSigint(() => engine);
+  // Errors thrown later by a cell's timers or promises: printed to that cell's stderr, as tslab did, with the cell's lines.
+  const report = (error: unknown) => process.stderr.write(`${thrownError(error, (name) => engine?.cellOf(name)).traceback.join("\n")}\n`);
+  process.on("uncaughtException", report);
+  process.on("unhandledRejection", report);
+  process.on("SIGTERM", () => shutdown(false));
+
+  await new ShellLoop(channels, execution, info, shutdown).run();
 }
 
 function main(argv: string[]): void {
@@ -40,16 +67,10 @@ function main(argv: string[]): void {
     process.exit(2);
   }
   endWithParent(connectionFile);
-  const tslabMain = findTslabMain(process.cwd());
-  const requireFromTslab = createRequire(tslabMain);
-  orderZeromqSends(requireFromTslab("zeromq"));
-  batchStreamOutput(requireFromTslab("./jupyter.js"));
-  const typescript = requireFromTslab("@tslab/typescript-for-tslab") as { sys: TimerSystem & DirectorySystem };
-  queueConverterTimers(typescript.sys);
-  onlyDeclaredTypesAutomatically(typescript.sys, process.cwd());
-  const tslab = requireFromTslab(tslabMain) as TslabMain;
-  const version = (requireFromTslab("../package.json") as { version: string }).version;
-  tslab.startKernel({ configPath: connectionFile, enableFindLocal: false, jsKernel: false, globalVersion: version });
+  startKernel(connectionFile).catch((error: Error) => {
+    console.error(`gradient-lab kernel: could not start: ${error.stack ?? error.message}`);
+    process.exit(1);
+  });
 }
 
 main(process.argv);

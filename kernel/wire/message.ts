@@ -61,6 +61,12 @@ export function encodeMessage(key: string, message: JupyterMessage<unknown>): Bu
   return [DELIMITER, Buffer.from(sign(key, frames)), ...frames, ...message.buffers];
 }
 
+/** The routing ids a ROUTER socket puts before the delimiter: a reply goes back with the same ones. */
+export function routingIds(frames: readonly Buffer[]): Buffer[] {
+  const delimiterAt = frames.findIndex((frame) => frame.equals(DELIMITER));
+  return delimiterAt < 0 ? [] : frames.slice(0, delimiterAt);
+}
+
 export type DecodeResult =
   | { ok: true; message: JupyterMessage }
   | { ok: false; reason: string };

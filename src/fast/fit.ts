@@ -35,6 +35,19 @@ export interface FitEntry {
  * untrained network.
  */
 export function fit(network: FastNetwork, train: LabelledBuffers, options: FitOptions): FitEntry[] {
+  const epochs = fitEpochs(network, train, options);
+  for (;;) {
+    const next = epochs.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * `fit` one epoch at a time: yields each epoch's entry as it is made (epoch
+ * 0, the untrained network, first) and returns the history. A caller can
+ * pause between epochs, e.g. to let a notebook draw the curves while they grow.
+ */
+export function* fitEpochs(network: FastNetwork, train: LabelledBuffers, options: FitOptions): Generator<FitEntry, FitEntry[]> {
   const nIn = network.sizes[0] as number;
   const nOut = network.sizes[network.sizes.length - 1] as number;
   if (!Number.isInteger(options.batchSize) || options.batchSize < 1)
@@ -45,7 +58,7 @@ export function fit(network: FastNetwork, train: LabelledBuffers, options: FitOp
   const batchInputs = new Float64Array(options.batchSize * nIn);
   const batchTargets = new Float64Array(options.batchSize * nOut);
   const history: FitEntry[] = [];
-  const record = (epoch: number): void => {
+  const record = (epoch: number): FitEntry => {
     const trained = evaluate(network, train, options.loss);
     const entry: FitEntry = { epoch, trainLoss: trained.loss, trainAccuracy: trained.accuracy };
     if (options.test) {
@@ -57,8 +70,9 @@ export function fit(network: FastNetwork, train: LabelledBuffers, options: FitOp
       throw new Error(`fit: the training loss became ${entry.trainLoss} at epoch ${epoch}; try a learning rate below ${options.learningRate}`);
     history.push(entry);
     options.onEpoch?.(entry);
+    return entry;
   };
-  record(0);
+  yield record(0);
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     shuffle(order, random);
     for (let start = 0; start < train.count; start += options.batchSize) {
@@ -70,7 +84,7 @@ export function fit(network: FastNetwork, train: LabelledBuffers, options: FitOp
       }
       network.trainStep(batchInputs, batchTargets, size, options.learningRate, options.loss);
     }
-    record(epoch);
+    yield record(epoch);
   }
   return history;
 }

@@ -54,6 +54,28 @@ export class TrainingDivergedError extends Error {
 export function train(network: NetworkDescription | Model<number>, options: TrainOptions<number> & { arithmetic?: undefined }): TrainingRun<number>;
 export function train<T>(network: NetworkDescription | Model<T>, options: TrainOptions<T> & { arithmetic: Arithmetic<T> }): TrainingRun<T>;
 export function train<T>(network: NetworkDescription | Model<T>, options: TrainOptions<T>): TrainingRun<T> {
+  const steps = trainingSteps(network, options);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * `train` one step at a time: yields each history entry as it is made (the
+ * untrained state first) and returns the run. A caller can pause between
+ * steps, e.g. to let a notebook draw the loss curve while it grows.
+ */
+export function trainingSteps(
+  network: NetworkDescription | Model<number>,
+  options: TrainOptions<number> & { arithmetic?: undefined },
+): Generator<HistoryEntry, TrainingRun<number>>;
+export function trainingSteps<T>(
+  network: NetworkDescription | Model<T>,
+  options: TrainOptions<T> & { arithmetic: Arithmetic<T> },
+): Generator<HistoryEntry, TrainingRun<T>>;
+export function trainingSteps<T>(network: NetworkDescription | Model<T>, options: TrainOptions<T>): Generator<HistoryEntry, TrainingRun<T>>;
+export function* trainingSteps<T>(network: NetworkDescription | Model<T>, options: TrainOptions<T>): Generator<HistoryEntry, TrainingRun<T>> {
   const A = (options.arithmetic ?? floatArithmetic) as Arithmetic<T>;
   checkLearningRate(options.learningRate);
   if (!Number.isInteger(options.maxSteps) || options.maxSteps < 0) throw new Error(`maxSteps must be a whole number of at least 0, got ${options.maxSteps}`);
@@ -87,6 +109,7 @@ export function train<T>(network: NetworkDescription | Model<T>, options: TrainO
     };
     history.push(entry);
     options.onStep?.(entry);
+    yield entry;
     if (lossValue <= threshold || step === options.maxSteps) {
       return { history, stopReason: lossValue <= threshold ? "loss-threshold" : "max-steps", finalLoss: lossValue, model, network: toDescription(model, A) };
     }

@@ -1,0 +1,104 @@
+import { TextDecoder } from "node:util";
+import type { MessageHeader } from "../wire/message";
+import type { Channels } from "./channels";
+import { StreamBatch, type StreamName } from "./stream-batching";
+
+/**
+ * What a cell's code may ask of the kernel besides printing, found at
+ * `globalThis[Symbol.for("gradient-lab.kernel")]` (kernel/display uses it):
+ * clear the cell's output, and be called back once the cell's code is done,
+ * before its reply, to send a last pending update.
+ */
+export interface KernelHooks {
+  clearOutput(wait: boolean): void;
+  /** Runs `callback` after every cell, before its reply; returns a function that stops that. */
+  beforeReply(callback: () => void): () => void;
+}
+export const KERNEL_HOOKS = Symbol.for("gradient-lab.kernel");
+
+/** Display content as tslab's `lastWriteDisplayData` takes it. */
+interface DisplayContent {
+  data: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+  transient?: Record<string, unknown>;
+}
+
+const utf8 = new TextDecoder();
+
+/**
+ * Where a cell's output goes: stdout and stderr (every write, batched),
+ * displays, clear_output. All of it is published with the execute_request
+ * that is running, or, once it is done, with the last one (a timer in a cell
+ * still prints to that cell, as in ipykernel). A silent request publishes
+ * nothing.
+ */
+export class CellOutput {
+  private parent: Partial<MessageHeader> = {};
+  private silent = true;
+  private readonly stream: StreamBatch;
+  private readonly replyCallbacks = new Set<() => void>();
+  /** Where the kernel's own diagnostics go: the process's real stderr, which Jupyter logs. */
+  readonly log: (text: string) => void;
+
+  constructor(private readonly channels: Channels) {
+    this.stream = new StreamBatch((name, text) => void this.publish("stream", { name, text }));
+    const stderrWrite = process.stderr.write.bind(process.stderr);
+    this.log = (text) => void stderrWrite(`gradient-lab kernel: ${text}\n`);
+    process.stdout.write = this.capture("stdout", process.stdout.write.bind(process.stdout));
+    process.stderr.write = this.capture("stderr", stderrWrite);
+    const hooks: KernelHooks = {
+      clearOutput: (wait) => {
+        this.stream.flush();
+        void this.publish("clear_output", { wait });
+      },
+      beforeReply: (callback) => {
+        this.replyCallbacks.add(callback);
+        return () => this.replyCallbacks.delete(callback);
+      },
+    };
+    (globalThis as Record<symbol, unknown>)[KERNEL_HOOKS] = hooks;
+  }
+
+  /** From now on output belongs to this request. */
+  startCell(parent: MessageHeader, silent: boolean): void {
+    this.stream.flush();
+    this.parent = parent;
+    this.silent = silent;
+  }
+
+  /** The writer tslab's `display` API and `gradient-lab/display` call (tslab's `lastWriteDisplayData`). */
+  readonly display = (content: DisplayContent, update: boolean): void => {
+    this.stream.flush();
+    void this.publish(update ? "update_display_data" : "display_data", { data: content.data, metadata: content.metadata ?? {}, transient: content.transient ?? {} });
+  };
+
+  /** The cell's code is done: pending updates, then pending text, leave before what the kernel sends next. */
+  finishCell(): void {
+    for (const callback of this.replyCallbacks) {
+      try {
+        callback();
+      } catch (error) {
+        this.log(`a beforeReply callback failed: ${(error as Error).message}`);
+      }
+    }
+    this.stream.flush();
+  }
+
+  /** Publishes for the current cell (nothing for a silent one), after any text written before. */
+  publish(msgType: string, content: object): Promise<void> {
+    if (msgType !== "stream") this.stream.flush();
+    if (this.silent) return Promise.resolve();
+    return this.channels.publish(this.parent, msgType, content);
+  }
+
+  /** Before the first cell (while TypeScript loads) output goes where it would have gone: the kernel's log. */
+  private capture(name: StreamName, beforeAnyCell: typeof process.stdout.write) {
+    return ((chunk: string | Uint8Array, encoding?: unknown, callback?: unknown): boolean => {
+      if (this.parent.msg_id === undefined) return beforeAnyCell(chunk as string, encoding as BufferEncoding, callback as () => void);
+      this.stream.write(name, typeof chunk === "string" ? chunk : utf8.decode(chunk));
+      const done = typeof encoding === "function" ? encoding : callback;
+      if (typeof done === "function") queueMicrotask(() => (done as () => void)());
+      return true;
+    }) as typeof process.stdout.write;
+  }
+}
