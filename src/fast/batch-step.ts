@@ -41,6 +41,8 @@ export interface StepContext {
 /** One layer's activation, width and elementwise buffers (rows of `width` numbers). */
 interface LayerView {
   readonly activation: Activation;
+  /** The activation's slope below zero when it is piecewise linear, else null (slopeBelowZero, read once). */
+  readonly slope: number | null;
   readonly width: number;
   readonly bias: FloatArray;
   /** z, a = f(z) and dL/dz. */
@@ -59,6 +61,7 @@ export function stepContext(
 ): StepContext {
   const layers = activations.map((activation, l) => ({
     activation,
+    slope: slopeBelowZero(activation),
     width: layout.sizes[l + 1] as number,
     bias: buffers.biases[l] as FloatArray,
     z: buffers.preActivations[l] as FloatArray,
@@ -95,9 +98,9 @@ function simdGradients(context: StepContext, width: number, count: number): Epil
   return epilogues !== null && width % epilogues.lanes === 0 && count >= EPILOGUE_MIN_NUMBERS ? epilogues : null;
 }
 
-/** The same for the activation's loops, which exist for the piecewise-linear activations only (see Activation.simd). */
-function simdActivation(context: StepContext, activation: Activation, width: number, count: number): Epilogues | null {
-  return slopeBelowZero(activation) === null ? null : simdGradients(context, width, count);
+/** The same for the activation's loops, which exist for the piecewise-linear activations only (`slope` null: see Activation.simd). */
+function simdActivation(context: StepContext, slope: number | null, width: number, count: number): Epilogues | null {
+  return slope === null ? null : simdGradients(context, width, count);
 }
 
 /**
@@ -114,7 +117,7 @@ export function activationLoop(context: StepContext, activation: Activation, wid
   if (width % epilogues.lanes !== 0) return `javascript: a width of ${width} is not a multiple of ${epilogues.lanes} lanes`;
   if (batch * width < EPILOGUE_MIN_NUMBERS)
     return `javascript: ${batch * width} numbers, below ${EPILOGUE_MIN_NUMBERS}, where a call into WebAssembly costs more`;
-  return simdActivation(context, activation, width, batch * width) === null ? "javascript" : "simd";
+  return simdActivation(context, slopeBelowZero(activation), width, batch * width) === null ? "javascript" : "simd";
 }
 
 export function runPhase(context: StepContext, phase: Phase, command: StepCommand, part: number): void {
@@ -287,8 +290,8 @@ type Rows = { readonly from: number; readonly to: number };
  */
 function biasAndActivate(context: StepContext, batch: number, l: number, c: FloatArray, stride: number, rows: Rows): void {
   const { from, to } = rows;
-  const { activation, width, bias, z, a } = context.layers[l] as LayerView;
-  const simd = simdActivation(context, activation, width, batch * width);
+  const { activation, slope, width, bias, z, a } = context.layers[l] as LayerView;
+  const simd = simdActivation(context, slope, width, batch * width);
   if (simd !== null) {
     const E = context.layout.bytesPerNumber;
     const biasActivate = simd.biasActivate[activation.name] as Epilogues["biasActivate"][string];
@@ -296,7 +299,6 @@ function biasAndActivate(context: StepContext, batch: number, l: number, c: Floa
     return;
   }
   // A piecewise-linear activation is computed inline from its slope (the same operations as its kernel): deciding the activation once per layer rather than calling it once per number measurably speeds the MLPs up.
-  const slope = slopeBelowZero(activation);
   const f = activation.kernel.forward;
   for (let s = from; s < to; s++) {
     const row = s * width;
@@ -316,15 +318,14 @@ function biasAndActivate(context: StepContext, batch: number, l: number, c: Floa
  */
 function chain(context: StepContext, batch: number, l: number, up: FloatArray, stride: number, upFirst: number, rows: Rows): void {
   const { from, to } = rows;
-  const { activation, width, z, a, dz } = context.layers[l] as LayerView;
-  const simd = simdActivation(context, activation, width, batch * width);
+  const { activation, slope, width, z, a, dz } = context.layers[l] as LayerView;
+  const simd = simdActivation(context, slope, width, batch * width);
   if (simd !== null) {
     const E = context.layout.bytesPerNumber;
     const chainThrough = simd.chain[activation.name] as Epilogues["chain"][string];
     chainThrough(at(up, (from - upFirst) * stride), stride * E, at(z, from * width), at(dz, from * width), width * E, to - from, width);
     return;
   }
-  const slope = slopeBelowZero(activation);
   const derivative = activation.kernel.derivative;
   for (let s = from; s < to; s++) {
     const row = s * width;
