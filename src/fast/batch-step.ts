@@ -38,13 +38,20 @@ export interface StepContext {
   readonly layers: readonly LayerView[];
 }
 
-/** One layer's activation, width and elementwise buffers (rows of `width` numbers). */
+/** One layer's activation, sizes and buffers: rows of `inputs` numbers in, of `width` numbers out. */
 interface LayerView {
   readonly activation: Activation;
   /** The activation's slope below zero when it is piecewise linear, else null (slopeBelowZero, read once). */
   readonly slope: number | null;
+  readonly inputs: number;
   readonly width: number;
+  /** The layer's input rows (the previous layer's a, or the batch). */
+  readonly x: FloatArray;
+  /** width x inputs, row-major. */
+  readonly weights: FloatArray;
+  readonly weightGradients: FloatArray;
   readonly bias: FloatArray;
+  readonly biasGradients: FloatArray;
   /** z, a = f(z) and dL/dz. */
   readonly z: FloatArray;
   readonly a: FloatArray;
@@ -62,8 +69,13 @@ export function stepContext(
   const layers = activations.map((activation, l) => ({
     activation,
     slope: slopeBelowZero(activation),
+    inputs: layout.sizes[l] as number,
     width: layout.sizes[l + 1] as number,
+    x: buffers.activations[l] as FloatArray,
+    weights: buffers.weights[l] as FloatArray,
+    weightGradients: buffers.weightGradients[l] as FloatArray,
     bias: buffers.biases[l] as FloatArray,
+    biasGradients: buffers.biasGradients[l] as FloatArray,
     z: buffers.preActivations[l] as FloatArray,
     a: buffers.activations[l + 1] as FloatArray,
     dz: buffers.dz[l] as FloatArray,
@@ -145,57 +157,46 @@ function rowsPhase(context: StepContext, command: StepCommand, part: number): vo
   const rows = share(batch, command.parts, part, blockRows);
   const { from, to } = rows;
   if (from >= to) return;
-  const { activations: a, preActivations: z, dz, top, targets, sampleLoss, weights, packedWeights } = context.buffers;
+  const { top, targets, sampleLoss, packedWeights } = context.buffers;
   const c = resultOf(context, part);
   const L = sizes.length - 1;
   for (let l = 0; l < L; l++) {
-    const nIn = sizes[l] as number;
-    const nOut = sizes[l + 1] as number;
-    const x: Strided = { array: a[l] as FloatArray, at: from * nIn, row: nIn, step: 1 };
+    const { inputs: nIn, width: nOut, x: input, weights } = context.layers[l] as LayerView;
+    const x: Strided = { array: input, at: from * nIn, row: nIn, step: 1 };
     const stride = usesSimd(context, batch, nOut, nIn)
       ? multiplyPacked(context, part, x, packedWeights[l] as FloatArray, to - from, nOut, nIn)
-      : multiply(context, part, x, { array: weights[l] as FloatArray, at: 0, row: nIn, step: 1 }, to - from, nOut, nIn, false);
+      : multiply(context, part, x, { array: weights, at: 0, row: nIn, step: 1 }, to - from, nOut, nIn, false);
     biasAndActivate(context, batch, l, c, stride, rows);
   }
   if (command.forwardOnly) return;
 
-  const nOut = sizes[L] as number;
+  const output = context.layers[L - 1] as LayerView;
+  const nOut = output.width;
   const record = lossByName(command.loss);
   const logits = record.fromLogits;
-  const outputs = a[L] as FloatArray;
   for (let s = from; s < to; s++) {
     // The loss gives dL/dz of the output layer directly in the logits form, dL/d(outputs) otherwise.
-    sampleLoss[s] =
-      logits === undefined
-        ? record.kernel(outputs, targets, s * nOut, nOut, top)
-        : logits.kernel(z[L - 1] as FloatArray, targets, s * nOut, nOut, dz[L - 1] as FloatArray);
+    sampleLoss[s] = logits === undefined ? record.kernel(output.a, targets, s * nOut, nOut, top) : logits.kernel(output.z, targets, s * nOut, nOut, output.dz);
   }
   if (logits === undefined) chain(context, batch, L - 1, top, nOut, 0, rows);
 
   for (let l = L - 1; l > 0; l--) {
-    const nIn = sizes[l] as number;
-    const width = sizes[l + 1] as number;
+    const { inputs: nIn, width, dz, weights } = context.layers[l] as LayerView;
     // dL/da of the layer below sums over this layer's neurons in order, along this step's (old) weights.
     // b[i][p] = W[p][i]: W read down its columns, no copy.
-    const up: Strided = { array: dz[l] as FloatArray, at: from * width, row: width, step: 1 };
-    const wT: Strided = { array: weights[l] as FloatArray, at: 0, row: 1, step: nIn };
+    const up: Strided = { array: dz, at: from * width, row: width, step: 1 };
+    const wT: Strided = { array: weights, at: 0, row: 1, step: nIn };
     const stride = multiply(context, part, up, wT, to - from, nIn, width, usesSimd(context, batch, nIn, width));
     chain(context, batch, l - 1, c, stride, from, rows);
   }
 }
 
 function columnsPhase(context: StepContext, command: StepCommand, part: number): void {
-  const { sizes, blockColumns, bytesPerNumber: E } = context.layout;
+  const { blockColumns, bytesPerNumber: E } = context.layout;
   const { batch, parts, learningRate } = command;
-  const { activations: a, dz, weights, biases, weightGradients, biasGradients } = context.buffers;
   const c = resultOf(context, part);
-  for (let l = 0; l + 1 < sizes.length; l++) {
-    const nIn = sizes[l] as number;
-    const width = sizes[l + 1] as number;
-    const d = dz[l] as FloatArray;
-    const gw = weightGradients[l] as FloatArray;
-    const w = weights[l] as FloatArray;
-    const x = a[l] as FloatArray;
+  for (const layer of context.layers) {
+    const { inputs: nIn, width, x, dz: d, weights: w, weightGradients: gw, bias: b, biasGradients: gb } = layer;
     // dL/dW[j][i] sums dz[s][j] * x[s][i] over the samples in order. Both operands are read in place, down their columns.
     if (!usesSimd(context, width, nIn, batch) && usesSimd(context, nIn, width, batch)) {
       // Too few inputs for a SIMD block (the first layer of a 2-D problem): the transposed product, dL/dW^T = x^T dz, has them as rows instead. This thread takes a range of neurons j.
@@ -249,8 +250,6 @@ function columnsPhase(context: StepContext, command: StepCommand, part: number):
         }
       }
     }
-    const gb = biasGradients[l] as FloatArray;
-    const b = biases[l] as FloatArray;
     const simdBias = simdGradients(context, width, batch * width);
     const neurons = share(width, parts, part, simdBias !== null ? simdBias.lanes : 1);
     if (simdBias !== null) {
