@@ -1,4 +1,3 @@
-import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { SitePage } from "../kernel/export/site";
 import { joinText } from "../kernel/notebook/nbformat";

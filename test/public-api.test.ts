@@ -390,6 +390,8 @@ const ENGINE_EXPORTS = [
   "verbsTimeoutSeconds",
   "weightedMeanEquation",
   "weightName",
+  // Added by issue 25: parallel/'s number formats on the wire, once a second type named Precision that the fast path's hid.
+  "type WireFormat",
   "withParameters",
   "type WorkerGradient",
   "zeroCommunicationElements",

@@ -75,7 +75,6 @@ export class Engine {
 
   private constructor(
     private readonly executor: Executor,
-    private readonly converter: Converter,
     readonly isCompleteCode: (code: string) => { completed: boolean; indent?: string },
     readonly printQuickInfo: (info: unknown) => string,
     readonly typescript: TypeScriptParser,
@@ -119,7 +118,7 @@ export class Engine {
       log: (value: unknown) => engine!.returned(value),
       error: (...args: unknown[]) => engine!.reported(args),
     });
-    engine = new Engine(executor, converter, converterModule.isCompleteCode, inspectModule.printQuickInfo, typescript, jupyterModule);
+    engine = new Engine(executor, converterModule.isCompleteCode, inspectModule.printQuickInfo, typescript, jupyterModule);
     await step();
     // The first check of a cell loads most of the standard library's types: done now, before any cell waits for it.
     converter.convert("", "export {};");

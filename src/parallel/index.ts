@@ -1,5 +1,5 @@
 export * from "./argument-guards";
-export * from "./precision";
+export * from "./wire-format";
 export * from "./chunks";
 export * from "./transfer-log";
 export * from "./buffers";
