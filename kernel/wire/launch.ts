@@ -36,7 +36,7 @@ export class KernelProcess {
   private constructor(
     readonly child: ChildProcess,
     readonly connection: ConnectionInfo,
-    connectionFile: ConnectionFile,
+    private readonly connectionFile: ConnectionFile,
   ) {
     running.set(child, connectionFile);
     this.exited = new Promise((resolve) => {

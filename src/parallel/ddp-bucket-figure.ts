@@ -31,8 +31,18 @@ export function ddpBucketFigure(layers: readonly LayerGradient[], schedule: Buck
   });
   return {
     data: [
-      bar("backward", "backward, one layer a bar", FORWARD_PASS_COLOURS[0]!, backwardBars.map((b) => ({ label: b.name, start: b.start, length: b.length }))),
-      bar("all-reduce", "all-reduce, one bucket a bar", BACKWARD_PASS_COLOURS[0]!, schedule.buckets.map((b, i) => ({ label: `bucket ${i}`, start: b.start, length: b.end - b.start }))),
+      bar(
+        "backward",
+        "backward, one layer a bar",
+        FORWARD_PASS_COLOURS[0]!,
+        backwardBars.map((b) => ({ label: b.name, start: b.start, length: b.length })),
+      ),
+      bar(
+        "all-reduce",
+        "all-reduce, one bucket a bar",
+        BACKWARD_PASS_COLOURS[0]!,
+        schedule.buckets.map((b, i) => ({ label: `bucket ${i}`, start: b.start, length: b.end - b.start })),
+      ),
     ],
     layout: {
       title: { text: title },

@@ -41,7 +41,10 @@ export interface BucketSchedule {
  * Layers in forward order; backward runs them last to first. `allReduceSeconds`
  * gives one all-reduce's time for a byte count (a ring, usually).
  */
-export function ddpBucketSchedule(layers: readonly LayerGradient[], options: { bucketBytes: number; allReduceSeconds: (bytes: number) => number }): BucketSchedule {
+export function ddpBucketSchedule(
+  layers: readonly LayerGradient[],
+  options: { bucketBytes: number; allReduceSeconds: (bytes: number) => number },
+): BucketSchedule {
   const cap = requirePositive("bucketBytes", options.bucketBytes);
   if (layers.length === 0) throw new RangeError("ddpBucketSchedule needs at least one layer");
   layers.forEach((layer, i) => {

@@ -77,7 +77,10 @@ export function matrixStep(network: NetworkDescription, samples: readonly Sample
   });
 
   const forwards: Omit<LayerMatrices, "dA" | "dZ" | "dW" | "db" | "dX">[] = [];
-  let X = batchMatrix(samples.map((sample) => sample.input), "inputs");
+  let X = batchMatrix(
+    samples.map((sample) => sample.input),
+    "inputs",
+  );
   let inputs = [...model.inputs];
   for (const layer of model.layers) {
     const W = layer.map((neuron) => inputs.map((source) => neuron.terms.find((t) => t.source === source)?.weight ?? 0));
@@ -93,7 +96,10 @@ export function matrixStep(network: NetworkDescription, samples: readonly Sample
   }
 
   const outputs = forwards[forwards.length - 1]!;
-  const targets = batchMatrix(samples.map((sample) => sample.target), "targets");
+  const targets = batchMatrix(
+    samples.map((sample) => sample.target),
+    "targets",
+  );
   const { loss: meanLoss, dA: outputGradient } = meanLossGradient(outputs.A, targets, loss);
 
   const layers: LayerMatrices[] = [];
@@ -125,7 +131,9 @@ export function meanLossGradient(outputs: Matrix, targets: Matrix, loss: Loss): 
     const received = outputs.map((row) => row[s]!);
     const expected = targets.map((row) => row[s]!);
     sum += loss.value(received, expected, floatArithmetic);
-    loss.derivative(received, expected, floatArithmetic).forEach((d, i) => (dA[i]![s] = d / batchSize));
+    loss.derivative(received, expected, floatArithmetic).forEach((d, i) => {
+      dA[i]![s] = d / batchSize;
+    });
   }
   return { loss: sum / batchSize, dA };
 }
@@ -143,7 +151,6 @@ export function matrixGradients(step: MatrixStep): Map<string, number> {
   }
   return gradients;
 }
-
 
 export interface ProductFlops {
   /** Z = W X: one multiply and one add per weight per sample. */

@@ -15,9 +15,7 @@ export function matrixProduct(left: Matrix, right: Matrix, where = "matrixProduc
     throw new RangeError(`${where}: a ${shapeOf(left)} matrix cannot multiply a ${shapeOf(right)} one (inner sizes ${inner} and ${right.length})`);
   }
   const columns = right[0]?.length ?? 0;
-  return left.map((row) =>
-    Array.from({ length: columns }, (_, j) => row.reduce((sum, value, k) => sum + value * right[k]![j]!, 0)),
-  );
+  return left.map((row) => Array.from({ length: columns }, (_, j) => row.reduce((sum, value, k) => sum + value * right[k]![j]!, 0)));
 }
 
 export function transpose(m: Matrix): Matrix {

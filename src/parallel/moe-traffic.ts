@@ -49,12 +49,19 @@ export interface RoutingResult {
  * (equal by default; a skewed router sends more to some), and counts what
  * overflows each expert's capacity.
  */
-export function routeTokens(input: { tokens: number; experts: number; topK: number; capacityFactor: number; popularity?: readonly number[]; seed?: number }): RoutingResult {
+export function routeTokens(input: {
+  tokens: number;
+  experts: number;
+  topK: number;
+  capacityFactor: number;
+  popularity?: readonly number[];
+  seed?: number;
+}): RoutingResult {
   const capacity = expertCapacity(input.tokens, input.experts, input.topK, input.capacityFactor);
   if (input.topK > input.experts) throw new RangeError(`topK must not exceed experts (${input.experts}), got ${input.topK}`);
   const popularity = input.popularity ?? new Array<number>(input.experts).fill(1);
   if (popularity.length !== input.experts) throw new RangeError(`popularity has ${popularity.length} weights, there are ${input.experts} experts`);
-  popularity.forEach((weight, e) => requirePositive(`popularity[${e}]`, weight));
+  for (const [e, weight] of popularity.entries()) requirePositive(`popularity[${e}]`, weight);
   const random = new SeededRandom(input.seed ?? 1);
   const load = new Array<number>(input.experts).fill(0);
   for (let token = 0; token < input.tokens; token++) {

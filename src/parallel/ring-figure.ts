@@ -58,7 +58,10 @@ export function ringAllReduceFigure(run: CollectiveRun, ranks: number, title = "
     texttemplate: "%{text}",
     zmin: 1,
     zmax: ranks,
-    colorscale: [[0, "#f7f7f7"], [1, POSITIVE_COLOUR]],
+    colorscale: [
+      [0, "#f7f7f7"],
+      [1, POSITIVE_COLOUR],
+    ],
     colorbar: { title: { text: "ranks summed" } },
     hovertemplate: "%{y}, %{x}: holds %{text}<extra></extra>",
     xgap: 2,

@@ -86,7 +86,10 @@ export function tensorParallelMlp(network: NetworkDescription, samples: readonly
   const Z2 = addColumn(allReduceMatrices(forward.map((shard) => shard.partialZ2)), second.b);
   const outputKernels = second.activations.map((name) => activationByName(name).kernel);
   const A2 = Z2.map((row, i) => row.map((z) => outputKernels[i]!.forward(z)));
-  const targets = batchMatrix(samples.map((sample) => sample.target), "targets");
+  const targets = batchMatrix(
+    samples.map((sample) => sample.target),
+    "targets",
+  );
   const { loss, dA: dA2 } = meanLossGradient(A2, targets, lossByName(options.loss ?? "squared-error"));
   const dZ2 = dA2.map((row, i) => row.map((d, s) => d * outputKernels[i]!.derivative(Z2[i]![s]!, A2[i]![s]!)));
 
@@ -112,12 +115,14 @@ export function tensorParallelMlp(network: NetworkDescription, samples: readonly
   const gradients = new Map<string, number>();
   shards.forEach((shard, k) => {
     const { start } = forward[k]!;
-    const set = (name: string, g: number) => name !== "" && gradients.set(name, g);
-    shard.dW1.forEach((row, i) => row.forEach((g, j) => set(first.weightNames[start + i]![j]!, g)));
-    shard.db1.forEach((g, i) => gradients.set(first.biasNames[start + i]!, g));
-    shard.dW2.forEach((row, i) => row.forEach((g, j) => set(second.weightNames[i]![start + j]!, g)));
+    const set = (name: string, g: number): void => {
+      if (name !== "") gradients.set(name, g);
+    };
+    for (const [i, row] of shard.dW1.entries()) for (const [j, g] of row.entries()) set(first.weightNames[start + i]![j]!, g);
+    for (const [i, g] of shard.db1.entries()) gradients.set(first.biasNames[start + i]!, g);
+    for (const [i, row] of shard.dW2.entries()) for (const [j, g] of row.entries()) set(second.weightNames[i]![start + j]!, g);
   });
-  rowSums(dZ2).forEach((g, i) => gradients.set(second.biasNames[i]!, g));
+  for (const [i, g] of rowSums(dZ2).entries()) gradients.set(second.biasNames[i]!, g);
 
   return {
     shards,
