@@ -13,7 +13,7 @@ import { readFileSync } from "node:fs";
 import type { ConnectionInfo } from "../wire/connection";
 import { CellOutput } from "./cell-output";
 import { Channels } from "./channels";
-import { startControlThread } from "./control-thread";
+import { RunningCell, startControlThread } from "./control-thread";
 import { Engine } from "./engine";
 import type { Execution } from "./execute";
 import { History } from "./history";
@@ -46,10 +46,11 @@ async function startKernel(connectionFile: string): Promise<void> {
   let engine: Engine | undefined;
   const loading = yieldToRequests().then(() => Engine.load(fromTslab, cwd, yieldToRequests));
   loading.then((loaded) => (engine = loaded)).catch((error: Error) => output.log(`TypeScript could not be loaded: ${error.stack ?? error.message}`));
-  const execution: Execution = { channels, output, input: new InputRequests(channels), history: new History(), engine: () => loading, count: 0 };
+  const running = new RunningCell();
+  const execution: Execution = { channels, output, input: new InputRequests(channels), history: new History(), engine: () => loading, running, count: 0 };
 
   const shutdown = (restart: boolean) => void closeKernel(channels, engine, restart);
-  await startControlThread({ connection, session, kernelInfo: info }, (event) => shutdown(event.restart));
+  await startControlThread({ connection, session, kernelInfo: info, running: running.buffer }, (event) => shutdown(event.restart));
   interruptOnSigint(() => engine);
   // Errors thrown later by a cell's timers or promises: printed to that cell's stderr, as tslab did, with the cell's lines.
   const report = (error: unknown) => process.stderr.write(`${thrownError(error, (name) => engine?.cellOf(name)).traceback.join("\n")}\n`);
