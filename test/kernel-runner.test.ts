@@ -5,7 +5,6 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main as runCommand } from "../kernel/commands/run";
 import { Kernel, KernelStartDiedError } from "../kernel/kernel";
-import { executeAfterFailure } from "../kernel/notebook/execute";
 import { describeProblem, runNotebooks } from "../kernel/runner";
 import { copyFixtureNotebooks, FIXTURE_NOTEBOOKS } from "./helpers/fixture-notebooks";
 
@@ -101,7 +100,7 @@ describe("the Kernel", () => {
       const repeat = setInterval(() => kernel.interrupt(), 1000);
       const interrupted = await kernel.execute("let spins = 0;\nwhile (true) { spins++; }", collect, 300_000).finally(() => clearInterval(repeat));
       expect(interrupted.content.status).toBe("error");
-      const after = await executeAfterFailure(kernel, "console.log(\"alive\");", collect, 60_000);
+      const after = await kernel.execute("console.log(\"alive\");", collect, 60_000);
       expect(after.content.status).toBe("ok");
       expect(outputs.at(-1)).toBe("alive\n");
     } finally {

@@ -68,8 +68,9 @@ function main(argv: string[]): void {
     process.exit(2);
   }
   endWithParent(connectionFile);
-  startKernel(connectionFile).catch((error: Error) => {
-    console.error(`gradient-lab kernel: could not start: ${error.stack ?? error.message}`);
+  startKernel(connectionFile).catch((error: NodeJS.ErrnoException) => {
+    // The code matters to the runner: EADDRINUSE (a port taken before the kernel bound it) makes it start again on fresh ports.
+    console.error(`gradient-lab kernel: could not start${error.code ? ` (${error.code})` : ""}: ${error.stack ?? error.message}`);
     process.exit(1);
   });
 }
