@@ -59,7 +59,9 @@ describe("the notebook runner on the real tslab kernel", () => {
     const [outcome] = await runNotebooks([join(work, "expected-error.ipynb")], { dryRun: true });
     expect(outcome?.problem).toBeUndefined();
     const cells = outcome!.executed!.cells;
-    expect(cells[1]?.cell_type === "code" && cells[1].outputs[0]).toMatchObject({ name: "stderr" });
+    expect(cells[1]?.cell_type === "code" && cells[1].outputs).toEqual([
+      expect.objectContaining({ output_type: "error", ename: "Error", evalue: "this cell is expected to fail" }),
+    ]);
     expect(cells[2]?.cell_type === "code" && cells[2].outputs).toEqual([
       { output_type: "stream", name: "stdout", text: "still running after the expected error\n" },
     ]);

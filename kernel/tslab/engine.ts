@@ -1,4 +1,5 @@
 import { onlyDeclaredTypesAutomatically, type DirectorySystem } from "./automatic-types";
+import { CompilerCodeCache } from "./compiler-cache";
 import { queueConverterTimers, type TimerSystem } from "./converter-timers";
 import { compileWithSourceMaps } from "./source-map-patch";
 import { takeInlineMap, type DecodedMappings } from "./source-map";
@@ -89,9 +90,11 @@ export class Engine {
    * program. This is the kernel's slow start (seconds); `step` is awaited
    * between the stages so requests that came meanwhile are answered.
    */
-  static async load(fromTslab: NodeRequire, cwd: string, step: () => Promise<void>): Promise<Engine> {
+  static async load(fromTslab: NodeRequire, cwd: string, options: { step: () => Promise<void>; codeCacheFolder: string; log: (text: string) => void }): Promise<Engine> {
+    const { step } = options;
     const typescriptPath = fromTslab.resolve("@tslab/typescript-for-tslab");
-    const typescript = fromTslab(typescriptPath) as TypeScriptParser & { sys: TimerSystem & DirectorySystem };
+    const { exports, cache } = CompilerCodeCache.load(typescriptPath, options.codeCacheFolder, options.log);
+    const typescript = exports as TypeScriptParser & { sys: TimerSystem & DirectorySystem };
     queueConverterTimers(typescript.sys);
     onlyDeclaredTypesAutomatically(typescript.sys, cwd);
     compileWithSourceMaps(typescriptPath, typescript as never);
@@ -123,6 +126,7 @@ export class Engine {
     await step();
     // The first check of a cell loads most of the standard library's types: done now, before any cell waits for it.
     converter.convert("", "export {};");
+    cache.save();
     return engine;
   }
 

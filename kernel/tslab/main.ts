@@ -10,6 +10,9 @@
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { cacheFolder } from "../cache/cache-folder";
+import { projectRoot } from "../project-root";
 import type { ConnectionInfo } from "../wire/connection";
 import { CellOutput } from "./cell-output";
 import { Channels } from "./channels";
@@ -44,7 +47,8 @@ async function startKernel(connectionFile: string): Promise<void> {
   const output = new CellOutput(channels);
 
   let engine: Engine | undefined;
-  const loading = yieldToRequests().then(() => Engine.load(fromTslab, cwd, yieldToRequests));
+  const codeCacheFolder = join(cacheFolder(projectRoot()), "compiler");
+  const loading = yieldToRequests().then(() => Engine.load(fromTslab, cwd, { step: yieldToRequests, codeCacheFolder, log: output.log }));
   loading.then((loaded) => (engine = loaded)).catch((error: Error) => output.log(`TypeScript could not be loaded: ${error.stack ?? error.message}`));
   const running = new RunningCell();
   const execution: Execution = { channels, output, input: new InputRequests(channels), history: new History(), engine: () => loading, running, count: 0 };
