@@ -22,6 +22,8 @@ import { Script } from "node:vm";
  */
 export class CompilerCodeCache {
   private script: Script | undefined;
+  /** What became of the cache on this load: for the start-up timing. */
+  state: "used" | "rejected" | "none" = "none";
 
   private constructor(
     private readonly file: string,
@@ -44,8 +46,9 @@ export class CompilerCodeCache {
       // No cache yet: this start makes one.
     }
     const script = new Script(Module.wrap(readFileSync(modulePath, "utf8")), { filename: modulePath, cachedData });
+    this.state = cachedData === undefined ? "none" : script.cachedDataRejected ? "rejected" : "used";
     // Saved later only when there was none or V8 refused it.
-    if (cachedData === undefined || script.cachedDataRejected) this.script = script;
+    if (this.state !== "used") this.script = script;
     const module = new Module(modulePath);
     module.filename = modulePath;
     module.paths = (Module as unknown as { _nodeModulePaths(folder: string): string[] })._nodeModulePaths(dirname(modulePath));
