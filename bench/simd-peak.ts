@@ -29,8 +29,9 @@
  * Run: `node dist/bench/simd-peak.js` (add `--variants` for the table of
  * every float32 kernel shape on the workloads' product shapes).
  */
-import { enableRelaxedSimd, FLOAT32_SHAPE, FLOAT64_SHAPE, type KernelShape, kernelOfShape, type Precision, type ProductKernel } from "../src/fast-wasm";
-import { assembleModule, f32x4Splat, f64x2Splat, type Instruction, i32, Locals, op, v128 } from "../src/wasm-assembler";
+import type { Precision } from "../src/fast/precision";
+import { enableRelaxedSimd, FLOAT32_SHAPE, FLOAT64_SHAPE, type KernelShape, kernelOfShape, type ProductKernel } from "../src/fast/simd-products";
+import { assembleModule, f32x4Splat, f64x2Splat, type Instruction, i32, Locals, op, v128 } from "../src/fast/wasm-assembler";
 
 export type PeakMethod = "mul+add" | "relaxed_madd";
 

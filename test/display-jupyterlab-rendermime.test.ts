@@ -9,7 +9,7 @@ import { main as kernelCommand } from "../kernel/commands/kernel";
 import { figureBundle, NEEDS_LAB_EXTENSION } from "../kernel/display/bundle";
 import { PLOTLY_MIME } from "../kernel/display/names";
 import type { DisplayDataOutput, Output } from "../kernel/notebook/nbformat";
-import type { Figure } from "../src/figure";
+import type { Figure } from "../src/plots/figure";
 import { BROWSER_WAIT_MS, launchChromium, skipBrowser, type Session } from "./export-chromium";
 import { scrubFigure, scrubToTheEnd } from "./helpers/scrub-figure";
 import { courseNotebookNames, loadCourseNotebook, storedFigureCount } from "./helpers/stored-notebook";

@@ -78,6 +78,12 @@ export interface SiteInChromium {
   open(file: string, figures: number): Promise<WatchedPage>;
 }
 
+/** A value a describe block's beforeAll sets up, read by its tests: a clear error when the set-up failed. */
+export function setUp<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} is not ready (did its beforeAll fail?)`);
+  return value;
+}
+
 /**
  * Exports `from` into a temporary folder and launches Chromium before the
  * enclosing describe block's tests; closes and removes both after them.
@@ -95,10 +101,7 @@ export function siteInChromium(from: string): SiteInChromium {
     await session?.close();
     if (work) rmSync(work, { recursive: true, force: true });
   });
-  const ready = <T>(value: T | undefined, what: string): T => {
-    if (value === undefined) throw new Error(`siteInChromium: the ${what} is not ready (did its beforeAll fail?)`);
-    return value;
-  };
+  const ready = <T>(value: T | undefined, what: string): T => setUp(value, `siteInChromium: the ${what}`);
   return {
     get report() {
       return ready(report, "export report");

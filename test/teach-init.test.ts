@@ -21,7 +21,7 @@ describe("gradient-lab init", () => {
     const dir = join(work, "My Course");
     const made = await captured(() => initCommand([dir]));
     expect(made.result, made.errors.join("\n")).toBe(0);
-    expect(made.logs[0]).toBe(`created ${dir}: .gitignore, README.md, notebooks/01-one-training-step.ipynb, package.json, tsconfig.json`);
+    expect(made.logs[0]).toBe(`created ${dir}: .gitignore, README.md, nbgrader_config.py, notebooks/01-one-training-step.ipynb, package.json, tsconfig.json`);
     expect(statSync(dir).mode & 0o777).toBe(0o777 & ~process.umask());
 
     const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Figure } from "../../src/figure";
+import type { Figure } from "../../src/plots/figure";
 import { PLOTLY_MIME } from "./names";
 
 /** One Jupyter output: every representation of the same thing, keyed by MIME type. */

@@ -1,6 +1,7 @@
-import type { Figure } from "../../src/figure";
-import { markdownTable } from "../../src/render";
+import type { Figure } from "../../src/plots/figure";
+import { markdownTable } from "../../src/render/equations";
 import { figureBundle, figureElementId, markdownBundle } from "./bundle";
+import { markdown, RichText } from "./live";
 import { sendClearOutput, sendDisplayData } from "./tslab";
 
 /**
@@ -20,31 +21,45 @@ export function show(figure: Figure): void {
 }
 
 /** Shows Markdown with $...$ and $$...$$ LaTeX, e.g. the equation tables the engine's renderers produce. */
-export function showMarkdown(markdown: string): void {
-  sendDisplayData(markdownBundle(markdown));
+export function showMarkdown(text: string): void {
+  sendDisplayData(markdownBundle(text));
 }
 
 export type TableCell = string | number | boolean | null;
 
-/**
- * Shows rows of plain values as a table, one column per key of the first row
- * (or the given columns); a column of numbers only is right-aligned.
- */
+/** Shows rows of plain values as a table (see `table`). */
 export function showTable(rows: readonly Readonly<Record<string, TableCell>>[], columns?: readonly string[]): void {
+  sendDisplayData(table(rows, columns).bundle);
+}
+
+/**
+ * Rows of plain values as a Markdown table, one column per key of the first
+ * row (or the given columns); a column of numbers only is right-aligned.
+ * Ready for `display` and `update`.
+ */
+export function table(rows: readonly Readonly<Record<string, TableCell>>[], columns?: readonly string[]): RichText {
+  return markdown(tableMarkdown(rows, columns));
+}
+
+function tableMarkdown(rows: readonly Readonly<Record<string, TableCell>>[], columns?: readonly string[]): string {
   const first = rows[0];
-  if (!first && !columns) throw new Error("showTable: no rows and no columns to show");
+  if (!first && !columns) throw new Error("table: no rows and no columns to show");
   const names = columns ?? Object.keys(first ?? {});
-  if (names.length === 0) throw new Error("showTable: the rows have no columns");
+  if (names.length === 0) throw new Error("table: the rows have no columns");
   const text = (value: TableCell | undefined): string => (value === undefined || value === null ? "" : String(value));
   const align = names.map((name): "left" | "right" => (rows.every((row) => typeof row[name] === "number") ? "right" : "left"));
-  sendDisplayData(markdownBundle(markdownTable(names, rows.map((row) => names.map((name) => text(row[name]))), align)));
+  return markdownTable(names, rows.map((row) => names.map((name) => text(row[name]))), align);
 }
+
+export { display, update, progress, markdown, flushDisplays, FLUSH_DISPLAYS, RichText, type Displayable } from "./live";
+export { follow, type FollowOptions } from "./follow";
 
 /** Clears what the running cell has shown so far; with `wait`, just before its next output. */
 export function clearOutput(wait = false): void {
   sendClearOutput(wait);
 }
 
+export { grade, WrongAnswerError } from "./grade";
 export { figureBundle, figureHtml, figureTitle, type MimeBundle } from "./bundle";
 export { PLOTLY_MIME } from "./names";
 export { insideTslab } from "./tslab";

@@ -27,18 +27,36 @@ export function insideTslab(): boolean {
   return tslabWriter() !== null;
 }
 
+/** Where an output goes: a new output, optionally with a display id, or an update of the output(s) shown with that id. */
+export interface DisplayTarget {
+  displayId?: string;
+  update?: boolean;
+}
+
 /**
- * Sends one `display_data` message with every representation in `bundle`.
+ * Sends one `display_data` message with every representation in `bundle`
+ * (or, with `update`, an `update_display_data` for `displayId`: Jupyter's
+ * `transient.display_id`, which tslab's writer passes through as given).
  * Outside a kernel (a plain Node script) it prints the text/plain form, so
  * the same code still says what it would have shown.
  */
-export function sendDisplayData(bundle: MimeBundle): void {
+export function sendDisplayData(bundle: MimeBundle, target: DisplayTarget = {}): void {
   const write = tslabWriter();
   if (!write) {
     process.stdout.write(`${String(bundle["text/plain"] ?? "(display output)")}\n`);
     return;
   }
-  write({ data: bundle, metadata: {}, transient: {} }, false);
+  const transient = target.displayId === undefined ? {} : { display_id: target.displayId };
+  write({ data: bundle, metadata: {}, transient }, target.update === true);
+}
+
+/**
+ * The running cell, as tslab knows it: its output writer, which tslab makes
+ * anew for every execute request (null outside a kernel). A display id shown
+ * in an earlier cell is shown afresh, not updated, in a new one.
+ */
+export function currentCell(): object | null {
+  return tslabWriter();
 }
 
 /** What the gradient-lab kernel offers a cell besides display_data (kernel/tslab/cell-output.ts, KernelHooks). */

@@ -3,27 +3,25 @@ import type { JsonValue, ParametersCell } from "./parameters";
 
 /**
  * papermill's way of running a notebook with other values: a new cell right
- * after the parameters cell redeclares the chosen ones (tslab lets a later
- * cell redeclare a const, and later cells see the new value), and the
- * notebook's metadata records what was injected, under the keys papermill
- * writes, so tools that read papermill's output read ours.
+ * after the parameters cell redeclares the chosen ones (a later cell may
+ * redeclare a const, and later cells see the new value), and the notebook's
+ * metadata records what was injected, under the keys papermill writes, so
+ * tools that read papermill's output read ours.
+ *
+ * The cell is exactly the one papermill writes with our translator
+ * (`kernel/teach/papermill/`, `papermill -k gradient-lab -p NAME VALUE`): a
+ * `// Parameters` line, then `const NAME = <JSON>;` per value. papermill's
+ * translator sees only the values, so neither repeats a declared type
+ * annotation: the new value's own type is what later cells see.
  */
 export const INJECTED_TAG = "injected-parameters";
 
-/** The redeclaration, keeping the declared type annotation and comment so the cell reads like the original. */
-function injectedLine(name: string, value: JsonValue, parameters: ParametersCell): string {
-  const declared = parameters.parameters.find((p) => p.name === name)!;
-  const annotation = declared.annotation ? `: ${declared.annotation}` : "";
-  const comment = declared.comment ? ` // ${declared.comment} (default ${JSON.stringify(declared.value)})` : ` // default ${JSON.stringify(declared.value)}`;
-  return `const ${name}${annotation} = ${JSON.stringify(value)};${comment}`;
-}
-
-export function injectedCell(values: ReadonlyMap<string, JsonValue>, parameters: ParametersCell): CodeCell {
-  const lines = ["// injected by gradient-lab run -p: these values replace the parameters cell's", ...[...values].map(([name, value]) => injectedLine(name, value, parameters))];
+export function injectedCell(values: ReadonlyMap<string, JsonValue>): CodeCell {
+  const lines = ["// Parameters", ...[...values].map(([name, value]) => `const ${name} = ${JSON.stringify(value)};`)];
   return {
     cell_type: "code",
     metadata: { tags: [INJECTED_TAG] },
-    source: lines.join("\n"),
+    source: `${lines.join("\n")}\n`,
     outputs: [],
     execution_count: null,
   };
@@ -44,7 +42,7 @@ export function injectParameters(source: Notebook, parameters: ParametersCell, v
   const parametersCell = source.cells[parameters.index]!;
   const cells = source.cells.filter((cell) => !cellTags(cell).includes(INJECTED_TAG));
   const at = cells.indexOf(parametersCell) + 1;
-  const notebook: Notebook = { ...source, cells: [...cells.slice(0, at), injectedCell(values, parameters), ...cells.slice(at)] };
+  const notebook: Notebook = { ...source, cells: [...cells.slice(0, at), injectedCell(values), ...cells.slice(at)] };
   notebook.metadata = {
     ...source.metadata,
     papermill: {

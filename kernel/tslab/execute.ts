@@ -75,7 +75,7 @@ async function run(code: string, label: string, execution: Execution, stored: bo
     return thrownError(error, () => undefined);
   }
   // tslab's `display` API and gradient-lab/display send display_data through this writer of tslab's.
-  engine.tslabJupyter.lastWriteDisplayData = execution.output.display;
+  engine.tslabJupyter.lastWriteDisplayData = execution.output.displayWriter();
   const outcome = await execution.running.during(() => engine.run(code, label));
   if (outcome.kind === "diagnostics") return diagnosticsError(outcome.diagnostics, { label, lines: code.split("\n") });
   if (outcome.kind === "thrown") return thrownError(outcome.error, (name) => engine.cellOf(name));

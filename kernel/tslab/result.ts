@@ -1,5 +1,5 @@
 import { inspect } from "node:util";
-import type { Figure } from "../../src/figure";
+import type { Figure } from "../../src/plots/figure";
 import { figureBundle, figureElementId, type MimeBundle } from "../display/bundle";
 
 /**

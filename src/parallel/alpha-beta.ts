@@ -1,4 +1,4 @@
-import { requireNonNegative, requirePositive, requirePositiveInteger } from "./check";
+import { requireNonNegative, requirePositive, requirePositiveInteger } from "./argument-guards";
 import { binomialTreeRounds } from "./tree-all-reduce";
 
 /**

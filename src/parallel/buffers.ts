@@ -1,4 +1,4 @@
-import { requirePositiveInteger } from "./check";
+import { requirePositiveInteger } from "./argument-guards";
 
 /**
  * Checks the per-rank input buffers of a collective: at least one rank, all

@@ -1,4 +1,4 @@
-import { requireNonNegativeInteger, requirePositiveInteger } from "./check";
+import { requireNonNegativeInteger, requirePositiveInteger } from "./argument-guards";
 
 /** A half-open element range [start, end) of a buffer. */
 export interface ElementRange {

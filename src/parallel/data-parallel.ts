@@ -1,10 +1,10 @@
-import { type Arithmetic, floatArithmetic } from "../arithmetic";
-import type { LossName } from "../losses";
-import { type Model, toModel } from "../model";
-import type { NetworkDescription } from "../network";
-import { sgdUpdate } from "../sgd";
-import { batchGradient, type Sample } from "../step";
-import { requirePositiveInteger } from "./check";
+import { type Arithmetic, floatArithmetic } from "../math/arithmetic";
+import type { LossName } from "../math/losses";
+import { type Model, toModel } from "../network/model";
+import type { NetworkDescription } from "../network/description";
+import { sgdUpdate } from "../trace/sgd";
+import { batchGradient, type Sample } from "../trace/traced-step";
+import { requirePositiveInteger } from "./argument-guards";
 import { ringAllReduce } from "./ring-all-reduce";
 import type { CollectiveRun } from "./transfer-log";
 

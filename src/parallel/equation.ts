@@ -1,5 +1,5 @@
-import { formatFloat } from "../arithmetic";
-import { Fraction } from "../fraction";
+import { formatFloat } from "../math/arithmetic";
+import { Fraction } from "../math/fraction";
 
 /**
  * Each result of the parallel notebooks as the equation that produced it:

@@ -1,6 +1,6 @@
-import { formatFloat } from "../arithmetic";
+import { formatFloat } from "../math/arithmetic";
 import { type AlphaBetaInput, ringAllReduceSeconds, treeAllReduceSeconds } from "./alpha-beta";
-import { requirePositiveInteger } from "./check";
+import { requirePositiveInteger } from "./argument-guards";
 import { ringChunks } from "./chunks";
 import { type Equation, ringShare, shown } from "./equation";
 import { gigabitsPerSecondToBytesPerSecond, gradientBytes, ringAllReduceBytesPerRank } from "./gradient-traffic";

@@ -1,4 +1,4 @@
-import { formatFloat } from "../arithmetic";
+import { formatFloat } from "../math/arithmetic";
 import { type Equation, shown } from "./equation";
 import { goBackNEfficiency, type RoundTripInput, roundTripInPackets } from "./go-back-n";
 import { formatBytes, formatBytesPerSecond, formatSeconds } from "./units";

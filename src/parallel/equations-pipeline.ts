@@ -1,5 +1,5 @@
-import { Fraction } from "../fraction";
-import { requirePositiveInteger } from "./check";
+import { Fraction } from "../math/fraction";
+import { requirePositiveInteger } from "./argument-guards";
 import { type Equation, shown } from "./equation";
 import { type ActivationTrafficInput, pipelineActivationTraffic } from "./pipeline-analysis";
 import type { PipelineTimeline } from "./pipeline-schedule";

@@ -1,5 +1,5 @@
-import { formatFloat } from "../arithmetic";
-import { Fraction } from "../fraction";
+import { formatFloat } from "../math/arithmetic";
+import { Fraction } from "../math/fraction";
 import type { DataParallelGradient } from "./data-parallel";
 import { type Equation, exact, factor, shown } from "./equation";
 import { formatBytes, formatCount } from "./units";

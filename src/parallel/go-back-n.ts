@@ -1,7 +1,7 @@
 import type { Data } from "plotly.js-dist";
-import type { Figure } from "../figure";
+import type { Figure } from "../plots/figure";
 import { REFERENCE_COLOUR } from "../plots/style";
-import { requireNonNegative, requirePositive, requireProbability } from "./check";
+import { requireNonNegative, requirePositive, requireProbability } from "./argument-guards";
 
 /**
  * Share of a link's capacity that carries new data under go-back-N

@@ -1,4 +1,4 @@
-import { requireNonNegative, requirePositive, requirePositiveInteger } from "./check";
+import { requireNonNegative, requirePositive, requirePositiveInteger } from "./argument-guards";
 import { busBandwidthFactor } from "./nccl-bandwidth";
 import { bytesPerElement, type Precision } from "./precision";
 

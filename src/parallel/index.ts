@@ -1,4 +1,4 @@
-export * from "./check";
+export * from "./argument-guards";
 export * from "./precision";
 export * from "./chunks";
 export * from "./transfer-log";

@@ -1,5 +1,5 @@
 import type { Data } from "plotly.js-dist";
-import type { Figure } from "../figure";
+import type { Figure } from "../plots/figure";
 
 export interface LossGapRun {
   label: string;

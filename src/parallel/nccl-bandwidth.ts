@@ -1,4 +1,4 @@
-import { requirePositive, requirePositiveInteger, requireNonNegative } from "./check";
+import { requirePositive, requirePositiveInteger, requireNonNegative } from "./argument-guards";
 
 /**
  * How nccl-tests reports speed (NVIDIA nccl-tests, `doc/PERFORMANCE.md`).

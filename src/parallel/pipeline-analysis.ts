@@ -1,4 +1,4 @@
-import { requireNonNegativeInteger, requirePositiveInteger } from "./check";
+import { requireNonNegativeInteger, requirePositiveInteger } from "./argument-guards";
 import { bytesPerElement, type Precision } from "./precision";
 import type { Pass, PipelineTimeline } from "./pipeline-schedule";
 

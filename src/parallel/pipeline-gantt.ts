@@ -1,5 +1,5 @@
 import type { Data } from "plotly.js-dist";
-import type { Figure } from "../figure";
+import type { Figure } from "../plots/figure";
 import { BACKWARD_PASS_COLOURS, BAR_EDGE_COLOUR, FORWARD_PASS_COLOURS } from "../plots/style";
 import { idleFraction } from "./pipeline-analysis";
 import type { Pass, PipelineTimeline } from "./pipeline-schedule";

@@ -1,4 +1,4 @@
-import { requirePositive, requirePositiveInteger } from "./check";
+import { requirePositive, requirePositiveInteger } from "./argument-guards";
 
 /**
  * Pipeline-parallel schedules as timelines (Narayanan et al., "Efficient

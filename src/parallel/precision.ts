@@ -1,4 +1,4 @@
-import { requirePositive } from "./check";
+import { requirePositive } from "./argument-guards";
 
 /** Number formats gradients and activations travel in. */
 export type Precision = "fp32" | "bf16" | "fp16" | "fp8";

@@ -1,4 +1,4 @@
-import { requireFinite } from "./check";
+import { requireFinite } from "./argument-guards";
 
 /**
  * One number format per quantity, so a value reads the same in every

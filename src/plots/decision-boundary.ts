@@ -1,5 +1,5 @@
 import type { HeatmapData, ScatterData } from "plotly.js-dist";
-import type { Figure } from "../figure";
+import type { Figure } from "./figure";
 import { BACKGROUND_COLOUR, baseLayout, FIGURE_CONFIG, NEGATIVE_COLOUR, POSITIVE_COLOUR, PREDICTION_COLOURSCALE, seriesColour } from "./style";
 
 export interface LabelledPoint {

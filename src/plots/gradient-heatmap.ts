@@ -1,5 +1,5 @@
-import type { Figure } from "../figure";
-import type { HistoryEntry } from "../train";
+import type { Figure } from "./figure";
+import type { HistoryEntry } from "../trace/train";
 import { heatmapFigure } from "./heatmap";
 
 export interface GradientHeatmapOptions {

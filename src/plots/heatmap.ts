@@ -1,5 +1,5 @@
 import type { HeatmapData } from "plotly.js-dist";
-import type { Figure } from "../figure";
+import type { Figure } from "./figure";
 import { baseLayout, FIGURE_CONFIG, SIGNED_COLOURSCALE } from "./style";
 
 /** A grid of values to draw as coloured cells; z[row][column] is at (x[column], y[row]). */

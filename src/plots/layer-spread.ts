@@ -1,6 +1,6 @@
 import type { ScatterData } from "plotly.js-dist";
-import type { Figure } from "../figure";
-import type { LayerSpread } from "../spread";
+import type { Figure } from "./figure";
+import type { LayerSpread } from "../trace/spread";
 import { baseLayout, FIGURE_CONFIG, seriesColour } from "./style";
 
 /**

@@ -1,6 +1,6 @@
 import type { Annotation, ScatterData } from "plotly.js-dist";
-import type { Figure } from "../figure";
-import type { HistoryEntry } from "../train";
+import type { Figure } from "./figure";
+import type { HistoryEntry } from "../trace/train";
 import { baseLayout, FIGURE_CONFIG, formatValue, seriesColour } from "./style";
 
 /**

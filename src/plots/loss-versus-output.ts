@@ -1,7 +1,7 @@
 import type { ScatterData } from "plotly.js-dist";
-import { floatArithmetic } from "../arithmetic";
-import type { Figure } from "../figure";
-import { lossByName, type LossName } from "../losses";
+import { floatArithmetic } from "../math/arithmetic";
+import type { Figure } from "./figure";
+import { lossByName, type LossName } from "../math/losses";
 import { baseLayout, FIGURE_CONFIG, formatValue, NEGATIVE_COLOUR, POSITIVE_COLOUR, TARGET_COLOUR } from "./style";
 
 export interface LossVersusOutputOptions {

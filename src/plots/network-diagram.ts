@@ -1,6 +1,6 @@
 import type { Annotation, Layout, ScatterData } from "plotly.js-dist";
-import type { Figure } from "../figure";
-import type { NetworkDescription } from "../network";
+import type { Figure } from "./figure";
+import type { NetworkDescription } from "../network/description";
 import { type DiagramOptions, type DiagramQuantity, type EdgeGlyph, networkGeometry, type NeuronGlyph } from "./network-geometry";
 import { BACKGROUND_COLOUR, FIGURE_CONFIG, FONT_FAMILY, formatShort, formatValue, INPUT_NEURON_COLOUR, INVISIBLE, LABEL_BACKGROUND, NEURON_COLOUR, signColour } from "./style";
 

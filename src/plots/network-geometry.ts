@@ -1,4 +1,4 @@
-import { biasName, type NetworkDescription, validateNetwork, weightName } from "../network";
+import { biasName, type NetworkDescription, validateNetwork, weightName } from "../network/description";
 
 /** What the edges of a network diagram stand for. */
 export type DiagramQuantity = "weight" | "gradient" | "update";

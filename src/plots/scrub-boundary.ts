@@ -1,6 +1,6 @@
 import type { Data, HeatmapData, Layout, ScatterData } from "plotly.js-dist";
-import type { Figure, FigureFrame } from "../figure";
-import type { FitEntry } from "../fit";
+import type { Figure, FigureFrame } from "./figure";
+import type { FitEntry } from "../fast/fit";
 import { boundaryFigure, type DecisionGrid, gridAxes, type LabelledPoint, predictionGrid } from "./decision-boundary";
 import { lossCurve } from "./loss-curve";
 import { changingPart, frameLimit, frameName, LEFT_PANEL, LOSS_PANEL, lossReadout, slider, SLIDER_MARGIN } from "./scrub-training";

@@ -1,7 +1,7 @@
 import type { Annotation, Data, Layout, ScatterData } from "plotly.js-dist";
-import type { Figure, FigureFrame } from "../figure";
-import type { NetworkDescription } from "../network";
-import type { HistoryEntry } from "../train";
+import type { Figure, FigureFrame } from "./figure";
+import type { NetworkDescription } from "../network/description";
+import type { HistoryEntry } from "../trace/train";
 import { lossCurve } from "./loss-curve";
 import { diagramAxes, diagramTitle, edgeHoverTrace, edgeLabel, LABEL_LIMIT, legendText, neuronLabel, neuronTrace } from "./network-diagram";
 import { type DiagramQuantity, edgeWidth, type NetworkGeometry, networkGeometry } from "./network-geometry";

@@ -1,5 +1,5 @@
 import type { Config, Layout } from "plotly.js-dist";
-import { formatFloat } from "../arithmetic";
+import { formatFloat } from "../math/arithmetic";
 
 /**
  * The look every figure shares, so the course reads as one piece: one font,

@@ -1,4 +1,4 @@
-import type { TracedStep } from "../step";
+import type { TracedStep } from "../trace/traced-step";
 import type { DiagramState } from "./network-geometry";
 
 /**

@@ -1,4 +1,4 @@
-"""Gradients of an MLP's mean loss in PyTorch, for test/engine/fast-float32-pytorch.test.ts.
+"""Gradients of an MLP's mean loss in PyTorch, for test/fast/float32-pytorch.test.ts.
 
 Reads {sizes, activations, weights, biases, inputs, targets, dtype} as JSON on
 stdin (weights per layer as (outputs x inputs) row-major lists, as the

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { accessSync, constants, readFileSync } from "node:fs";
 import { delimiter, isAbsolute, join } from "node:path";
 import { pytorchUnavailable } from "../../bench/pytorch";
@@ -15,14 +14,6 @@ const DEBIAN_PACKAGE = {
 } as const;
 
 export type ToolName = keyof typeof DEBIAN_PACKAGE;
-
-/** Python modules some tests import in Jupyter's own Python (the one `jupyter` runs on), with their Debian packages. */
-const PYTHON_MODULE_PACKAGE = {
-  jupyter_server: "python3-jupyter-server",
-  jupyterlab_server: "python3-jupyterlab-server",
-} as const;
-
-export type PythonModule = keyof typeof PYTHON_MODULE_PACKAGE;
 
 export interface Tools {
   /** True when a tool is missing on a developer's machine: the suite skips (with CI set it has already failed). */
@@ -47,21 +38,14 @@ export function findOnPath(command: string): string | undefined {
 }
 
 /**
- * Looks the tools up for a test file (and any Python modules, in the Python
- * that `jupyter` runs on: ask for "jupyter" too). One missing: outside CI the
- * suite skips with a message; with CI set (.ci/run installs every tool) the
- * file fails at once, because a skipped check there would pass unseen.
+ * Looks the tools up for a test file. One missing: outside CI the suite skips
+ * with a message; with CI set (.ci/run installs every tool) the file fails at
+ * once, because a skipped check there would pass unseen.
  */
-export function needTools(suite: string, names: readonly ToolName[], pythonModules: readonly PythonModule[] = []): Tools {
+export function needTools(suite: string, names: readonly ToolName[]): Tools {
   const found = new Map(names.map((name) => [name, findOnPath(name)] as const));
   const missing: string[] = names.filter((name) => found.get(name) === undefined);
   const packages: string[] = missing.map((name) => DEBIAN_PACKAGE[name as ToolName]);
-  const jupyter = found.get("jupyter");
-  for (const module of pythonModules) {
-    if (jupyter !== undefined && spawnSync(pythonOf(jupyter), ["-c", `import ${module}`], { stdio: "ignore" }).status === 0) continue;
-    missing.push(`Python's ${module}`);
-    packages.push(PYTHON_MODULE_PACKAGE[module]);
-  }
   if (missing.length > 0) {
     const what = `${suite}: ${missing.join(" and ")} not found (Debian: apt-get install ${packages.join(" ")})`;
     if (process.env.CI) throw new Error(`${what}; CI must have it, .ci/run installs it`);

@@ -1,0 +1,41 @@
+import type { FloatArray } from "../math/float-array";
+import type { FastLayout, Region } from "./layout";
+
+/** Typed views on every region of a layout: what the step's loops read and write. */
+export interface FastBuffers {
+  readonly weights: FloatArray[];
+  readonly biases: FloatArray[];
+  readonly weightGradients: FloatArray[];
+  readonly biasGradients: FloatArray[];
+  readonly packedWeights: FloatArray[];
+  readonly activations: FloatArray[];
+  readonly preActivations: FloatArray[];
+  readonly dz: FloatArray[];
+  readonly top: FloatArray;
+  readonly targets: FloatArray;
+  readonly constants: FloatArray;
+  readonly sampleLoss: Float64Array;
+  readonly scratch: { c: FloatArray }[];
+}
+
+export function viewBuffers(buffer: ArrayBufferLike, layout: FastLayout): FastBuffers {
+  const Float = layout.precision === "float32" ? Float32Array : Float64Array;
+  // A shared memory's buffer is a SharedArrayBuffer; typed arrays take it like an ArrayBuffer.
+  const view = (region: Region): FloatArray => new Float(buffer as ArrayBuffer, region.at, region.length);
+  const views = (regions: readonly Region[]) => regions.map(view);
+  return {
+    weights: views(layout.weights),
+    biases: views(layout.biases),
+    weightGradients: views(layout.weightGradients),
+    biasGradients: views(layout.biasGradients),
+    packedWeights: views(layout.packedWeights),
+    activations: views(layout.activations),
+    preActivations: views(layout.preActivations),
+    dz: views(layout.dz),
+    top: view(layout.top),
+    targets: view(layout.targets),
+    constants: view(layout.constants),
+    sampleLoss: new Float64Array(buffer, layout.sampleLoss.at, layout.sampleLoss.length),
+    scratch: layout.scratch.map((s) => ({ c: view(s.c) })),
+  };
+}

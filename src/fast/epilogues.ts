@@ -1,0 +1,197 @@
+import type { Precision } from "./precision";
+import { compiledModule, f32x4Splat, f64x2Splat, type FunctionDefinition, type Instruction, i32, isSharedMemory, Locals, op, v128 } from "./wasm-assembler";
+
+/**
+ * The fast path's elementwise loops as WebAssembly SIMD functions: adding
+ * the bias and applying the activation, chaining dL/da through the
+ * activation, and turning summed products into gradients (and SGD steps).
+ * Each is a few operations per number, so in JavaScript they cost as much as
+ * the products themselves on a small layer; two or four lanes at a time
+ * they do not.
+ *
+ * Every lane does what the JavaScript loop does, operation for operation,
+ * so in float64 the numbers are the same bits (the tests hold them to the
+ * traced path). ReLU is `x > 0 ? x : 0` as a mask (so -0 and NaN give +0, as
+ * in JavaScript), not `max(x, 0)`. In float32 the learning rate and the
+ * leaky slope are float32 numbers here, so an SGD step rounds differently
+ * from the JavaScript loop's: a layer takes one or the other as a whole, by
+ * its width, so a number never depends on the thread count.
+ *
+ * Widths must be multiples of the lane count (the caller checks; other
+ * layers use the JavaScript loops). Every pointer and row stride is in bytes.
+ */
+export interface Epilogues {
+  /** z = c + bias, a = activation(z): `rows` rows, c's `cRow` bytes apart, z's and a's `row` apart. */
+  readonly biasActivate: Record<EpilogueKind, (c: number, cRow: number, bias: number, z: number, a: number, row: number, rows: number, width: number) => void>;
+  /** dz = up * da/dz, from z: up's rows `upRow` bytes apart, z's and dz's `row`. */
+  readonly chain: Record<EpilogueKind, (up: number, upRow: number, z: number, dz: number, row: number, rows: number, width: number) => void>;
+  /** g = c / batch into gw (and, in `step`, w -= learningRate * g): batch and learning rate are read at `constants`. */
+  readonly weightGradients: Record<"only" | "step", (c: number, cRow: number, gw: number, w: number, wRow: number, rows: number, width: number, constants: number) => void>;
+  /** g = (sum over the rows of dz, in order) / batch into gb (and, in `step`, b -= learningRate * g). */
+  readonly biasGradients: Record<"only" | "step", (dz: number, dzRow: number, gb: number, b: number, rows: number, width: number, constants: number) => void>;
+  readonly lanes: number;
+}
+
+export type EpilogueKind = "identity" | "relu" | "leaky-relu";
+
+const LEAKY_SLOPE = 0.01;
+
+/** The epilogue kind for an activation, or null when only the JavaScript loop computes it (it needs exp or tanh). */
+export function epilogueKind(activation: string): EpilogueKind | null {
+  return activation === "identity" || activation === "relu" || activation === "leaky-relu" ? activation : null;
+}
+
+const kinds: readonly EpilogueKind[] = ["identity", "relu", "leaky-relu"];
+
+function generate(precision: Precision) {
+  const float64 = precision === "float64";
+  const E = float64 ? 8 : 4;
+  const splatConst = float64 ? f64x2Splat : f32x4Splat;
+  const splatLoad = float64 ? op.v128Load64Splat : op.v128Load32Splat;
+  const [add, sub, mul, div, gt] = float64 ? [op.f64x2Add, op.f64x2Sub, op.f64x2Mul, op.f64x2Div, op.f64x2Gt] : [op.f32x4Add, op.f32x4Sub, op.f32x4Mul, op.f32x4Div, op.f32x4Gt];
+  const { localGet: get, localSet: set, i32Const: int } = op;
+  const bump = (local: number, ...value: Instruction[]): Instruction[] => [get(local), ...value, op.i32Add, set(local)];
+  // Alignment hint 0: rows of a width that is not a multiple of four floats do not start on 16 bytes.
+  const load = (local: number): Instruction[] => [get(local), op.v128Load(0, 0)];
+  const store = (local: number, value: Instruction[]): Instruction[] => [get(local), ...value, op.v128Store(0, 0)];
+  const zero = splatConst(0);
+  const one = splatConst(1);
+
+  /**
+   * For each of `rows` rows, for each 16-byte vector along the row: `each`,
+   * given one column pointer per row pointer (in the same order), which walk
+   * the row; then each row pointer moves on by its stride (null: it stays,
+   * as the bias does, being the same for every row).
+   */
+  function rowsLoop(locals: Locals, rowsParam: number, widthParam: number, rowPointers: readonly { pointer: number; stride: number | null }[], each: (columns: readonly number[]) => Instruction[]): Instruction[] {
+    const r = locals.add(i32);
+    const j = locals.add(i32);
+    const end = locals.add(i32);
+    const columns = rowPointers.map(() => locals.add(i32));
+    return [
+      get(widthParam), int(E), op.i32Mul, set(end),
+      int(0), set(r),
+      op.block, op.loop,
+      get(r), get(rowsParam), op.i32LtU, op.i32Eqz, op.brIf(1),
+      ...rowPointers.flatMap((p, k) => [get(p.pointer), set(columns[k] as number)]),
+      int(0), set(j),
+      op.block, op.loop,
+      get(j), get(end), op.i32LtU, op.i32Eqz, op.brIf(1),
+      ...each(columns),
+      ...columns.flatMap((column) => bump(column, int(16))),
+      ...bump(j, int(16)),
+      op.br(0),
+      op.end, op.end,
+      ...rowPointers.flatMap((p) => (p.stride === null ? [] : bump(p.pointer, get(p.stride)))),
+      ...bump(r, int(1)),
+      op.br(0),
+      op.end, op.end,
+    ];
+  }
+
+  const activate = (kind: EpilogueKind, s: number): Instruction[] =>
+    kind === "identity" ? [get(s)]
+    : kind === "relu" ? [get(s), get(s), zero, gt, op.v128And]
+    : [get(s), get(s), splatConst(LEAKY_SLOPE), mul, get(s), zero, gt, op.v128Bitselect];
+  const derivative = (kind: EpilogueKind, z: Instruction[]): Instruction[] =>
+    kind === "identity" ? [one]
+    : [one, kind === "relu" ? zero : splatConst(LEAKY_SLOPE), ...z, zero, gt, op.v128Bitselect];
+
+  const functions: FunctionDefinition[] = [];
+  for (const kind of kinds) {
+    {
+      const locals = new Locals([i32, i32, i32, i32, i32, i32, i32, i32]);
+      const [C, C_ROW, BIAS, Z, A, ROW, ROWS, WIDTH] = [0, 1, 2, 3, 4, 5, 6, 7];
+      const sum = locals.add(v128);
+      const pointers = [{ pointer: C, stride: C_ROW }, { pointer: BIAS, stride: null }, { pointer: Z, stride: ROW }, { pointer: A, stride: ROW }];
+      const body = rowsLoop(locals, ROWS, WIDTH, pointers, ([c, bias, z, a]) => [
+        ...load(c as number), ...load(bias as number), add, set(sum),
+        ...store(z as number, [get(sum)]),
+        ...store(a as number, activate(kind, sum)),
+      ]);
+      functions.push({ name: `biasActivate_${kind}`, locals, body });
+    }
+    {
+      const locals = new Locals([i32, i32, i32, i32, i32, i32, i32]);
+      const [UP, UP_ROW, Z, DZ, ROW, ROWS, WIDTH] = [0, 1, 2, 3, 4, 5, 6];
+      const pointers = [{ pointer: UP, stride: UP_ROW }, { pointer: Z, stride: ROW }, { pointer: DZ, stride: ROW }];
+      const body = rowsLoop(locals, ROWS, WIDTH, pointers, ([up, z, dz]) => [
+        ...store(dz as number, [...load(up as number), ...derivative(kind, load(z as number)), mul]),
+      ]);
+      functions.push({ name: `chain_${kind}`, locals, body });
+    }
+  }
+  for (const mode of ["only", "step"] as const) {
+    {
+      const locals = new Locals([i32, i32, i32, i32, i32, i32, i32, i32]);
+      const [C, C_ROW, GW, W, W_ROW, ROWS, WIDTH, K] = [0, 1, 2, 3, 4, 5, 6, 7];
+      const [batch, rate, g] = [locals.add(v128), locals.add(v128), locals.add(v128)];
+      const pointers = [{ pointer: C, stride: C_ROW }, { pointer: GW, stride: W_ROW }, { pointer: W, stride: W_ROW }];
+      const body = [
+        get(K), splatLoad(0), set(batch),
+        get(K), splatLoad(E), set(rate),
+        ...rowsLoop(locals, ROWS, WIDTH, pointers, ([c, gw, w]) => [
+          ...load(c as number), get(batch), div, set(g),
+          ...store(gw as number, [get(g)]),
+          ...(mode === "step" ? store(w as number, [...load(w as number), get(rate), get(g), mul, sub]) : []),
+        ]),
+      ];
+      functions.push({ name: `weightGradients_${mode}`, locals, body });
+    }
+    {
+      const locals = new Locals([i32, i32, i32, i32, i32, i32, i32]);
+      const [DZ, DZ_ROW, GB, B, ROWS, WIDTH, K] = [0, 1, 2, 3, 4, 5, 6];
+      const [batch, rate, sum, g] = [locals.add(v128), locals.add(v128), locals.add(v128), locals.add(v128)];
+      const [j, end, r, p] = [locals.add(i32), locals.add(i32), locals.add(i32), locals.add(i32)];
+      const body = [
+        get(K), splatLoad(0), set(batch),
+        get(K), splatLoad(E), set(rate),
+        get(WIDTH), int(E), op.i32Mul, set(end),
+        int(0), set(j),
+        op.block, op.loop,
+        get(j), get(end), op.i32LtU, op.i32Eqz, op.brIf(1),
+        // One vector of columns summed down the rows, in row order, from +0.
+        zero, set(sum), get(DZ), get(j), op.i32Add, set(p), int(0), set(r),
+        op.block, op.loop,
+        get(r), get(ROWS), op.i32LtU, op.i32Eqz, op.brIf(1),
+        get(sum), get(p), op.v128Load(0, 0), add, set(sum),
+        ...bump(p, get(DZ_ROW)),
+        ...bump(r, int(1)),
+        op.br(0),
+        op.end, op.end,
+        get(sum), get(batch), div, set(g),
+        get(GB), get(j), op.i32Add, get(g), op.v128Store(0, 0),
+        ...(mode === "step" ? [get(B), get(j), op.i32Add, get(B), get(j), op.i32Add, op.v128Load(0, 0), get(rate), get(g), mul, sub, op.v128Store(0, 0)] : []),
+        ...bump(j, int(16)),
+        op.br(0),
+        op.end, op.end,
+      ];
+      functions.push({ name: `biasGradients_${mode}`, locals, body });
+    }
+  }
+  return functions;
+}
+
+type Exported = Record<string, (...args: number[]) => void>;
+const instances = new WeakMap<WebAssembly.Memory, Map<Precision, Epilogues>>();
+
+/** The epilogues for a precision on a memory (plain or shared), or null where WebAssembly SIMD is missing. */
+export function epiloguesFor(precision: Precision, memory: WebAssembly.Memory): Epilogues | null {
+  const cached = instances.get(memory)?.get(precision);
+  if (cached !== undefined) return cached;
+  const module = compiledModule(`epilogues ${precision}`, isSharedMemory(memory), () => generate(precision));
+  if (module === null) return null;
+  const exported = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exported;
+  const pick = <K extends string>(prefix: string, keys: readonly K[]) => Object.fromEntries(keys.map((key) => [key, exported[`${prefix}_${key}`]])) as Record<K, never>;
+  const epilogues: Epilogues = {
+    lanes: precision === "float64" ? 2 : 4,
+    biasActivate: pick("biasActivate", kinds),
+    chain: pick("chain", kinds),
+    weightGradients: pick("weightGradients", ["only", "step"]),
+    biasGradients: pick("biasGradients", ["only", "step"]),
+  };
+  const onMemory = instances.get(memory) ?? new Map<Precision, Epilogues>();
+  onMemory.set(precision, epilogues);
+  instances.set(memory, onMemory);
+  return epilogues;
+}
