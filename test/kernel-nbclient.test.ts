@@ -1,10 +1,8 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main as kernelCommand } from "../kernel/commands/kernel";
+import { afterAll, describe, expect, it } from "vitest";
+import { installKernelPrefix } from "./helpers/kernel-prefix";
 import { needVenv } from "./helpers/venv";
 
 const run = promisify(execFile);
@@ -12,8 +10,8 @@ const python = needVenv("nbclient on the gradient-lab kernel");
 /** A kernel start and a few cells on a loaded 2-core machine: room, not a speed goal. */
 const NBCLIENT_TEST_TIMEOUT_MS = 300_000;
 
-const prefix = mkdtempSync(join(tmpdir(), "gradient-lab-nbclient-"));
-afterAll(() => rmSync(prefix, { recursive: true, force: true }));
+const kernel = python.skip ? undefined : installKernelPrefix();
+afterAll(() => kernel?.remove());
 
 /**
  * Runs two cells with nbclient 0.11 (the executor under nbconvert, papermill
@@ -41,21 +39,12 @@ except CellExecutionError as error:
 `;
 
 async function runTwoCells(mode: "allow-errors" | "stop-at-errors"): Promise<Record<string, unknown>> {
-  const env = { ...process.env, JUPYTER_PATH: join(prefix, "share", "jupyter"), PYDEVD_DISABLE_FILE_VALIDATION: "1" };
+  const env = { ...kernel!.env, PYDEVD_DISABLE_FILE_VALIDATION: "1" };
   const { stdout } = await run(python.path, ["-c", RUN_TWO_CELLS, mode], { cwd: resolve(__dirname, ".."), env, maxBuffer: 16 * 1024 * 1024 });
   return JSON.parse(stdout.trim().split("\n").pop()!) as Record<string, unknown>;
 }
 
 describe.skipIf(python.skip)("nbclient 0.11 on the gradient-lab kernel", () => {
-  beforeAll(async () => {
-    vi.spyOn(console, "log").mockImplementation(() => undefined);
-    try {
-      expect(await kernelCommand(["install", "--prefix", prefix])).toBe(0);
-    } finally {
-      vi.restoreAllMocks();
-    }
-  });
-
   it("with allow_errors, stores the type error as an error output and all of the next cell's output", async () => {
     const outputs = await runTwoCells("allow-errors");
     expect(outputs.first).toEqual([
