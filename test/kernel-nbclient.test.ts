@@ -61,3 +61,57 @@ describe.skipIf(python.skip)("nbclient 0.11 on the gradient-lab kernel", () => {
     expect(raised.message).toContain('----> 1 const total: number = "three";');
   }, NBCLIENT_TEST_TIMEOUT_MS);
 });
+
+/**
+ * A cell that asks for input, through jupyter_client as JupyterLab's
+ * frontend would answer it: with allow_stdin, the kernel's input_request is
+ * answered and the cell gets the text; without, the cell fails at once
+ * with StdinNotImplementedError.
+ */
+const ASK_FOR_INPUT = `
+import json
+from jupyter_client.manager import start_new_kernel
+
+km, kc = start_new_kernel(kernel_name="gradient-lab")
+code = 'import { input } from "gradient-lab/display";\\nconst answer = await input("Your name? ");\\nconsole.log("hello, " + answer);'
+try:
+    result = {}
+    msg_id = kc.execute(code, allow_stdin=True)
+    request = kc.get_stdin_msg(timeout=240)
+    result["prompt"] = request["content"]["prompt"]
+    kc.input("Ada")
+    reply = kc.get_shell_msg(timeout=240)
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = kc.get_shell_msg(timeout=240)
+    result["allowed"] = reply["content"]["status"]
+    text = []
+    while True:
+        message = kc.get_iopub_msg(timeout=60)
+        if message["parent_header"].get("msg_id") != msg_id:
+            continue
+        if message["msg_type"] == "stream":
+            text.append(message["content"]["text"])
+        if message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
+            break
+    result["printed"] = "".join(text)
+    refused = kc.execute_interactive(code, allow_stdin=False, timeout=240, output_hook=lambda message: None)
+    result["refused"] = {key: refused["content"].get(key) for key in ("status", "ename", "evalue")}
+    print(json.dumps(result))
+finally:
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+`;
+
+describe.skipIf(python.skip)("input requests on the gradient-lab kernel", () => {
+  it("answers input() through the frontend with allow_stdin, and refuses it at once without", async () => {
+    const env = { ...kernel!.env, PYDEVD_DISABLE_FILE_VALIDATION: "1" };
+    const { stdout } = await run(python.path, ["-c", ASK_FOR_INPUT], { cwd: resolve(__dirname, ".."), env, maxBuffer: 16 * 1024 * 1024 });
+    const result = JSON.parse(stdout.trim().split("\n").pop()!) as Record<string, unknown>;
+    expect(result).toEqual({
+      prompt: "Your name? ",
+      allowed: "ok",
+      printed: "hello, Ada\n",
+      refused: { status: "error", ename: "StdinNotImplementedError", evalue: 'the cell asked for input ("Your name? "), but this frontend does not support input requests (allow_stdin is false)' },
+    });
+  }, NBCLIENT_TEST_TIMEOUT_MS);
+});

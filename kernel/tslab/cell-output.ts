@@ -6,10 +6,12 @@ import { StreamBatch, type StreamName } from "./stream-batching";
 /**
  * What a cell's code may ask of the kernel besides printing, found at
  * `globalThis[Symbol.for("gradient-lab.kernel")]` (kernel/display uses it):
- * clear the cell's output.
+ * clear the cell's output, ask the user for input.
  */
 export interface KernelHooks {
   clearOutput(wait: boolean): void;
+  /** Asks the user through the frontend (stdin.ts); fails at once where the request said allow_stdin: false. */
+  input(prompt: string, password: boolean): Promise<string>;
 }
 export const KERNEL_HOOKS = Symbol.for("gradient-lab.kernel");
 /**
@@ -43,7 +45,10 @@ export class CellOutput {
   /** Where the kernel's own diagnostics go: the process's real stderr, which Jupyter logs. */
   readonly log: (text: string) => void;
 
-  constructor(private readonly channels: Channels) {
+  constructor(
+    private readonly channels: Channels,
+    input: KernelHooks["input"],
+  ) {
     this.stream = new StreamBatch((name, text) => void this.publish("stream", { name, text }));
     const stderrWrite = process.stderr.write.bind(process.stderr);
     this.log = (text) => void stderrWrite(`gradient-lab kernel: ${text}\n`);
@@ -54,6 +59,7 @@ export class CellOutput {
         this.stream.flush();
         void this.publish("clear_output", { wait });
       },
+      input,
     };
     (globalThis as Record<symbol, unknown>)[KERNEL_HOOKS] = hooks;
   }

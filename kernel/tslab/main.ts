@@ -50,7 +50,8 @@ async function startKernel(connectionFile: string): Promise<void> {
   startStage("main loaded");
   const channels = await Channels.bind(connection, session);
   startStage("sockets bound");
-  const output = new CellOutput(channels);
+  const input = new InputRequests(channels);
+  const output = new CellOutput(channels, (prompt, password) => input.ask(prompt, password));
 
   let engine: Engine | undefined;
   let startLoading!: () => void;
@@ -59,7 +60,7 @@ async function startKernel(connectionFile: string): Promise<void> {
   const loading = mayLoad.then(() => Engine.load(fromTslab, cwd, { step: yieldToRequests, codeCacheFolder, log: output.log }));
   loading.then((loaded) => (engine = loaded)).catch((error: Error) => output.log(`TypeScript could not be loaded: ${error.stack ?? error.message}`));
   const running = new RunningCell();
-  const execution: Execution = { channels, output, input: new InputRequests(channels), history: new History(), engine: () => loading, running, count: 0 };
+  const execution: Execution = { channels, output, input, history: new History(), engine: () => loading, running, count: 0 };
 
   const shutdown = (restart: boolean) => void closeKernel(channels, engine, restart);
   interruptOnSigint(() => engine);
