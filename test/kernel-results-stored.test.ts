@@ -13,6 +13,7 @@ describe("execute_result and error outputs through our runner and the site", () 
   it("stores a cell's value as Out[n] and an error with its traceback, and the site shows both", async () => {
     const { notebook, failure } = await executeNotebook(await readNotebook(FIXTURE), FIXTURE);
     const [, valueCell, errorCell] = notebook.cells;
+    const value = valueCell?.cell_type === "code" ? valueCell.outputs[0] : undefined;
     expect(valueCell?.cell_type === "code" && valueCell.outputs).toEqual([{ output_type: "execute_result", execution_count: 1, data: { "text/plain": "42" }, metadata: {} }]);
     const error = errorCell?.cell_type === "code" ? errorCell.outputs[0] : undefined;
     expect(error).toMatchObject({ output_type: "error", ename: "RangeError", evalue: "no layer 4" });
@@ -20,7 +21,7 @@ describe("execute_result and error outputs through our runner and the site", () 
     expect(failure).toMatchObject({ cellNumber: 3, reason: "error", message: "RangeError: no layer 4" });
 
     const page = newPageEnv();
-    expect(renderOutput(valueCell!.cell_type === "code" ? valueCell.outputs[0]! : error!, page, false, "value")).toBe('<pre class="gl-text">42</pre>');
+    expect(renderOutput(value!, page, false, "value")).toBe('<pre class="gl-text">42</pre>');
     expect(renderOutput(error!, page, false, "error")).toContain("Cell In[2], line 2");
   }, KERNEL_TEST_TIMEOUT_MS);
 });
