@@ -2,7 +2,9 @@ import { existsSync, mkdtempSync, rmSync, watch } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import * as zmq from "zeromq";
 import { Kernel } from "../kernel/kernel";
+import { address } from "../kernel/wire/connection";
 import type { JupyterMessage } from "../kernel/wire/message";
 
 /** Real kernels on a shared 2-core machine: room, not a speed goal (the 1 s goal is timed in `npm run bench`). */
@@ -48,6 +50,26 @@ async function busyLoop(flag: string): Promise<{ reply: Promise<JupyterMessage> 
   // Wrapped: an async function returning a promise would wait for it.
   return { reply };
 }
+
+describe("a kernel whose main thread is busy", () => {
+  it("still answers the heartbeat and kernel_info on control (both served by another thread)", async () => {
+    kernel = await Kernel.start({ cwd: resolve(__dirname, "..") });
+    const looping = await busyLoop(join(folder, "heartbeat-looping"));
+    const heartbeat = new zmq.Request({ linger: 0 });
+    try {
+      heartbeat.connect(address(kernel.process.connection, kernel.process.connection.hb_port));
+      await heartbeat.send("ping");
+      const [echo] = await heartbeat.receive();
+      expect(echo?.toString()).toBe("ping");
+    } finally {
+      heartbeat.close();
+    }
+    const info = await kernel.client.request("control", "kernel_info_request", {});
+    expect(info.content).toMatchObject({ status: "ok", implementation: "gradient-lab" });
+    await kernel.client.request("control", "interrupt_request", {});
+    expect((await looping.reply).content).toMatchObject({ status: "error", ename: "KeyboardInterrupt" });
+  }, KERNEL_TEST_TIMEOUT_MS);
+});
 
 describe("interrupting a busy cell", () => {
   for (const [how, interrupt] of [
