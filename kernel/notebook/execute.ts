@@ -45,6 +45,8 @@ export interface ExecuteResult {
 }
 
 export const DEFAULT_CELL_TIMEOUT_MS = 120_000;
+/** How long a kernel may take to load its compiler (Kernel.start allows as long for its first answer). */
+const KERNEL_START_TIMEOUT_MS = 180_000;
 
 /**
  * Runs every code cell in order on a fresh kernel started in the notebook's
@@ -63,6 +65,8 @@ export async function executeNotebook(source: Notebook, file: string, options: E
   const collector = new OutputCollector();
   let executionCount = 0;
   try {
+    // A cell's time limit starts once the kernel can compile: the first cell must not pay for TypeScript's load.
+    await kernel.waitForCompiler(KERNEL_START_TIMEOUT_MS);
     for (const [index, cell] of notebook.cells.entries()) {
       if (cell.cell_type !== "code") continue;
       const tags = cellTags(cell);
