@@ -13,6 +13,8 @@ export interface SiteRequest {
   out: string;
   code: string;
   title?: string;
+  /** Markdown shown above the chapter list on the index page. */
+  intro?: string;
   trustMarked: boolean;
 }
 

@@ -1,14 +1,16 @@
+import { readFile } from "node:fs/promises";
 import { cacheFolder } from "../cache/cache-folder";
 import { PageCache } from "../cache/page-cache";
 import { SiteCache } from "../cache/site-cache";
 import type { CodeMode } from "../export/site";
 import { listNotebooks } from "../notebook/nbformat";
 
-const USAGE = `usage: gradient-lab export --html [--out site/] [--from build/notebooks] [--hide-code|--fold-code] [--title TEXT] [--trust-marked] [--force]
+const USAGE = `usage: gradient-lab export --html [--out site/] [--from build/notebooks] [--hide-code|--fold-code] [--title TEXT] [--intro FILE.md] [--trust-marked] [--force]
        gradient-lab export --nbconvert NOTEBOOK.ipynb [--out DIR] [--classic]
-       gradient-lab export --student [--out student/] [--from notebooks/] [--hide-code|--fold-code] [--title TEXT]
+       gradient-lab export --student [--out student/] [--from notebooks/] [--hide-code|--fold-code] [--title TEXT] [--intro FILE.md]
 
 --html          a static course site from the executed notebooks (works from file://)
+--intro         a Markdown file shown above the chapter list on the site's index (npm start uses notebooks/README.md)
 --trust-marked  do not sanitize notebooks whose metadata has "gradient-lab": {"trusted": true}
 --force         rebuild the site even when its inputs are unchanged since the last export (which is then skipped)
 --nbconvert     jupyter nbconvert --to html with plotly.js inlined once, so the plots work offline
@@ -21,6 +23,8 @@ interface Parsed {
   from?: string;
   code: CodeMode;
   title?: string;
+  /** A Markdown file shown at the top of the site's index. */
+  intro?: string;
   trustMarked: boolean;
   classic: boolean;
   force: boolean;
@@ -42,6 +46,7 @@ function parse(argv: string[]): Parsed {
       case "--out": parsed.out = value(i++, arg); break;
       case "--from": parsed.from = value(i++, arg); break;
       case "--title": parsed.title = value(i++, arg); break;
+      case "--intro": parsed.intro = value(i++, arg); break;
       case "--hide-code": parsed.code = "hide"; break;
       case "--fold-code": parsed.code = "fold"; break;
       case "--trust-marked": parsed.trustMarked = true; break;
@@ -76,11 +81,13 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (args.mode === "student") {
       const { describeStudentEdition, exportStudentEdition } = await import("../teach/student-edition");
-      const edition = await exportStudentEdition({ notebooks: await listNotebooks(args.from ?? "notebooks"), out: args.out ?? "student", code: args.code, title: args.title });
+      const intro = args.intro === undefined ? undefined : await readIntro(args.intro);
+      const edition = await exportStudentEdition({ notebooks: await listNotebooks(args.from ?? "notebooks"), out: args.out ?? "student", code: args.code, title: args.title, intro });
       console.log(describeStudentEdition(edition));
       return 0;
     }
-    const request = { from: args.from ?? "build/notebooks", out: args.out ?? "site", code: args.code, title: args.title, trustMarked: args.trustMarked };
+    const intro = args.intro === undefined ? undefined : await readIntro(args.intro);
+    const request = { from: args.from ?? "build/notebooks", out: args.out ?? "site", code: args.code, title: args.title, intro, trustMarked: args.trustMarked };
     const cache = new SiteCache({ folder: cacheFolder() });
     const key = await cache.keyFor(request);
     const previous = key && !args.force ? await cache.unchanged(key, request.out) : undefined;
@@ -99,5 +106,14 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     console.error(`gradient-lab export: ${(err as Error).message}`);
     return 1;
+  }
+}
+
+/** The index page's introduction, or an error that names the file. */
+async function readIntro(file: string): Promise<string> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (err) {
+    throw new Error(`--intro ${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`);
   }
 }

@@ -77,7 +77,7 @@ export interface IndexEntry extends PageLink {
 }
 
 /** The course's front page: every notebook in order with its one-line summary. */
-export function indexPage(courseTitle: string, entries: IndexEntry[]): string {
+export function indexPage(courseTitle: string, entries: IndexEntry[], introHtml = ""): string {
   const items = entries
     .map((e) => `<li><a class="gl-index-link" href="${escapeHtml(e.file)}">${e.titleHtml}</a>${e.summaryHtml ? `<p class="gl-summary">${e.summaryHtml}</p>` : ""}</li>`)
     .join("\n");
@@ -86,7 +86,7 @@ export function indexPage(courseTitle: string, entries: IndexEntry[]): string {
 ${topBar(courseTitle)}
 <main class="gl-notebook">
 <h1>${escapeHtml(courseTitle)}</h1>
-<ol class="gl-course">
+${introHtml ? `<div class="gl-intro">${introHtml}</div>\n` : ""}<ol class="gl-course">
 ${items}
 </ol>
 </main>

@@ -2,6 +2,7 @@ import { PLOTLY_MIME } from "../display/names";
 import { renderLatex } from "./math";
 import { renderMarkdown, type PageEnv } from "./markdown";
 import { joinText, type Output } from "../notebook/nbformat";
+import { describeFigure } from "./figure-description";
 import { offlineFigure } from "./offline-figure";
 import { escapeHtml, sanitize } from "./sanitize";
 
@@ -38,7 +39,10 @@ function renderFigure(figure: unknown, label: string, trusted: boolean): string 
   const authored = { data: f.data, layout: f.layout ?? {}, config: f.config ?? {}, ...(Array.isArray(f.frames) ? { frames: f.frames } : {}) };
   const { figure: island, leftOut } = trusted ? { figure: authored, leftOut: [] } : offlineFigure(authored);
   const note = leftOut.length === 0 ? "" : `<figcaption class="gl-note gl-remote-note">Left out of this offline page: ${escapeHtml(leftOut.join(", "))} (they load from the network; a notebook marked trusted and exported with --trust-marked keeps them).</figcaption>`;
-  return `<figure class="gl-figure"><div class="gl-plot"></div><script type="application/json" class="gl-figure-data">${jsonForScript(island)}</script>${note}</figure>`;
+  // The figure's text alternative: in the page for screen readers and text browsers, hidden from sight
+  // (a figcaption would clash with the remote note, and a figure holds one).
+  const description = `<p class="gl-figure-description gl-visually-hidden">${escapeHtml(describeFigure(authored))}</p>`;
+  return `<figure class="gl-figure"><div class="gl-plot"></div><script type="application/json" class="gl-figure-data">${jsonForScript(island)}</script>${description}${note}</figure>`;
 }
 
 type MimeBundle = Record<string, unknown>;

@@ -4,6 +4,7 @@ import type { PageCache } from "../cache/page-cache";
 import { writeAssets } from "./assets";
 import { indexPage, notebookPage, type PageLink } from "./layout";
 import { listNotebooks, NotebookFormatError, readNotebook, type Notebook } from "../notebook/nbformat";
+import { newPageEnv, renderMarkdown } from "./markdown";
 import { renderNotebook, type CodeMode, type RenderedNotebook } from "./page";
 import { formatBytes, measureSite, type SiteMeasure } from "./report";
 
@@ -18,6 +19,8 @@ export interface ExportOptions {
   code?: CodeMode;
   /** Course title on the index page and in the top bar. */
   title?: string;
+  /** Markdown for the top of the index page: who the course is for and what it assumes. Sanitized like any untrusted notebook. */
+  intro?: string;
   /**
    * Honour the trust marker (`metadata["gradient-lab"].trusted: true`) and skip
    * sanitizing those notebooks. Off by default: anyone can write the marker,
@@ -134,7 +137,8 @@ export async function exportSite(options: ExportOptions): Promise<SiteReport> {
       await fs.writeFile(path.join(building, r.file), html);
     }
     const entries = rendered.map((r, i) => ({ ...links[i]!, summaryHtml: r.page.summaryHtml }));
-    await fs.writeFile(path.join(building, "index.html"), indexPage(courseTitle, entries));
+    const introHtml = options.intro ? renderMarkdown(options.intro, newPageEnv(), false) : "";
+    await fs.writeFile(path.join(building, "index.html"), indexPage(courseTitle, entries, introHtml));
     await fs.writeFile(path.join(building, SITE_MARKER), "Made by `gradient-lab export --html`; the next export replaces this folder.\n");
 
     const measure = await measureSite(building, assets.plotlySignature);

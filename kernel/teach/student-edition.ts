@@ -12,7 +12,7 @@ import { secretLines, studentNotebook } from "./solutions";
  * every solution line; a leak removes the edition and fails the export.
  */
 
-export interface StudentEditionOptions extends Pick<ExportOptions, "code" | "title"> {
+export interface StudentEditionOptions extends Pick<ExportOptions, "code" | "title" | "intro"> {
   /** The teacher's notebooks, with solutions and stored outputs. */
   notebooks: string[];
   out: string;
@@ -62,7 +62,7 @@ export async function exportStudentEdition(options: StudentEditionOptions): Prom
     await writeNotebook(target, notebook);
     written.push(target);
   }
-  const site = await exportSite({ from: join(out, "notebooks"), out: join(out, "site"), code: options.code, title: options.title ?? "gradient-lab course (student edition)" });
+  const site = await exportSite({ from: join(out, "notebooks"), out: join(out, "site"), code: options.code, title: options.title ?? "gradient-lab course (student edition)", intro: options.intro });
   const leaks = await findLeaks(out, [...secrets]);
   if (leaks.length > 0) {
     await rm(out, { recursive: true, force: true });

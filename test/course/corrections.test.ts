@@ -166,7 +166,7 @@ describe("notebooks 01-08 for teachers: a parameters cell and a Try it section",
 });
 
 /**
- * The numeric exercise of each of notebooks 01-05: the value its check cell
+ * The numeric exercise of each of notebooks 01-05 and 07: the value its check cell
  * asks for, on the step the notebook builds from its parameters, and a
  * planted wrong answer with the hint the trace must give for it.
  */
@@ -201,9 +201,22 @@ const exercises = [
     name: "Z5", planted: 0,
     hint: "that is O5's output after relu; Z5 is the weighted sum before it",
   },
+  {
+    file: "07-errata.ipynb", id: "07-prose-dLdW54", call: 'check(literal, "dL/dW54", proseW54Gradient)',
+    step: () => {
+      const values = parameters("07-errata.ipynb");
+      const [b3, b4] = numbers(values, "proseBiases");
+      const prose = seedNetwork();
+      prose.layers[0]!.neurons[0]!.bias = b3!;
+      prose.layers[0]!.neurons[1]!.bias = b4!;
+      return traceStep(prose, { input: numbers(values, "input"), target: numbers(values, "target"), learningRate: number(values, "learningRate") });
+    },
+    name: "dL/dW54", planted: 0.5,
+    hint: "the factor dL/dO5 should be 2(Yr - Ye) = 1; your answer matches Yr - Ye = 0.5 in its place",
+  },
 ];
 
-describe("the checked exercises of notebooks 01-05", () => {
+describe("the checked exercises of notebooks 01-05 and 07", () => {
   for (const exercise of exercises) {
     it(`${exercise.file}: the solution is marked, the check cell passes with it, and a planted ${exercise.planted} gets the hint`, () => {
       const notebook = load(exercise.file);
