@@ -115,3 +115,33 @@ describe.skipIf(python.skip)("input requests on the gradient-lab kernel", () => 
     });
   }, NBCLIENT_TEST_TIMEOUT_MS);
 });
+
+/** jupyter_client's own restart (what JupyterLab's Kernel > Restart does): shutdown_request with restart, then a new process. */
+const RESTART = `
+import json
+from jupyter_client.manager import start_new_kernel
+
+km, kc = start_new_kernel(kernel_name="gradient-lab")
+try:
+    before = kc.execute_interactive("const kept = 41;", timeout=240, output_hook=lambda message: None)["content"]["status"]
+    old_pid = km.provisioner.pid
+    km.restart_kernel(now=False)
+    kc.wait_for_ready(timeout=240)
+    after = kc.execute_interactive("kept + 1", timeout=240, output_hook=lambda message: None)["content"]
+    print(json.dumps({"before": before, "new_process": km.provisioner.pid != old_pid, "after": {key: after.get(key) for key in ("status", "ename", "evalue")}}))
+finally:
+    kc.stop_channels()
+    km.shutdown_kernel(now=False)
+`;
+
+describe.skipIf(python.skip)("restarting the gradient-lab kernel through jupyter_client", () => {
+  it("starts a new process with none of the old cells' declarations", async () => {
+    const env = { ...kernel!.env, PYDEVD_DISABLE_FILE_VALIDATION: "1" };
+    const { stdout } = await run(python.path, ["-c", RESTART], { cwd: resolve(__dirname, ".."), env, maxBuffer: 16 * 1024 * 1024 });
+    expect(JSON.parse(stdout.trim().split("\n").pop()!)).toEqual({
+      before: "ok",
+      new_process: true,
+      after: { status: "error", ename: "TSError", evalue: "TS2304: Cannot find name 'kept'." },
+    });
+  }, NBCLIENT_TEST_TIMEOUT_MS);
+});

@@ -41,7 +41,7 @@ export type ControlEvent = { type: "shutdown"; restart: boolean };
  * shutdown must still get through, and the heartbeat must still answer.
  * Resolves once both sockets are bound.
  */
-export async function startControlThread(data: ControlThreadData, onEvent: (event: ControlEvent) => void): Promise<Worker> {
+export async function startControlThread(data: ControlThreadData, onShutdown: (event: ControlEvent) => void): Promise<Worker> {
   const worker = new Worker(join(__dirname, "control-thread-worker.js"), { workerData: data });
   // The thread must not keep a kernel alive that has otherwise ended.
   worker.unref();
@@ -49,7 +49,7 @@ export async function startControlThread(data: ControlThreadData, onEvent: (even
     worker.once("error", reject);
     worker.on("message", (message: ControlEvent | "bound") => {
       if (message === "bound") resolve();
-      else onEvent(message);
+      else onShutdown(message);
     });
   });
   worker.on("error", (error) => process.stderr.write(`gradient-lab kernel: the control thread failed: ${error.stack ?? error.message}\n`));

@@ -62,17 +62,18 @@ async function startKernel(connectionFile: string): Promise<void> {
   const running = new RunningCell();
   const execution: Execution = { channels, output, input, history: new History(), engine: () => loading, running, count: 0 };
 
-  const shutdown = (restart: boolean) => void closeKernel(channels, engine, restart);
+  // A restart is a shutdown here too: the client that asked for it starts the new process.
+  const shutdown = () => void closeKernel(channels, engine);
   interruptOnSigint(() => engine);
   // Errors thrown later by a cell's timers or promises: printed to that cell's stderr, as tslab did, with the cell's lines.
   const report = (error: unknown) => process.stderr.write(`${thrownError(error, (name) => engine?.cellOf(name)).traceback.join("\n")}\n`);
   process.on("uncaughtException", report);
   process.on("unhandledRejection", report);
-  process.on("SIGTERM", () => shutdown(false));
+  process.on("SIGTERM", shutdown);
 
   const shell = new ShellLoop(channels, execution, info, shutdown);
   const serving = shell.run();
-  void startControlThread({ connection, session, kernelInfo: info, running: running.buffer }, (event) => shutdown(event.restart)).then(
+  void startControlThread({ connection, session, kernelInfo: info, running: running.buffer }, shutdown).then(
     () => startStage("control thread bound"),
     (error: Error) => output.log(`the control thread did not start: ${error.stack ?? error.message}`),
   );

@@ -29,7 +29,7 @@ export class ShellLoop {
     private readonly channels: Channels,
     private readonly execution: Execution,
     private readonly kernelInfo: Record<string, unknown>,
-    private readonly shutdown: (restart: boolean) => void,
+    private readonly shutdown: () => void,
   ) {}
 
   async run(): Promise<void> {
@@ -85,7 +85,7 @@ export class ShellLoop {
         // The protocol moved shutdown to control (served by control-thread.ts); older clients still send it here.
         const restart = content.restart === true;
         await channels.reply(request, "shutdown_reply", { status: "ok", restart });
-        return this.shutdown(restart);
+        return this.shutdown();
       }
       default:
         if (!NO_REPLY.has(msgType)) execution.output.log(`ignored a ${msgType} on shell: this kernel does not handle it`);
