@@ -81,6 +81,22 @@ export class Kernel {
     return reply.value;
   }
 
+  /**
+   * Waits until the kernel can run a cell. Our kernel answers kernel_info
+   * before TypeScript has loaded (kernel/tslab/main.ts); a silent, empty
+   * execute_request is answered only once its compiler is ready, so a cell's
+   * own time limit does not count the kernel's start. Any kernel answers it
+   * without output, count or history.
+   */
+  async waitForCompiler(timeoutMs: number): Promise<void> {
+    const content = { code: "", silent: true, store_history: false, user_expressions: {}, allow_stdin: false, stop_on_error: false };
+    const reply = await within(this.client.request("shell", "execute_request", content), timeoutMs);
+    if (reply === undefined) {
+      await this.kill();
+      throw new KernelGoneError(`the kernel's compiler was not ready within ${timeoutMs / 1000} s`);
+    }
+  }
+
   interrupt(): void {
     this.process.interrupt();
   }

@@ -411,6 +411,7 @@ const DISPLAY_EXPORTS = [
   "follow",
   "type FollowOptions",
   "grade",
+  "input",
   "insideTslab",
   "markdown",
   "type MimeBundle",

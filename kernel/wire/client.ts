@@ -66,7 +66,7 @@ export class KernelClient extends EventEmitter {
     const options = { linger: 0, maxMessageSize: Math.max(maxMessageBytes, ZEROMQ_MESSAGE_CEILING_BYTES) };
     this.shell = new zmq.Dealer(options);
     this.control = new zmq.Dealer(options);
-    // No queue limit: the kernel (kernel/tslab/ordered-sends.ts) drops nothing, and neither may we.
+    // No queue limit: the kernel's iopub (kernel/tslab/channels.ts) drops nothing, and neither may we.
     this.iopub = new zmq.Subscriber({ ...options, receiveHighWaterMark: 0 });
     for (const socket of [this.shell, this.control, this.iopub]) {
       socket.events.on("disconnect", () => {
