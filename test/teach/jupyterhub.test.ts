@@ -156,4 +156,14 @@ describe.skipIf(jupyterhub.skip)(`a class of ${LEARNERS} on JupyterHub`, () => {
     expect(notebook.outside).toEqual([]);
     await notebook.close();
   }, 600_000);
+
+  it("leaves no kernel behind when the hub stops (it stops every learner's server, each server's kernels end with it)", async () => {
+    const kernels = () => processes().filter((p) => p.cwd.startsWith(homes) && p.command.includes("tslab/main.js"));
+    expect(kernels().length).toBeGreaterThan(0);
+    await hub.stop();
+    // A process that is not our child cannot be awaited: its end is read from /proc until it shows.
+    const deadline = Date.now() + 10_000;
+    while (kernels().length > 0 && Date.now() < deadline) await new Promise((next) => setTimeout(next, 100));
+    expect(kernels().map((p) => `${p.pid} in ${p.cwd}`)).toEqual([]);
+  }, 120_000);
 });
