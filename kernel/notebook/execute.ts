@@ -23,7 +23,7 @@ export interface CellFailure {
   cellNumber: number;
   firstLine: string;
   reason: "error" | "timeout" | "kernel-died" | "aborted";
-  /** The kernel's own words (tslab reports errors on stderr). */
+  /** The kernel's own words: the error's name and message. */
   message: string;
 }
 
@@ -44,24 +44,7 @@ export interface ExecuteResult {
   failure?: CellFailure;
 }
 
-/** tslab aborts requests that arrive within 200 ms after a failed cell. */
-const TSLAB_ABORT_WINDOW_MS = 250;
-/** A kernel starved of CPU may let its 200 ms pass late; an aborted request is sent again this many times in all. */
-const ABORTED_ATTEMPTS = 5;
 export const DEFAULT_CELL_TIMEOUT_MS = 120_000;
-
-/**
- * Runs code on a kernel whose previous cell failed. tslab aborts whatever
- * reaches it within 200 ms of a failure, so this waits that long first, and
- * sends the code again if it was aborted all the same (it never ran).
- */
-export async function executeAfterFailure(kernel: Kernel, code: string, onOutput: IopubListener, timeoutMs: number): Promise<JupyterMessage> {
-  for (let attempt = 1; ; attempt++) {
-    await new Promise((done) => setTimeout(done, TSLAB_ABORT_WINDOW_MS));
-    const reply = await kernel.execute(code, onOutput, timeoutMs);
-    if ((reply.content as { status?: string }).status !== "abort" || attempt === ABORTED_ATTEMPTS) return reply;
-  }
-}
 
 /**
  * Runs every code cell in order on a fresh kernel started in the notebook's
@@ -79,7 +62,6 @@ export async function executeNotebook(source: Notebook, file: string, options: E
   options.onProgress?.({ kind: "kernel-started", file, pid: kernel.pid });
   const collector = new OutputCollector();
   let executionCount = 0;
-  let previousFailed = false;
   try {
     for (const [index, cell] of notebook.cells.entries()) {
       if (cell.cell_type !== "code") continue;
@@ -103,7 +85,7 @@ export async function executeNotebook(source: Notebook, file: string, options: E
           options.onIopub?.(message);
         };
         const limitMs = cellTimeoutMs(cell, cellNumber) ?? timeoutMs;
-        const reply = previousFailed ? await executeAfterFailure(kernel, code, onOutput, limitMs) : await kernel.execute(code, onOutput, limitMs);
+        const reply = await kernel.execute(code, onOutput, limitMs);
         const content = reply.content as { status?: string; execution_count?: number };
         status = content.status ?? "error";
         cell.execution_count = content.execution_count ?? ++executionCount;
@@ -113,9 +95,9 @@ export async function executeNotebook(source: Notebook, file: string, options: E
         if (error instanceof KernelGoneError) return { notebook, failure: failure("kernel-died", `the kernel died: ${error.message}`) };
         throw error;
       }
-      previousFailed = status !== "ok";
       if (status === "ok") continue;
-      if (status === "abort") return { notebook, failure: failure("aborted", "the kernel aborted the request") };
+      // The kernel aborts only requests queued behind a failed one; this runner sends one at a time, so none should be.
+      if (status === "aborted" || status === "abort") return { notebook, failure: failure("aborted", "the kernel aborted the request") };
       if (!tags.some((tag) => RAISES_TAGS.includes(tag))) {
         return { notebook, failure: failure("error", errorText(cell)) };
       }

@@ -6,15 +6,19 @@ import { StreamBatch, type StreamName } from "./stream-batching";
 /**
  * What a cell's code may ask of the kernel besides printing, found at
  * `globalThis[Symbol.for("gradient-lab.kernel")]` (kernel/display uses it):
- * clear the cell's output, and be called back once the cell's code is done,
- * before its reply, to send a last pending update.
+ * clear the cell's output.
  */
 export interface KernelHooks {
   clearOutput(wait: boolean): void;
-  /** Runs `callback` after every cell, before its reply; returns a function that stops that. */
-  beforeReply(callback: () => void): () => void;
 }
 export const KERNEL_HOOKS = Symbol.for("gradient-lab.kernel");
+/**
+ * Where gradient-lab/display registers the flush of its throttled live
+ * updates (kernel/display/live.ts, FLUSH_DISPLAYS): the kernel calls each
+ * after a cell's code is done and before its reply, so the cell ends on its
+ * final state.
+ */
+const FLUSH_DISPLAYS = Symbol.for("gradient-lab.display.flush");
 
 /** Display content as tslab's `lastWriteDisplayData` takes it. */
 interface DisplayContent {
@@ -36,7 +40,6 @@ export class CellOutput {
   private parent: Partial<MessageHeader> = {};
   private silent = true;
   private readonly stream: StreamBatch;
-  private readonly replyCallbacks = new Set<() => void>();
   /** Where the kernel's own diagnostics go: the process's real stderr, which Jupyter logs. */
   readonly log: (text: string) => void;
 
@@ -51,10 +54,6 @@ export class CellOutput {
         this.stream.flush();
         void this.publish("clear_output", { wait });
       },
-      beforeReply: (callback) => {
-        this.replyCallbacks.add(callback);
-        return () => this.replyCallbacks.delete(callback);
-      },
     };
     (globalThis as Record<symbol, unknown>)[KERNEL_HOOKS] = hooks;
   }
@@ -66,19 +65,30 @@ export class CellOutput {
     this.silent = silent;
   }
 
-  /** The writer tslab's `display` API and `gradient-lab/display` call (tslab's `lastWriteDisplayData`). */
-  readonly display = (content: DisplayContent, update: boolean): void => {
-    this.stream.flush();
-    void this.publish(update ? "update_display_data" : "display_data", { data: content.data, metadata: content.metadata ?? {}, transient: content.transient ?? {} });
-  };
+  /**
+   * The writer tslab's `display` API and `gradient-lab/display` call (tslab's
+   * `lastWriteDisplayData`) for the cell starting now: a new function for each
+   * cell, as tslab made one per request (gradient-lab/display tells cells
+   * apart by it), which keeps sending as that cell's output when called later.
+   */
+  displayWriter(): (content: DisplayContent, update: boolean) => void {
+    const parent = this.parent;
+    const silent = this.silent;
+    return (content, update) => {
+      this.stream.flush();
+      if (silent) return;
+      const msgType = update ? "update_display_data" : "display_data";
+      void this.channels.publish(parent, msgType, { data: content.data, metadata: content.metadata ?? {}, transient: content.transient ?? {} });
+    };
+  }
 
-  /** The cell's code is done: pending updates, then pending text, leave before what the kernel sends next. */
+  /** The cell's code is done: held display updates, then pending text, leave before what the kernel sends next. */
   finishCell(): void {
-    for (const callback of this.replyCallbacks) {
+    for (const flush of (globalThis as { [FLUSH_DISPLAYS]?: Set<() => void> })[FLUSH_DISPLAYS] ?? []) {
       try {
-        callback();
+        flush();
       } catch (error) {
-        this.log(`a beforeReply callback failed: ${(error as Error).message}`);
+        this.log(`flushing a live display failed: ${(error as Error).message}`);
       }
     }
     this.stream.flush();
