@@ -1,10 +1,10 @@
 import { kernelSpec, type KernelSpec } from "./kernelspec";
-import { KernelClient, KernelGoneError, type IopubListener } from "./wire/client";
+import { KernelClient, KernelGoneError, MessageTooLargeError, type IopubListener } from "./wire/client";
 import { KernelProcess } from "./wire/launch";
 import { within } from "./wire/within";
 import type { JupyterMessage } from "./wire/message";
 
-export { KernelGoneError };
+export { KernelGoneError, MessageTooLargeError };
 
 /** The kernel process exited, or lost a port to another process, before it answered its first request. */
 export class KernelStartDiedError extends KernelGoneError {}

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main as runCommand } from "../kernel/commands/run";
 import { Kernel, KernelStartDiedError } from "../kernel/kernel";
@@ -109,6 +109,15 @@ describe("the Kernel", () => {
       await kernel.shutdown();
     }
     expect(kernel.process.isAlive).toBe(false);
+  }, KERNEL_TEST_TIMEOUT_MS);
+
+  it.each(["kill", "shutdown"] as const)("has removed its connection folder, and the signing key in it, when %s() resolves", async (end) => {
+    const kernel = await Kernel.start({ cwd: FIXTURE_NOTEBOOKS });
+    const folder = dirname(kernel.process.connectionFilePath);
+    expect(existsSync(folder)).toBe(true);
+    // A caller may exit the moment this resolves (2 of 6 runs of a client script left the folder behind).
+    await kernel[end]();
+    expect(existsSync(folder)).toBe(false);
   }, KERNEL_TEST_TIMEOUT_MS);
 
   it("gives up on a kernel that reports a taken port, after fresh ports twice, instead of waiting on it", async () => {

@@ -1,5 +1,5 @@
 import { dirname, resolve } from "node:path";
-import { CellTimeoutError, Kernel, KernelGoneError } from "../kernel";
+import { CellTimeoutError, Kernel, KernelGoneError, MessageTooLargeError } from "../kernel";
 import type { IopubListener } from "../wire/client";
 import type { JupyterMessage } from "../wire/message";
 import type { KernelSpec } from "../kernelspec";
@@ -22,7 +22,7 @@ export interface CellFailure {
   /** 1-based position of the cell in the notebook, markdown cells counted. */
   cellNumber: number;
   firstLine: string;
-  reason: "error" | "timeout" | "kernel-died" | "aborted";
+  reason: "error" | "timeout" | "kernel-died" | "aborted" | "too-large";
   /** The kernel's own words: the error's name and message. */
   message: string;
 }
@@ -60,6 +60,10 @@ export async function executeNotebook(source: Notebook, file: string, options: E
 
   const kernel = await Kernel.start({ cwd: dirname(resolve(file)), spec: options.spec });
   options.onProgress?.({ kind: "kernel-started", file, pid: kernel.pid });
+  // As nbclient does. JupyterLab writes the kernel's language_info into a notebook it opens, and marks the
+  // notebook modified unless the stored one is the same: an untouched course notebook must open clean.
+  const languageInfo = kernel.info.content.language_info;
+  if (typeof languageInfo === "object" && languageInfo !== null) notebook.metadata.language_info = languageInfo;
   const collector = new OutputCollector();
   let executionCount = 0;
   try {
@@ -93,6 +97,7 @@ export async function executeNotebook(source: Notebook, file: string, options: E
       } catch (error) {
         if (error instanceof CellTimeoutError) return { notebook, failure: failure("timeout", `${error.message}; the kernel was killed`) };
         if (error instanceof KernelGoneError) return { notebook, failure: failure("kernel-died", `the kernel died: ${error.message}`) };
+        if (error instanceof MessageTooLargeError) return { notebook, failure: failure("too-large", error.message) };
         throw error;
       }
       if (status === "ok") continue;
