@@ -72,8 +72,8 @@ export class Kernel {
    * busy loop ignores interrupts) and CellTimeoutError is thrown; if the
    * kernel dies meanwhile, KernelGoneError says how.
    */
-  async execute(code: string, onOutput: IopubListener, timeoutMs: number): Promise<JupyterMessage> {
-    const reply = await within(this.client.execute(code, onOutput), timeoutMs);
+  async execute(code: string, onOutput: IopubListener, timeoutMs: number, options: { allowStdin?: boolean } = {}): Promise<JupyterMessage> {
+    const reply = await within(this.client.execute(code, onOutput, options), timeoutMs);
     if (reply === undefined) {
       await this.kill();
       throw new CellTimeoutError(`the cell ran longer than ${timeoutMs / 1000} s`);

@@ -62,11 +62,21 @@ export function currentCell(): object | null {
 /** What the gradient-lab kernel offers a cell besides display_data (kernel/tslab/cell-output.ts, KernelHooks). */
 interface KernelHooks {
   clearOutput(wait: boolean): void;
+  watched(): boolean;
   input(prompt: string, password: boolean): Promise<string>;
 }
 
 function kernelHooks(): KernelHooks | undefined {
   return (globalThis as Record<symbol, KernelHooks | undefined>)[Symbol.for("gradient-lab.kernel")];
+}
+
+/**
+ * Whether a person watches the running cell's outputs change (its frontend
+ * takes input, as JupyterLab does); a batch runner keeps only the final
+ * state. Outside the gradient-lab kernel: assumed watched.
+ */
+export function cellIsWatched(): boolean {
+  return kernelHooks()?.watched() ?? true;
 }
 
 /**

@@ -6,10 +6,19 @@ import { StreamBatch, type StreamName } from "./stream-batching";
 /**
  * What a cell's code may ask of the kernel besides printing, found at
  * `globalThis[Symbol.for("gradient-lab.kernel")]` (kernel/display uses it):
- * clear the cell's output, ask the user for input.
+ * clear the cell's output, ask the user for input, know whether someone
+ * watches its outputs change.
  */
 export interface KernelHooks {
   clearOutput(wait: boolean): void;
+  /**
+   * Whether the running cell's frontend is one a person watches: it takes
+   * input (the request's allow_stdin), as JupyterLab, Notebook 7 and VS Code
+   * do. Batch runners (nbclient, papermill, nbval, our runner) say it cannot,
+   * and keep only a cell's final outputs; nbval does not even apply
+   * update_display_data. A live display then shows its final state once.
+   */
+  watched(): boolean;
   /** Asks the user through the frontend (stdin.ts); fails at once where the request said allow_stdin: false. */
   input(prompt: string, password: boolean): Promise<string>;
 }
@@ -41,6 +50,7 @@ const utf8 = new TextDecoder();
 export class CellOutput {
   private parent: Partial<MessageHeader> = {};
   private silent = true;
+  private watched = false;
   private readonly stream: StreamBatch;
   /** Where the kernel's own diagnostics go: the process's real stderr, which Jupyter logs. */
   readonly log: (text: string) => void;
@@ -60,15 +70,17 @@ export class CellOutput {
         void this.publish("clear_output", { wait });
       },
       input,
+      watched: () => this.watched,
     };
     (globalThis as Record<symbol, unknown>)[KERNEL_HOOKS] = hooks;
   }
 
-  /** From now on output belongs to this request. */
-  startCell(parent: MessageHeader, silent: boolean): void {
+  /** From now on output belongs to this request; `watched`: its frontend takes input (see KernelHooks). */
+  startCell(parent: MessageHeader, silent: boolean, watched: boolean): void {
     this.stream.flush();
     this.parent = parent;
     this.silent = silent;
+    this.watched = watched;
   }
 
   /**

@@ -45,7 +45,7 @@ export async function execute(request: Request, execution: Execution): Promise<"
   if (stored) execution.count += 1;
   const count = execution.count;
   const { channels, output } = execution;
-  output.startCell(request.message.header, silent);
+  output.startCell(request.message.header, silent, content.allow_stdin === true);
   execution.input.startCell(request, content.allow_stdin === true);
   if (!silent) await channels.publish(request.message.header, "execute_input", { code, execution_count: count });
   if (stored) execution.history.add(count, code);

@@ -180,8 +180,10 @@ export class KernelClient extends EventEmitter {
   /**
    * Runs code and resolves once the execute_reply has arrived and the kernel
    * has said "idle" for this request on iopub, so no output is still in flight.
+   * `allowStdin`: say, as an interactive frontend does, that a person is there
+   * (live displays then stream; this client answers no input request).
    */
-  async execute(code: string, onOutput: IopubListener): Promise<JupyterMessage> {
+  async execute(code: string, onOutput: IopubListener, { allowStdin = false } = {}): Promise<JupyterMessage> {
     let idle!: () => void;
     const becameIdle = new Promise<void>((resolve) => (idle = resolve));
     const listener: IopubListener = (message) => {
@@ -193,7 +195,7 @@ export class KernelClient extends EventEmitter {
     };
     const message = newMessage(
       "execute_request",
-      { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true },
+      { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: allowStdin, stop_on_error: true },
       this.session,
     );
     const id = message.header.msg_id;
