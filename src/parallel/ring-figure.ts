@@ -1,7 +1,7 @@
 import type { Data, Layout } from "plotly.js-dist";
 import type { Figure, FigureFrame } from "../plots/figure";
 import { frameName, slider, SLIDER_MARGIN } from "../plots/scrub-training";
-import { baseLayout, FIGURE_CONFIG, POSITIVE_COLOUR } from "../plots/style";
+import { baseLayout, FIGURE_CONFIG, SHARE_COLOURSCALE } from "../plots/style";
 import type { CollectiveRun } from "./transfer-log";
 
 /**
@@ -58,10 +58,7 @@ export function ringAllReduceFigure(run: CollectiveRun, ranks: number, title = "
     texttemplate: "%{text}",
     zmin: 1,
     zmax: ranks,
-    colorscale: [
-      [0, "#f7f7f7"],
-      [1, POSITIVE_COLOUR],
-    ],
+    colorscale: SHARE_COLOURSCALE,
     colorbar: { title: { text: "ranks summed" } },
     hovertemplate: "%{y}, %{x}: holds %{text}<extra></extra>",
     xgap: 2,

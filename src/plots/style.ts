@@ -46,6 +46,11 @@ export const INPUT_NEURON_COLOUR = "#607d8b";
 export const NEURON_COLOUR = "#37474f";
 /** A mark that catches the pointer but is not drawn. */
 export const INVISIBLE = "rgba(0,0,0,0)";
+/** How much of a whole a cell holds, from nothing (near white) to all of it (the positive colour): the ring all-reduce's grid. */
+export const SHARE_COLOURSCALE: [number, string][] = [
+  [0, "#f7f7f7"],
+  [1, POSITIVE_COLOUR],
+];
 /** The target's marker, where a figure marks one. */
 export const TARGET_COLOUR = SERIES_COLOURS[2] as string;
 /** Soft red through white to soft blue, behind the points of a decision boundary (lighter than the points' own colours). */
