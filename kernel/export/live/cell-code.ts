@@ -7,7 +7,9 @@ import { transform } from "sucrase";
  * - sucrase strips the types;
  * - each `import` becomes a `require` of the worker's own modules;
  * - every top-level name the cell declares is copied to `globalThis` right
- *   after its declaration, so later cells see it (as the kernel's do);
+ *   after its declaration and again at the cell's end, so later cells see it
+ *   (as the kernel's do; a function an earlier cell defined still reads its
+ *   own cell's copy of a name a later cell reassigns);
  * - the last expression statement is returned: the cell's result;
  * - the whole is an async function, so `await` works at top level.
  * Nothing adds or removes a line, so an error's line is the cell's line.
@@ -34,6 +36,7 @@ export function compileCell(source: string, label: string): CellCode {
   const edits: Edit[] = [];
   const body = program.body;
   const last = body[body.length - 1];
+  const declared: string[] = [];
   for (const statement of body) {
     if (statement.type === "ImportDeclaration") {
       edits.push({ at: statement.start, length: statement.end - statement.start, text: requireOf(statement) });
@@ -42,15 +45,24 @@ export function compileCell(source: string, label: string): CellCode {
     }
     const names = declaredNames(statement);
     if (names.length === 0) continue;
-    const publish = names.map((name) => `globalThis.${name} = ${name};`).join(" ");
+    declared.push(...names);
+    const publish = publishing(names);
     // A function declaration is hoisted: published before the cell's first statement, as it is usable from there.
     if (statement.type === "FunctionDeclaration") edits.push({ at: 0, length: 0, text: `${publish} ` });
     else edits.push({ at: statement.end, length: 0, text: ` ${publish}` });
   }
+  // Published again at the end: a `let` the cell assigns after declaring it (or in a later statement) holds its last value.
+  const publishAtEnd = publishing(declared);
   if (last?.type === "ExpressionStatement" && !("directive" in last && last.directive)) {
-    edits.push({ at: last.expression.start, length: 0, text: "return (" }, { at: last.expression.end, length: 0, text: ")" });
+    edits.push({ at: last.expression.start, length: 0, text: "const cellResult$ = (" }, { at: last.expression.end, length: 0, text: `); ${publishAtEnd} return cellResult$;` });
+  } else {
+    edits.push({ at: javascript.length, length: 0, text: ` ${publishAtEnd}` });
   }
   return { functionSource: `(async function () { ${applyEdits(javascript, edits)}\n})\n//# sourceURL=${label}` };
+}
+
+function publishing(names: readonly string[]): string {
+  return names.map((name) => `globalThis.${name} = ${name};`).join(" ");
 }
 
 /** `import { a, b as c } from "m"` as `const { a, b: c } = require("m");` (default and namespace imports too), on the same line. */

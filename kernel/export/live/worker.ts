@@ -76,7 +76,14 @@ async function run(request: PageRequest): Promise<boolean> {
   }
 }
 
+/** The engine's WebAssembly assembler writes names with Node's Buffer.from(text, "utf8"): the same bytes from TextEncoder. */
+function provideBuffer(): void {
+  const encoder = new TextEncoder();
+  (globalThis as Record<string, unknown>).Buffer ??= { from: (text: string) => encoder.encode(text) };
+}
+
 captureConsole();
+provideBuffer();
 provideSetImmediate();
 (globalThis as Record<string, unknown>).require = requireModule;
 
