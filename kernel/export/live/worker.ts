@@ -82,8 +82,22 @@ function provideBuffer(): void {
   (globalThis as Record<string, unknown>).Buffer ??= { from: (text: string) => encoder.encode(text) };
 }
 
+/**
+ * A page that is not cross-origin isolated (any page from file://) hides the
+ * SharedArrayBuffer name, yet still makes the shared WebAssembly memory the
+ * fast path computes in; the engine tells a shared memory by its buffer's
+ * class, so that class gets its name back. The page computes on one thread
+ * either way (node-shims/os.ts).
+ */
+function nameSharedArrayBuffer(): void {
+  if (typeof SharedArrayBuffer === "function" || typeof WebAssembly !== "object") return;
+  const shared = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+  (globalThis as Record<string, unknown>).SharedArrayBuffer = shared.buffer.constructor;
+}
+
 captureConsole();
 provideBuffer();
+nameSharedArrayBuffer();
 provideSetImmediate();
 (globalThis as Record<string, unknown>).require = requireModule;
 
