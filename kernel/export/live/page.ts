@@ -157,7 +157,7 @@ class LivePage {
 
   private toolbar(): HTMLElement {
     const bar = document.createElement("div");
-    bar.className = "gl-live-bar";
+    bar.className = "gl-live-bar gl-live";
     const button = (label: string, action: () => unknown) => {
       const b = document.createElement("button");
       b.type = "button";
@@ -205,7 +205,7 @@ class LivePage {
     run.textContent = "Run";
     run.addEventListener("click", () => void this.run(cell));
     const editorBox = document.createElement("div");
-    editorBox.className = "gl-editor";
+    editorBox.className = "gl-editor gl-live";
     editorBox.append(run, cell.editor.dom);
     if (input) input.replaceWith(editorBox);
     else section.prepend(editorBox);
