@@ -97,10 +97,25 @@ class LivePage {
     this.say("Reset: the cells and outputs as stored.");
   }
 
+  /** Runs the code cell numbered as in the notebook (the regression harness's numbers). */
+  runCell(cellNumber: number): Promise<{ ok: boolean; outputs: Output[] }> {
+    return this.run(this.cell(cellNumber));
+  }
+
+  /** Puts `text` in a cell's editor, as typing would (so it is saved for a reload too). */
   setSource(cellNumber: number, text: string): void {
+    const cell = this.cell(cellNumber);
+    cell.editor.dispatch({ changes: { from: 0, to: cell.editor.state.doc.length, insert: text } });
+  }
+
+  source(cellNumber: number): string {
+    return this.cell(cellNumber).editor.state.doc.toString();
+  }
+
+  private cell(cellNumber: number): LiveCell {
     const cell = this.cells.find((c) => c.number === cellNumber);
     if (!cell) throw new Error(`this page has no code cell ${cellNumber}`);
-    cell.editor.dispatch({ changes: { from: 0, to: cell.editor.state.doc.length, insert: text } });
+    return cell;
   }
 
   private restartWorker(): void {
