@@ -23,16 +23,23 @@ const NOTEBOOK_05 = "05-training-loop";
 
 declare const window: { gradientLabLive?: { runAll(): Promise<unknown> } };
 
-/** Opening a page from file:// to the first cell's first output, Run clicked at the load event: [load, output] in ms from navigation start. */
+/**
+ * Opening a page from file:// to the first code cell's result, Run clicked at
+ * the load event: [load, result] in ms from navigation start. The cell's
+ * result is its run's end (its outputs, or none: 01's first cell only imports).
+ */
 async function firstOutput(browser: Browser, page: string): Promise<{ loadMs: number; outputMs: number }> {
   const tab = await browser.newPage();
   try {
     await tab.goto(`file://${page}`, { waitUntil: "load" });
     return await tab.evaluate(async () => {
       const cell = document.querySelector("section.gl-code-cell[data-cell]")!;
-      const box = cell.querySelector(".gl-outputs")!;
       const shown = new Promise<number>((done) => {
-        new MutationObserver(() => box.childElementCount > 0 && done(performance.now())).observe(box, { childList: true });
+        let began = false;
+        new MutationObserver(() => {
+          began ||= cell.classList.contains("gl-running");
+          if (began && !cell.classList.contains("gl-running")) done(performance.now());
+        }).observe(cell, { attributes: true, attributeFilter: ["class"] });
       });
       const navigation = performance as unknown as { getEntriesByType(type: string): Array<{ loadEventEnd: number }> };
       const loadMs = navigation.getEntriesByType("navigation")[0]!.loadEventEnd;
@@ -80,7 +87,7 @@ async function main(): Promise<void> {
     console.log(`live cells' scripts: ${report.live.files.join(" + ")}: ${formatBytes(report.live.bytes)}, ${formatBytes(report.live.gzippedBytes)} gzipped (goal under 1.5 MB gzipped)`);
     const opens = [];
     for (let i = 0; i < RUNS; i++) opens.push(await firstOutput(browser, first));
-    console.log(`${report.pages[0]!.file}: page load ${median(opens.map((o) => o.loadMs)).toFixed(0)} ms; first cell's output after Run at load ${median(opens.map((o) => o.outputMs)).toFixed(0)} ms from opening, ${median(opens.map((o) => o.outputMs - o.loadMs)).toFixed(0)} ms after load (goal under 300 ms)`);
+    console.log(`${report.pages[0]!.file}: page load ${median(opens.map((o) => o.loadMs)).toFixed(0)} ms; first cell's result after Run at load ${median(opens.map((o) => o.outputMs)).toFixed(0)} ms from opening, ${median(opens.map((o) => o.outputMs - o.loadMs)).toFixed(0)} ms after load (goal under 300 ms)`);
     const inPage = [];
     for (let i = 0; i < RUNS; i++) inPage.push(await runAllInPage(browser, page05));
     const onKernel = [];
