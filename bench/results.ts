@@ -1,3 +1,4 @@
+import type { KernelRow } from "./kernel-start";
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Precision } from "../src";
@@ -38,6 +39,8 @@ export interface BenchReport {
   courseRuns?: number;
   /** Notebook 01 on a fresh kernel: median milliseconds from the kernel's start to its first output, and to the end (bench/first-output.ts). */
   firstOutput?: { notebook: string; firstOutputMs: number; notebookMs: number; runs: number };
+  /** Workload 5: each kernel's start (medians) and jupyter_kernel_test score (bench/kernel-start.ts). */
+  kernels?: KernelRow[];
   rows: ResultRow[];
 }
 

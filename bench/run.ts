@@ -2,6 +2,7 @@ import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { courseUnavailable, defaultCoursePaths, jupyterUnavailable, timeCourse } from "./course";
 import { formatFirstOutput, timeFirstOutput } from "./first-output";
+import { formatKernelTable, kernelContenders, type KernelRow, runConformance, timeKernelStarts } from "./kernel-start";
 import { defaultSetting, type EngineSetting, engineTrainer } from "./engine";
 import { gigaflopsPerSecond } from "./flops";
 import type { Precision } from "../src";
@@ -13,13 +14,16 @@ import { type BenchReport, compareRows, formatOtherTable, formatPeaks, formatTra
 import { type TfjsSystem, type TfjsTrainer, tfjsTrainer, useTfjsBackend } from "./tfjs";
 import { courseWorkloadName, type TrainingWorkload, trainingWorkloads, workPerStep } from "./workloads";
 
-const USAGE = `usage: node dist/bench/run.js [--workloads 1,2,3,4] [--threads 1,2] [--runs N] [--seconds S] [--course-runs N] [--out FILE]
+const USAGE = `usage: node dist/bench/run.js [--workloads 1,2,3,4,5] [--threads 1,2] [--runs N] [--seconds S] [--course-runs N] [--out FILE]
   Runs each workload on gradient-lab (float64 and float32, on each thread
   count) and its peers (PyTorch on each thread count), prints a table
   (median of N runs of at least S seconds each) and writes everything as
   JSON to FILE (default bench/results/latest.json). The course (workload 4)
   is built --course-runs times (default 3) by each system, taking turns; the
-  median counts.`;
+  median counts. Workload 5 starts gradient-lab's kernel, Deno's and
+  ipykernel --course-runs times each, taking turns (spawn to kernel_info, to
+  the first output of a one-line cell), and runs Jupyter's conformance suite
+  on each.`;
 
 export type Log = (line: string) => void;
 
@@ -106,6 +110,8 @@ export async function benchInProcess(workload: TrainingWorkload, measure: Measur
 export interface BenchOptions {
   workloads: readonly TrainingWorkload[];
   course: boolean;
+  /** Workload 5: kernel starts and conformance. */
+  kernels?: boolean;
   measure: MeasureOptions;
   /** Thread counts for the engine and PyTorch (default 1 and 2). */
   threads?: readonly number[];
@@ -189,6 +195,19 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       }
     }
   }
+  let kernels: KernelRow[] | undefined;
+  if (options.kernels) {
+    log("5-kernels: gradient-lab's kernel beside Deno's and ipykernel: start, and jupyter_kernel_test 0.7");
+    const { contenders, missing } = kernelContenders();
+    for (const line of missing) log(line);
+    try {
+      kernels = await timeKernelStarts(contenders, options.courseRuns);
+      const conformance = await runConformance(contenders);
+      kernels = kernels.map((row) => ({ ...row, ...optional("conformance", conformance.get(row.kernel)) }));
+    } catch (error) {
+      log(`5-kernels skipped: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   const endLoad = loadAverage();
   const endTicks = cpuTicks();
   // The load average at the end counts the benchmark's own threads; the CPU time other processes took during the run does not.
@@ -206,6 +225,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     measure,
     ...optional("courseRuns", options.course ? options.courseRuns : undefined),
     ...optional("firstOutput", firstOutput),
+    ...optional("kernels", kernels),
     rows: withRatios(rows.map((r) => withGigaflops(r, options.workloads)).sort(compareRows)),
   };
 }
@@ -231,7 +251,7 @@ async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      workloads: { type: "string", default: "1,2,3,4" },
+      workloads: { type: "string", default: "1,2,3,4,5" },
       runs: { type: "string", default: String(defaultMeasure.runs) },
       seconds: { type: "string", default: String(defaultMeasure.minSeconds) },
       threads: { type: "string", default: "1,2" },
@@ -245,14 +265,15 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const chosen = values.workloads.split(",").map((w) => w.trim());
-  const unknown = chosen.filter((w) => !["1", "2", "3", "4"].includes(w));
-  if (unknown.length > 0) throw new Error(`--workloads: unknown workload(s) ${unknown.join(", ")}; choose from 1,2,3,4`);
+  const unknown = chosen.filter((w) => !["1", "2", "3", "4", "5"].includes(w));
+  if (unknown.length > 0) throw new Error(`--workloads: unknown workload(s) ${unknown.join(", ")}; choose from 1,2,3,4,5`);
   const measure = { runs: positive(values.runs, "--runs"), minSeconds: positive(values.seconds, "--seconds") };
   const threads = values.threads.split(",").map((t) => wholeNumber(t.trim(), "--threads"));
   const log: Log = (line) => console.log(line);
   const report = await runBench({
     workloads: trainingWorkloads.filter((w) => chosen.includes(w.name.slice(0, 1))),
     course: chosen.includes("4"),
+    kernels: chosen.includes("5"),
     measure,
     threads: [...new Set(threads)],
     courseRuns: positive(values["course-runs"], "--course-runs"),
@@ -263,6 +284,7 @@ async function main(argv: string[]): Promise<number> {
   const versus = formatVersusPytorch(report.rows);
   if (versus !== "") log(`\neach precision's best, gradient-lab / PyTorch (over thread counts):\n${versus}`);
   if (report.rows.some((r) => r.precision === undefined)) log(`\n${formatOtherTable(report.rows)}`);
+  if (report.kernels) log(`\nkernels: medians of ${report.kernels[0]?.runs ?? 0} starts each, taking turns; jupyter_kernel_test 0.7's KernelTests\n${formatKernelTable(report.kernels)}`);
   log(`\n${formatPeaks(report.peaks, report.machine.cores)}`);
   // Said again last, where the eye lands: figures from a busy machine must not be quoted as quiet ones.
   if (report.load.busy) log(`\nWARNING: the machine was busy (load average ${report.load.start.toFixed(2)} at the start${report.load.othersCores === undefined ? "" : `, other processes used ${report.load.othersCores.toFixed(2)} cores during the run`}): these figures are NOT comparable with a quiet run`);

@@ -1,10 +1,10 @@
 import { kernelSpec, type KernelSpec } from "./kernelspec";
-import { KernelClient, KernelGoneError, type IopubListener } from "./wire/client";
+import { KernelClient, KernelGoneError, MessageTooLargeError, type IopubListener } from "./wire/client";
 import { KernelProcess } from "./wire/launch";
 import { within } from "./wire/within";
 import type { JupyterMessage } from "./wire/message";
 
-export { KernelGoneError };
+export { KernelGoneError, MessageTooLargeError };
 
 /** The kernel process exited, or lost a port to another process, before it answered its first request. */
 export class KernelStartDiedError extends KernelGoneError {}
@@ -72,13 +72,29 @@ export class Kernel {
    * busy loop ignores interrupts) and CellTimeoutError is thrown; if the
    * kernel dies meanwhile, KernelGoneError says how.
    */
-  async execute(code: string, onOutput: IopubListener, timeoutMs: number): Promise<JupyterMessage> {
-    const reply = await within(this.client.execute(code, onOutput), timeoutMs);
+  async execute(code: string, onOutput: IopubListener, timeoutMs: number, options: { allowStdin?: boolean } = {}): Promise<JupyterMessage> {
+    const reply = await within(this.client.execute(code, onOutput, options), timeoutMs);
     if (reply === undefined) {
       await this.kill();
       throw new CellTimeoutError(`the cell ran longer than ${timeoutMs / 1000} s`);
     }
     return reply.value;
+  }
+
+  /**
+   * Waits until the kernel can run a cell. Our kernel answers kernel_info
+   * before TypeScript has loaded (kernel/tslab/main.ts); a silent, empty
+   * execute_request is answered only once its compiler is ready, so a cell's
+   * own time limit does not count the kernel's start. Any kernel answers it
+   * without output, count or history.
+   */
+  async waitForCompiler(timeoutMs: number): Promise<void> {
+    const content = { code: "", silent: true, store_history: false, user_expressions: {}, allow_stdin: false, stop_on_error: false };
+    const reply = await within(this.client.request("shell", "execute_request", content), timeoutMs);
+    if (reply === undefined) {
+      await this.kill();
+      throw new KernelGoneError(`the kernel's compiler was not ready within ${timeoutMs / 1000} s`);
+    }
   }
 
   interrupt(): void {

@@ -3,7 +3,15 @@ export { Fraction } from "./math/fraction";
 export { type Arithmetic, floatArithmetic, fractionArithmetic, boundedFractionArithmetic, ExactSizeError, formatFloat } from "./math/arithmetic";
 export { type Activation, type ActivationName, activations, activationByName } from "./math/activations";
 export { type Loss, type LogitsForm, type LossName, losses, lossByName } from "./math/losses";
-export { type NetworkDescription, type LayerDescription, type NeuronDescription, validateNetwork, parseNetwork, weightName, biasName } from "./network/description";
+export {
+  type NetworkDescription,
+  type LayerDescription,
+  type NeuronDescription,
+  validateNetwork,
+  parseNetwork,
+  weightName,
+  biasName,
+} from "./network/description";
 export { seedNetwork, seedExample } from "./network/seed-network";
 export { type Model, type ModelNeuron, toModel, toDescription, parametersOf, parameterNamesByLayer, withParameters } from "./network/model";
 export { forward, type ForwardPass } from "./trace/forward";
@@ -17,7 +25,17 @@ export { train, trainingSteps, TrainingDivergedError, type TrainOptions, type Tr
 export { formatValue, latexName, nameList } from "./math/format";
 export { firstNonFinite, type NonFiniteValue } from "./trace/non-finite";
 export { parseJsonStrict, MAX_JSON_DEPTH } from "./network/json";
-export { forwardEquations, lossEquation, backwardEquations, updateEquations, displayMath, markdownTable, forwardTable, gradientTable, updateTable } from "./render/equations";
+export {
+  forwardEquations,
+  lossEquation,
+  backwardEquations,
+  updateEquations,
+  displayMath,
+  markdownTable,
+  forwardTable,
+  gradientTable,
+  updateTable,
+} from "./render/equations";
 export { lossExpression, symbolicGradients, symbolicLoss, type SymbolicGradient } from "./verify/symbolic";
 export { gradientCheck, type GradientComparison } from "./verify/gradient-check";
 export { FastNetwork, type FastOptions, type FloatArrayOf, type Precision, THREAD_MIN_WORK } from "./fast/fast-network";

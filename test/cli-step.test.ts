@@ -44,6 +44,23 @@ describe("gradient-lab step", () => {
     expect(io.out()).toMatch(/W53\s+1\s+0.5\s+0.995/);
   });
 
+  it("refuses --steps past --max-steps (default 10,000) before printing anything: --steps 1e9 could only fill the disk", async () => {
+    const io = capture();
+    expect(await main(["seed", "--input", "1,0", "--target", "2", "--lr", "0.01", "--steps", "1e9"])).toBe(2);
+    expect(io.out()).toBe("");
+    expect(io.err().split("\n")[0]).toBe(
+      "gradient-lab step: --steps 1e9 is more than --max-steps (10000); every step prints its whole trace (about 1.5 KB for the seed network), so raise --max-steps only for a run meant to print that much",
+    );
+    expect(await main(["seed", "--input", "1,0", "--target", "2", "--lr", "0.01", "--steps", "3", "--max-steps", "2"])).toBe(2);
+    expect(io.out()).toBe("");
+  });
+
+  it("runs as many steps as --max-steps allows", async () => {
+    const io = capture();
+    expect(await main(["seed", "--input", "1,0", "--target", "2", "--lr", "0.01", "--steps", "3", "--max-steps", "3", "--json"])).toBe(0);
+    expect(JSON.parse(io.out()).steps.map((step: { step: number }) => step.step)).toEqual([1, 2, 3]);
+  });
+
   it("rejects bad input with one clear line and exit code 2", async () => {
     let io = capture();
     expect(await main(["seed", "--input", "1,0,1", "--target", "2", "--lr", "0.01"])).toBe(2);
@@ -161,7 +178,7 @@ describe("gradient-lab step ends on Ctrl-C and SIGTERM while it computes", () =>
     it(signal, async () => {
       // The built command, as a user runs it, on a run far longer than any test (a hundred million steps).
       const cli = join(__dirname, "..", "dist", "kernel", "cli.js");
-      const child = spawn(process.execPath, [cli, "step", "seed", "--input", "1,0", "--target", "2", "--lr", "0.001", "--steps", "100000000", "--json"], { stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, [cli, "step", "seed", "--input", "1,0", "--target", "2", "--lr", "0.001", "--steps", "100000000", "--max-steps", "100000000", "--json"], { stdio: ["ignore", "pipe", "pipe"] });
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, how) => resolve({ code, signal: how })));
       try {
         // The first printed step means the loop is running, with the event loop blocked.

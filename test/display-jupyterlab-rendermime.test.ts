@@ -11,6 +11,8 @@ import { PLOTLY_MIME } from "../kernel/display/names";
 import type { DisplayDataOutput, Output } from "../kernel/notebook/nbformat";
 import type { Figure } from "../src/plots/figure";
 import { BROWSER_WAIT_MS, launchChromium, skipBrowser, type Session } from "./export-chromium";
+import { leftOutNote, untrustedFigure } from "../kernel/display/untrusted-figure";
+import { HOSTILE_FIGURES, TRACKER_HOST } from "./helpers/hostile-figures";
 import { scrubFigure, scrubToTheEnd } from "./helpers/scrub-figure";
 import { courseNotebookNames, loadCourseNotebook, storedFigureCount } from "./helpers/stored-notebook";
 
@@ -236,6 +238,68 @@ describe.skipIf(skipBrowser)("stored figures in JupyterLab 4's output area with 
     });
     expect(method).toBe("animate");
     expect(await drawnData()).not.toBe(before);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  /** One display_data output per figure, as the kernel sends them. */
+  const figureOutput = (figure: object): DisplayDataOutput => ({ output_type: "display_data", data: { [PLOTLY_MIME]: figure, "text/plain": "a figure" } as DisplayDataOutput["data"], metadata: {} });
+  const GEOGRAPHIC = ["scattergeo", "choropleth"];
+  /** Waits until a geographic figure has drawn its map (coastlines, or a region's countries) from the extension's own topojson/. */
+  const mapDrawn = (page: Page, label: string) =>
+    page.waitForFunction((selector) => document.querySelectorAll(selector).length > 0, `section[data-label="${label}"] .geo :is(.coastlines, .countries) path`);
+
+  it("draws hostile figures untrusted with nothing requested outside the page, each keeping what it may, with its note", async () => {
+    const { page, blocked, errors } = await openPage(true);
+    for (const [name, figure] of Object.entries(HOSTILE_FIGURES)) {
+      const label = `hostile ${name}`;
+      expect(await show(page, [figureOutput(figure)], false, label, 1), label).toEqual([{ title: name, traces: figure.data.length }]);
+      const note = await page.$eval(`section[data-label="${label}"] .gradient-lab-plotly-note`, (node) => node.textContent);
+      const { leftOut } = untrustedFigure(figure, "/maps/");
+      expect(note, label).toBe(leftOut.length > 0 ? leftOutNote(leftOut) : "");
+      expect(note === "", label).toBe(GEOGRAPHIC.includes(name));
+    }
+    for (const name of [...GEOGRAPHIC, "choropleth with remote GeoJSON"]) await mapDrawn(page, `hostile ${name}`);
+    expect(blocked).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("draws the geographic figures trusted from the extension's maps, with every request outside the page blocked", async () => {
+    const { page, blocked, errors } = await openPage(true);
+    for (const name of GEOGRAPHIC) {
+      expect(await show(page, [figureOutput(HOSTILE_FIGURES[name]!)], true, `trusted ${name}`, 1)).toEqual([{ title: name, traces: 1 }]);
+      await mapDrawn(page, `trusted ${name}`);
+    }
+    expect(blocked).toEqual([]);
+    // The other figures keep their addresses when trusted (so the payloads above are real): the page asks for them.
+    await show(page, [figureOutput(HOSTILE_FIGURES["layout image"]!)], true, "trusted layout image", 1);
+    await expect.poll(() => blocked.filter((url) => new URL(url).hostname === TRACKER_HOST).length, { timeout: BROWSER_WAIT_MS }).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("raises no error when JupyterLab hides or detaches a drawn figure, and resizes it once it shows again", async () => {
+    const { page, errors } = await openPage(true);
+    const outputs = [figureOutput(framesFigure)];
+    await show(page, outputs, false, "hidden", 1);
+    await show(page, outputs, false, "detached", 1);
+    const frames = () => page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    // A collapsed output (display: none above the plot), and a cell scrolled out of the window (taken out of the DOM).
+    await page.$eval('section[data-label="hidden"]', (section) => ((section as HTMLElement).style.display = "none"));
+    const detached = await page.evaluateHandle(() => {
+      const section = document.querySelector('section[data-label="detached"]')!;
+      section.remove();
+      return section;
+    });
+    await frames();
+    expect(errors).toEqual([]);
+    await page.evaluate((section) => {
+      (section as HTMLElement).style.width = "420px";
+      document.body.appendChild(section);
+      (document.querySelector('section[data-label="hidden"]') as HTMLElement).style.display = "";
+    }, detached);
+    await page.waitForFunction(() => document.querySelector('section[data-label="detached"] .main-svg')?.getAttribute("width") === "420");
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -32,7 +32,7 @@ describe("live displays on the gradient-lab kernel", () => {
   }
 
   /** Runs a cell; returns its display messages (in order, all before the reply and idle), its stored outputs and how long it took. */
-  async function run(code: string): Promise<{ displays: JupyterMessage[]; outputs: unknown[]; ms: number }> {
+  async function run(code: string, options: { allowStdin?: boolean } = {}): Promise<{ displays: JupyterMessage[]; outputs: unknown[]; ms: number }> {
     const collector = new OutputCollector();
     const outputs = collector.startCell();
     const displays: JupyterMessage[] = [];
@@ -44,6 +44,7 @@ describe("live displays on the gradient-lab kernel", () => {
         if (message.header.msg_type.endsWith("display_data")) displays.push(message);
       },
       CELL_TIMEOUT_MS,
+      options,
     );
     expect(reply.content, JSON.stringify(outputs)).toMatchObject({ status: "ok" });
     return { displays, outputs, ms: performance.now() - started };
@@ -64,8 +65,7 @@ for (let i = 1; i <= 10000; i++) update(id, "count " + i);`);
     expect(cell.outputs).toEqual([{ output_type: "display_data", data: { "text/plain": "count 10000" }, metadata: {} }]);
   });
 
-  it("follow over a loop of about a second sends states while it runs and stores the final one", async () => {
-    const cell = await run(`import { follow } from "gradient-lab/display";
+  const slowLoop = `import { follow } from "gradient-lab/display";
 function* slowSteps(): Generator<number, string> {
   const end = Date.now() + 1000;
   let step = 0;
@@ -73,7 +73,11 @@ function* slowSteps(): Generator<number, string> {
   return "ran " + step + " steps";
 }
 const ran = await follow(slowSteps(), (steps) => steps.length + " steps so far");
-console.log(ran);`);
+console.log(ran);`;
+
+  it("follow over a loop of about a second sends states while a person watches (allow_stdin) and stores the final one", async () => {
+    // As JupyterLab asks: a frontend that takes input is one a person watches.
+    const cell = await run(slowLoop, { allowStdin: true });
     const states = cell.displays.map(text);
     expect(states.length).toBeGreaterThanOrEqual(3);
     expect(states.length).toBeLessThanOrEqual(2 + Math.ceil(cell.ms / UPDATE_INTERVAL_MS));
@@ -82,6 +86,15 @@ console.log(ran);`);
     expect(steps, JSON.stringify(stored)).toBeDefined();
     expect(states[states.length - 1]).toBe(`${steps} steps so far`);
     expect(stored[0]).toEqual({ output_type: "display_data", data: { "text/plain": `${steps} steps so far` }, metadata: {} });
+  });
+
+  it("follow shows a batch runner (allow_stdin false: nbclient, nbval, our runner) only the final state, once", async () => {
+    const cell = await run(slowLoop);
+    expect(cell.displays.map((message) => message.header.msg_type)).toEqual(["display_data"]);
+    const stored = cell.outputs as { output_type: string; data?: Record<string, string>; text?: string }[];
+    const steps = /^ran (\d+) steps\n$/.exec(stored[1]?.text ?? "")?.[1];
+    expect(steps, JSON.stringify(stored)).toBeDefined();
+    expect(text(cell.displays[0]!)).toBe(`${steps} steps so far`);
   });
 
   it("an interrupt stops follow's loop: the cell ends with an error, the kernel lives and goes idle", async () => {
@@ -100,6 +113,7 @@ await follow(forever(), (steps) => steps.length + " steps");`,
         }
       },
       CELL_TIMEOUT_MS,
+      { allowStdin: true },
     );
     expect(interrupted).toBe(true);
     expect(reply.content).toMatchObject({ status: "error" });

@@ -1,4 +1,3 @@
-import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { SitePage } from "../kernel/export/site";
 import { joinText } from "../kernel/notebook/nbformat";
@@ -126,8 +125,8 @@ describe.skipIf(skipBrowser)("the real course, exported and opened in Chromium",
     return seen;
   }
 
-  it("exports all 13 notebooks, in file-name order, with the figures their stored outputs hold", () => {
-    expect(COURSE).toHaveLength(13);
+  it("exports all 17 notebooks, in file-name order, with the figures their stored outputs hold", () => {
+    expect(COURSE).toHaveLength(17);
     expect(site.report.pages.map((p) => p.file)).toEqual(COURSE.map((c) => c.page));
     expect(site.report.pages.map((p) => p.figures)).toEqual(COURSE.map((c) => c.figures));
     expect(site.report.pages.map((p) => p.title)).toEqual(COURSE.map((c) => c.heading));
@@ -159,12 +158,12 @@ describe.skipIf(skipBrowser)("the real course, exported and opened in Chromium",
     },
   );
 
-  it("lists the 13 notebooks on the index, in notebook order, under their titles", async () => {
+  it("lists the 17 notebooks on the index, in notebook order, under their titles", async () => {
     await withPage("index.html", 0, async (w) => {
       const links = await w.page.$$eval("a.gl-index-link", (as) =>
         as.map((a) => ({ href: a.getAttribute("href"), text: (a.textContent ?? "").replace(/\s+/g, " ").trim() })),
       );
-      expect(links).toHaveLength(13);
+      expect(links).toHaveLength(17);
       expect(links.map((l) => l.href)).toEqual(COURSE.map((c) => c.page));
       expect(links.map((l) => l.text)).toEqual(COURSE.map((c) => c.heading));
       expect(w.consoleErrors).toEqual([]);

@@ -84,7 +84,7 @@ describe("outputs", () => {
     const figure = { data: [{ y: [1, 2] }], layout: { title: { text: "t" } }, frames: [{ name: "f1", data: [{ y: [2, 1] }] }] };
     const html = render({ output_type: "display_data", data: { "application/vnd.plotly.v1+json": JSON.stringify(figure) }, metadata: {} });
     const island = html.slice(html.indexOf(">", html.indexOf("gl-figure-data")) + 1, html.lastIndexOf("</script>"));
-    expect(JSON.parse(island)).toEqual({ ...figure, config: {} });
+    expect(JSON.parse(island)).toEqual({ ...figure, config: { topojsonURL: "assets/topojson/" } });
   });
 
   it("escapes < in embedded JSON", () => {

@@ -1,10 +1,9 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, describe, expect, it, vi } from "vitest";
-import { main as kernelCommand } from "../kernel/commands/kernel";
+import { afterAll, describe, expect, it } from "vitest";
+import { installKernelPrefix } from "./helpers/kernel-prefix";
 import { needVenv } from "./helpers/venv";
 
 const run = promisify(execFile);
@@ -27,8 +26,8 @@ const KERNEL_TESTS = [
   "test_pager",
 ];
 
-const prefix = mkdtempSync(join(tmpdir(), "gradient-lab-conformance-"));
-afterAll(() => rmSync(prefix, { recursive: true, force: true }));
+const kernel = python.skip ? undefined : installKernelPrefix();
+afterAll(() => kernel?.remove());
 
 interface Report {
   counts: Record<"tests" | "failures" | "errors" | "skipped", number>;
@@ -46,14 +45,8 @@ function readJunit(file: string): Report {
 
 describe.skipIf(python.skip)("Jupyter's kernel conformance suite (jupyter_kernel_test 0.7)", () => {
   it("passes every test of KernelTests, with every sample filled in and none skipped", async () => {
-    vi.spyOn(console, "log").mockImplementation(() => undefined);
-    try {
-      expect(await kernelCommand(["install", "--prefix", prefix])).toBe(0);
-    } finally {
-      vi.restoreAllMocks();
-    }
-    const junit = join(prefix, "junit.xml");
-    const env = { ...process.env, JUPYTER_PATH: join(prefix, "share", "jupyter"), PYDEVD_DISABLE_FILE_VALIDATION: "1" };
+    const junit = join(kernel!.prefix, "junit.xml");
+    const env = { ...kernel!.env, PYDEVD_DISABLE_FILE_VALIDATION: "1" };
     const args = ["-m", "pytest", "test/python/test_gradient_lab_kernel.py", "-q", "-p", "no:cacheprovider", `--junitxml=${junit}`];
     const outcome = await run(python.path, args, { cwd: root, env, maxBuffer: 16 * 1024 * 1024 }).then(
       () => "",

@@ -8,6 +8,7 @@ import type { Notebook } from "../kernel/notebook/nbformat";
 import { runNotebooks } from "../kernel/runner";
 import { CONNECTION_FOLDER_PREFIX } from "../kernel/wire/connection";
 import { copyFixtureNotebooks } from "./helpers/fixture-notebooks";
+import { isAlive, within } from "./helpers/processes";
 
 /**
  * Whatever ends `gradient-lab run` or `test` in the middle of a cell, its
@@ -52,25 +53,6 @@ beforeAll(() => {
   timingOut = busyNotebook("busy-timeout.ipynb", 3);
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-function isAlive(pid: number): boolean {
-  try {
-    // A zombie still answers kill(0); /proc tells it apart.
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return false;
-  }
-}
-
-/** Polls until `done()` or the bound passes; returns how long it took, or undefined if it never held. */
-async function within(boundMs: number, done: () => boolean): Promise<number | undefined> {
-  const started = Date.now();
-  for (;;) {
-    if (done()) return Date.now() - started;
-    if (Date.now() - started > boundMs) return undefined;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 function connectionFolders(tmp: string): string[] {
   return readdirSync(tmp).filter((name) => name.startsWith(CONNECTION_FOLDER_PREFIX));

@@ -75,6 +75,28 @@ describe("a cell printing 100,000 lines, and one printing 10 MB", () => {
   }, VOLUME_TEST_TIMEOUT_MS);
 });
 
+describe("a cell printing one 100 MB line", () => {
+  it("fails under `run --timeout 10` naming the 64 MB message limit, not the timeout", async () => {
+    const file = join(work, "one-long-line.ipynb");
+    const notebook: Notebook = {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: { kernelspec: NOTEBOOK_KERNELSPEC },
+      cells: [{ cell_type: "code", id: "long-line", source: 'console.log("x".repeat(100 * 2 ** 20));', metadata: {}, outputs: [], execution_count: null }],
+    };
+    writeFileSync(file, JSON.stringify(notebook));
+    const said: string[] = [];
+    vi.spyOn(console, "log").mockImplementation(() => undefined);
+    vi.spyOn(console, "error").mockImplementation((...parts: unknown[]) => void said.push(parts.join(" ")));
+    const status = await runCommand(["--out", join(work, "out-long-line"), "--timeout", "10", file]).finally(() => vi.restoreAllMocks());
+    expect(status).toBe(1);
+    const report = said.join("\n");
+    expect(report).toMatch(/cell 1 \(console\.log\("x"\.repeat\(100 \* 2 \*\* 20\)\);\) failed/);
+    expect(report).toMatch(/the kernel sent a stream message of 100\.0 MB, over the 64 MB message limit/);
+    expect(report).not.toMatch(/longer than/);
+  }, VOLUME_TEST_TIMEOUT_MS);
+});
+
 const JUPYTER = "/usr/bin/jupyter";
 const haveJupyter = existsSync(JUPYTER) && spawnSync(JUPYTER, ["nbconvert", "--version"], { stdio: "ignore" }).status === 0;
 if (!haveJupyter && process.env.CI) throw new Error(`jupyter nbconvert is missing (${JUPYTER}); CI must install Debian's jupyter packages`);

@@ -109,7 +109,7 @@ describe("KernelClient against a kernel that forges messages", () => {
     expect(new Set(reasons.map((reason) => reason.replace(/[0-9a-f-]{36}$/, "<id>")))).toEqual(new Set(["signature does not match", "replayed message <id>"]));
   });
 
-  it("drops the connection over a message past the size limit instead of taking it into memory", async () => {
+  it("drops a message past the size limit unparsed, names its type and size, and keeps the connection", async () => {
     const info = await newConnectionInfo();
     const iopub = new zmq.Publisher({ linger: 0 });
     await iopub.bind(address(info, info.iopub_port));
@@ -117,7 +117,9 @@ describe("KernelClient against a kernel that forges messages", () => {
     cleanup.push(() => client.close(), () => iopub.close());
     const received: string[] = [];
     client.on("iopub", (message: JupyterMessage) => received.push(String(message.content.text).slice(0, 10)));
-    const disconnected = new Promise<void>((done) => client.once("disconnected", done));
+    const tooLarge = new Promise<Error>((done) => client.once("too-large", done));
+    let disconnected = false;
+    client.on("disconnected", () => (disconnected = true));
     // A SUB socket misses what is published before it has joined: publish until the first message arrives.
     const small = (text: string) => encodeMessage(info.key, newMessage("stream", { name: "stdout", text }, "fake"));
     while (received.length === 0) {
@@ -125,7 +127,10 @@ describe("KernelClient against a kernel that forges messages", () => {
       await new Promise((resolve) => setImmediate(resolve));
     }
     await iopub.send(small("x".repeat(2 * 1024 * 1024)));
-    await disconnected;
-    expect(received.every((text) => text === "small")).toBe(true);
+    await iopub.send(small("after"));
+    expect((await tooLarge).message).toMatch(/^the kernel sent a stream message of 2\.0 MB, over the 1 MB message limit; it was dropped/);
+    while (!received.includes("after")) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(received.filter((text) => text !== "small")).toEqual(["after"]);
+    expect(disconnected).toBe(false);
   });
 });

@@ -8,7 +8,7 @@ import { installedVersion } from "./installed-versions";
  * The kernel a notebook in `notebookFolder` runs on, as one hash: the tslab
  * our launcher picks there (the copy nearest the notebook, as
  * kernel/tslab/main.ts does) by its version, the launcher's built files
- * (they patch tslab's sends, output batching and compiler timers), the
+ * (the message loop around tslab's engine, its output batching and compiler patches), the
  * runner's own built files that turn kernel messages into outputs, and
  * Node's version. A kernelspec other than ours (tests pass one) counts whole.
  */

@@ -23,10 +23,19 @@ import { positiveNumber, UsageError, runCommand } from "./args";
 const MAX_NETWORK_BYTES = 64 * 1024 * 1024;
 /** Six exact steps of the source's network fit (2118 bits); the seventh needs 6353 and would take seconds, the eighth a minute. */
 const DEFAULT_MAX_BITS = 4096;
+/**
+ * Every step prints its whole trace (about 1.5 KB for the source's network):
+ * `--steps 1e9` printed 1.5 GB in two minutes and could only end by filling
+ * the disk. Longer runs are asked for with --max-steps; real training runs
+ * belong to the engine's `train` or `FastNetwork`, which print nothing per step.
+ */
+const DEFAULT_MAX_STEPS = 10_000;
 
-const USAGE = `usage: gradient-lab step <network.json | seed> --input 1,0 --target 2 --lr 0.01 [--steps N] [--loss NAME] [--exact [--max-bits B]] [--json]
+const USAGE = `usage: gradient-lab step <network.json | seed> --input 1,0 --target 2 --lr 0.01 [--steps N [--max-steps M]] [--loss NAME] [--exact [--max-bits B]] [--json]
   Runs N training steps (default 1) on one sample and prints, for each, the
   forward values, the loss, every gradient and the updated parameters.
+  N above --max-steps (default ${DEFAULT_MAX_STEPS.toLocaleString("en-US")}) is refused before any step runs: each
+  step prints its whole trace, so a huge N could only fill the disk.
   "seed" is the source's 2-2-1 network; a network file may be up to 64 MB.
   --exact computes in exact fractions. Their size about triples every step,
   so it stops once a number needs more than --max-bits bits (default ${DEFAULT_MAX_BITS}).
@@ -47,6 +56,7 @@ export async function main(argv: string[]): Promise<number> {
     target: { type: "string" },
     lr: { type: "string" },
     steps: { type: "string" },
+    "max-steps": { type: "string" },
     loss: { type: "string" },
     exact: { type: "boolean" },
     "max-bits": { type: "string" },
@@ -58,6 +68,12 @@ export async function main(argv: string[]): Promise<number> {
     const learningRate = positiveNumber(values.lr, "--lr");
     if (learningRate === undefined) throw new UsageError("gradient-lab step: --lr is required (the source uses 0.01)");
     const steps = wholeNumber(values.steps, "--steps") ?? 1;
+    const maxSteps = wholeNumber(values["max-steps"], "--max-steps") ?? DEFAULT_MAX_STEPS;
+    if (steps > maxSteps) {
+      throw new UsageError(
+        `gradient-lab step: --steps ${values.steps} is more than --max-steps (${maxSteps}); every step prints its whole trace (about 1.5 KB for the seed network), so raise --max-steps only for a run meant to print that much`,
+      );
+    }
     const maxBits = wholeNumber(values["max-bits"], "--max-bits");
     if (maxBits !== undefined && !values.exact) throw new UsageError("gradient-lab step: --max-bits applies only with --exact");
     try {

@@ -1,5 +1,6 @@
 import { display, flushDisplays, progress, update, type Displayable } from "./live";
 import { UPDATE_INTERVAL_MS } from "./throttle";
+import { cellIsWatched } from "./tslab";
 
 /** How long the loop runs between two pauses that let the kernel send what was shown (and hear an interrupt). */
 const RUN_BETWEEN_PAUSES_MS = 20;
@@ -25,7 +26,9 @@ export interface FollowOptions {
  * JavaScript runs without pause; so this pauses for the event loop every
  * 20 ms. The figure is drawn again at most every 100 ms, and its final state
  * is sent before this returns, also when the loop throws. Ctrl-C (SIGINT)
- * stops the loop at the next pause.
+ * stops the loop at the next pause. Where nobody watches the cell (a batch
+ * runner: nbclient, nbval, papermill, `gradient-lab run`) only the final
+ * state is shown, once.
  */
 export async function follow<Entry, Result>(steps: Iterator<Entry, Result>, draw: (entries: readonly Entry[]) => Displayable, options: FollowOptions = {}): Promise<Result> {
   const entries: Entry[] = [];
@@ -48,6 +51,7 @@ export async function follow<Entry, Result>(steps: Iterator<Entry, Result>, draw
   // vm.runInThisContext with breakOnSigint, whose end puts back the signal's default action
   // under a listener added meanwhile, and the next Ctrl-C would kill the kernel.
   let listening = false;
+  const live = cellIsWatched();
   try {
     let lastPause = performance.now();
     // Drawn on this loop's own clock, one interval apart: the throttle alone would also send a state at every pause.
@@ -57,7 +61,7 @@ export async function follow<Entry, Result>(steps: Iterator<Entry, Result>, draw
       if (next.done) return next.value;
       entries.push(next.value);
       const now = performance.now();
-      if (id === undefined || now - lastDraw >= UPDATE_INTERVAL_MS) {
+      if (live && (id === undefined || now - lastDraw >= UPDATE_INTERVAL_MS)) {
         if (id === undefined) id = display(redraw());
         else update(id, redraw);
         showProgress();
@@ -74,7 +78,9 @@ export async function follow<Entry, Result>(steps: Iterator<Entry, Result>, draw
   } finally {
     if (listening) process.off("SIGINT", interrupt);
     // The final state, also when the loop threw: a training that diverged still shows its curve up to there.
-    if (id !== undefined && drawn !== entries.length) update(id, redraw);
+    if (id === undefined) {
+      if (entries.length > 0) display(redraw());
+    } else if (drawn !== entries.length) update(id, redraw);
     showProgress();
     flushDisplays();
   }

@@ -2,7 +2,7 @@ import type { Figure } from "../../src/plots/figure";
 import { markdownTable } from "../../src/render/equations";
 import { figureBundle, figureElementId, markdownBundle } from "./bundle";
 import { markdown, RichText } from "./live";
-import { sendClearOutput, sendDisplayData } from "./tslab";
+import { requestInput, sendClearOutput, sendDisplayData } from "./tslab";
 
 /**
  * What notebooks call to show things: `import { show, showMarkdown } from
@@ -57,6 +57,11 @@ export { follow, type FollowOptions } from "./follow";
 /** Clears what the running cell has shown so far; with `wait`, just before its next output. */
 export function clearOutput(wait = false): void {
   sendClearOutput(wait);
+}
+
+/** Asks the user for a line of text in the notebook (`{ password: true }` hides what is typed); Jupyter's input_request. */
+export function input(prompt = "", options: { password?: boolean } = {}): Promise<string> {
+  return requestInput(prompt, options.password === true);
 }
 
 export { grade, WrongAnswerError } from "./grade";

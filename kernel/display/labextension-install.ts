@@ -1,15 +1,17 @@
-import { copyFile, cp, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { copyFile, cp, mkdir, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { projectRoot } from "../project-root";
-import { PLOTLY_FILE } from "./names";
+import { PLOTLY_FILE, TOPOJSON_FOLDER } from "./names";
 import { minifiedPlotlyPath } from "./plotly-source";
+import { topojsonFiles, topojsonFolder } from "./topojson-source";
 
 /**
  * Installs the prebuilt JupyterLab extension (`labextension/prebuilt/`, built
  * by `labextension/build.mjs` and committed) as JupyterLab's server expects a
  * prebuilt extension: `<dataDir>/labextensions/<name>/package.json` plus
- * `static/`. plotly.js goes into that `static/` too, where the extension loads
- * it from at run time. Nothing here needs Python.
+ * `static/`. plotly.js and the maps geographic figures draw on go into that
+ * `static/` too, where the extension loads them from at run time. Nothing here
+ * needs Python.
  */
 
 export function prebuiltLabextensionFolder(): string {
@@ -27,7 +29,7 @@ export async function labextensionFolder(dataDir: string): Promise<string> {
   return join(dataDir, "labextensions", await labextensionName());
 }
 
-/** Copies the extension and plotly.js into `<dataDir>/labextensions/<name>/`; returns every file written. */
+/** Copies the extension, plotly.js and the maps into `<dataDir>/labextensions/<name>/`; returns every file written. */
 export async function installLabextension(dataDir: string): Promise<string[]> {
   const target = await labextensionFolder(dataDir);
   // Assembled beside the target, then renamed into place: JupyterLab never lists half an extension,
@@ -37,6 +39,8 @@ export async function installLabextension(dataDir: string): Promise<string[]> {
   try {
     await cp(prebuiltLabextensionFolder(), staging, { recursive: true });
     await copyFile(minifiedPlotlyPath(), join(staging, "static", PLOTLY_FILE));
+    await mkdir(join(staging, "static", TOPOJSON_FOLDER));
+    await Promise.all(topojsonFiles().map((name) => copyFile(join(topojsonFolder(), name), join(staging, "static", TOPOJSON_FOLDER, name))));
     await rm(target, { recursive: true, force: true });
     await rename(staging, target);
   } catch (error) {

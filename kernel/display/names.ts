@@ -9,3 +9,6 @@ export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
 /** The minified plotly.js, under this name, in every folder we install it to (nbextension, labextension's static/). */
 export const PLOTLY_FILE = "plotly.min.js";
+
+/** The folder, beside plotly.js (labextension's static/, the site's assets/), holding the maps geographic figures draw on. */
+export const TOPOJSON_FOLDER = "topojson";

@@ -62,10 +62,21 @@ export function currentCell(): object | null {
 /** What the gradient-lab kernel offers a cell besides display_data (kernel/tslab/cell-output.ts, KernelHooks). */
 interface KernelHooks {
   clearOutput(wait: boolean): void;
+  watched(): boolean;
+  input(prompt: string, password: boolean): Promise<string>;
 }
 
 function kernelHooks(): KernelHooks | undefined {
   return (globalThis as Record<symbol, KernelHooks | undefined>)[Symbol.for("gradient-lab.kernel")];
+}
+
+/**
+ * Whether a person watches the running cell's outputs change (its frontend
+ * takes input, as JupyterLab does); a batch runner keeps only the final
+ * state. Outside the gradient-lab kernel: assumed watched.
+ */
+export function cellIsWatched(): boolean {
+  return kernelHooks()?.watched() ?? true;
 }
 
 /**
@@ -75,4 +86,16 @@ function kernelHooks(): KernelHooks | undefined {
  */
 export function sendClearOutput(wait: boolean): void {
   kernelHooks()?.clearOutput(wait);
+}
+
+/**
+ * Asks the user for a line of text through the notebook (Jupyter's
+ * input_request). A frontend that cannot answer (nbclient, papermill: the
+ * request says allow_stdin false) makes it fail at once with
+ * StdinNotImplementedError; outside the gradient-lab kernel it fails too.
+ */
+export function requestInput(prompt: string, password: boolean): Promise<string> {
+  const hooks = kernelHooks();
+  if (!hooks) return Promise.reject(new Error("input() needs the gradient-lab kernel: there is no frontend to ask here"));
+  return hooks.input(prompt, password);
 }

@@ -1,6 +1,8 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
+import { TOPOJSON_FOLDER } from "../display/names";
 import { minifiedPlotlyPath } from "../display/plotly-source";
+import { topojsonFiles, topojsonFolder } from "../display/topojson-source";
 import { projectRoot } from "../project-root";
 import { buildLiveBundles } from "./live/build";
 
@@ -30,6 +32,22 @@ async function writeKatex(assets: string): Promise<void> {
 export const LIVE_WORKER_FILE = "live-worker.js";
 export const LIVE_PAGE_FILE = "live-page.js";
 
+/**
+ * The maps geographic figures draw on, as scripts that hand plotly.js each map
+ * (site.js loads the ones a figure needs): a page opened from file:// may load
+ * a script but not fetch a JSON file. Adds 3.85 MB to the site.
+ */
+async function writeMaps(assets: string): Promise<void> {
+  const folder = path.join(assets, TOPOJSON_FOLDER);
+  await fs.mkdir(folder, { recursive: true });
+  for (const file of topojsonFiles()) {
+    const name = file.replace(/\.json$/, "");
+    const map = await fs.readFile(path.join(topojsonFolder(), file), "utf8");
+    const script = `(window.PlotlyGeoAssets = window.PlotlyGeoAssets || {}).topojson = window.PlotlyGeoAssets.topojson || {};\nwindow.PlotlyGeoAssets.topojson[${JSON.stringify(name)}] = ${map.trim()};\n`;
+    await fs.writeFile(path.join(folder, `${name}.js`), script);
+  }
+}
+
 export interface AssetReport {
   /** Path of plotly.js inside the site, relative to the site's root. */
   plotlyFile: string;
@@ -43,6 +61,7 @@ export async function writeAssets(site: string): Promise<AssetReport> {
   const own = siteAssetsDir();
   for (const file of ["site.css", "site.js", "theme.js"]) await fs.copyFile(path.join(own, file), path.join(assets, file));
   await writeKatex(assets);
+  await writeMaps(assets);
   // The same minified plotly.js the Jupyter frontends get (plotly.js-dist-min, a dependency), so a project that
   // installs gradient-lab ships 4.8 MB, not the 10 MB unminified build.
   const plotly = await fs.readFile(minifiedPlotlyPath(), "utf8");

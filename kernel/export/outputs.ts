@@ -1,9 +1,9 @@
-import { PLOTLY_MIME } from "../display/names";
+import { PLOTLY_MIME, TOPOJSON_FOLDER } from "../display/names";
+import { leftOutNote, trustedFigure, untrustedFigure } from "../display/untrusted-figure";
 import { renderLatex } from "./math";
 import { renderMarkdown, type PageEnv } from "./markdown";
 import { joinText, type Output } from "../notebook/nbformat";
 import { describeFigure } from "./figure-description";
-import { offlineFigure } from "./offline-figure";
 import { escapeHtml, sanitize } from "./sanitize";
 
 /** Terminal colour codes (tracebacks, coloured logs) mean nothing in a page. */
@@ -16,6 +16,9 @@ const stripAnsi = (text: string): string => text.replace(/\u001b\[[0-9;]*[A-Za-z
 export function jsonForScript(value: unknown): string {
   return JSON.stringify(value).replace(/</g, "\\u003c");
 }
+
+/** Where a page's figures find their maps (written by assets.ts; site.js hands them to plotly.js before it would fetch). */
+const SITE_MAPS = `assets/${TOPOJSON_FOLDER}/`;
 
 /**
  * A Plotly figure as an inert data island plus an empty box; the site's one
@@ -37,8 +40,8 @@ function renderFigure(figure: unknown, label: string, trusted: boolean): string 
     throw new Error(`${label}: ${PLOTLY_MIME} output has no "data" list`);
   }
   const authored = { data: f.data, layout: f.layout ?? {}, config: f.config ?? {}, ...(Array.isArray(f.frames) ? { frames: f.frames } : {}) };
-  const { figure: island, leftOut } = trusted ? { figure: authored, leftOut: [] } : offlineFigure(authored);
-  const note = leftOut.length === 0 ? "" : `<figcaption class="gl-note gl-remote-note">Left out of this offline page: ${escapeHtml(leftOut.join(", "))} (they load from the network; a notebook marked trusted and exported with --trust-marked keeps them).</figcaption>`;
+  const { figure: island, leftOut } = trusted ? { figure: trustedFigure(authored, SITE_MAPS), leftOut: [] } : untrustedFigure(authored, SITE_MAPS);
+  const note = leftOut.length === 0 ? "" : `<figcaption class="gl-note gl-remote-note">${escapeHtml(leftOutNote(leftOut))} (Export with --trust-marked for a notebook marked trusted.)</figcaption>`;
   // The figure's text alternative: in the page for screen readers and text browsers, hidden from sight
   // (a figcaption would clash with the remote note, and a figure holds one).
   const description = `<p class="gl-figure-description gl-visually-hidden">${escapeHtml(describeFigure(authored))}</p>`;

@@ -1,7 +1,6 @@
 import { dirname, resolve } from "node:path";
-import { CellTimeoutError, Kernel, KernelGoneError } from "../kernel";
+import { CellTimeoutError, Kernel, KernelGoneError, MessageTooLargeError } from "../kernel";
 import type { IopubListener } from "../wire/client";
-import type { JupyterMessage } from "../wire/message";
 import type { KernelSpec } from "../kernelspec";
 import { cellTags, joinText, type CodeCell, type Notebook, type Output } from "./nbformat";
 import { OutputCollector } from "./outputs";
@@ -22,8 +21,8 @@ export interface CellFailure {
   /** 1-based position of the cell in the notebook, markdown cells counted. */
   cellNumber: number;
   firstLine: string;
-  reason: "error" | "timeout" | "kernel-died" | "aborted";
-  /** The kernel's own words (tslab reports errors on stderr). */
+  reason: "error" | "timeout" | "kernel-died" | "aborted" | "too-large";
+  /** The kernel's own words: the error's name and message. */
   message: string;
 }
 
@@ -44,24 +43,9 @@ export interface ExecuteResult {
   failure?: CellFailure;
 }
 
-/** tslab aborts requests that arrive within 200 ms after a failed cell. */
-const TSLAB_ABORT_WINDOW_MS = 250;
-/** A kernel starved of CPU may let its 200 ms pass late; an aborted request is sent again this many times in all. */
-const ABORTED_ATTEMPTS = 5;
 export const DEFAULT_CELL_TIMEOUT_MS = 120_000;
-
-/**
- * Runs code on a kernel whose previous cell failed. tslab aborts whatever
- * reaches it within 200 ms of a failure, so this waits that long first, and
- * sends the code again if it was aborted all the same (it never ran).
- */
-export async function executeAfterFailure(kernel: Kernel, code: string, onOutput: IopubListener, timeoutMs: number): Promise<JupyterMessage> {
-  for (let attempt = 1; ; attempt++) {
-    await new Promise((done) => setTimeout(done, TSLAB_ABORT_WINDOW_MS));
-    const reply = await kernel.execute(code, onOutput, timeoutMs);
-    if ((reply.content as { status?: string }).status !== "abort" || attempt === ABORTED_ATTEMPTS) return reply;
-  }
-}
+/** How long a kernel may take to load its compiler (Kernel.start allows as long for its first answer). */
+const KERNEL_START_TIMEOUT_MS = 180_000;
 
 /**
  * Runs every code cell in order on a fresh kernel started in the notebook's
@@ -77,10 +61,15 @@ export async function executeNotebook(source: Notebook, file: string, options: E
 
   const kernel = await Kernel.start({ cwd: dirname(resolve(file)), spec: options.spec });
   options.onProgress?.({ kind: "kernel-started", file, pid: kernel.pid });
+  // As nbclient does. JupyterLab writes the kernel's language_info into a notebook it opens, and marks the
+  // notebook modified unless the stored one is the same: an untouched course notebook must open clean.
+  const languageInfo = kernel.info.content.language_info;
+  if (typeof languageInfo === "object" && languageInfo !== null) notebook.metadata.language_info = languageInfo;
   const collector = new OutputCollector();
   let executionCount = 0;
-  let previousFailed = false;
   try {
+    // A cell's time limit starts once the kernel can compile: the first cell must not pay for TypeScript's load.
+    await kernel.waitForCompiler(KERNEL_START_TIMEOUT_MS);
     for (const [index, cell] of notebook.cells.entries()) {
       if (cell.cell_type !== "code") continue;
       const tags = cellTags(cell);
@@ -103,7 +92,7 @@ export async function executeNotebook(source: Notebook, file: string, options: E
           options.onIopub?.(message);
         };
         const limitMs = cellTimeoutMs(cell, cellNumber) ?? timeoutMs;
-        const reply = previousFailed ? await executeAfterFailure(kernel, code, onOutput, limitMs) : await kernel.execute(code, onOutput, limitMs);
+        const reply = await kernel.execute(code, onOutput, limitMs);
         const content = reply.content as { status?: string; execution_count?: number };
         status = content.status ?? "error";
         cell.execution_count = content.execution_count ?? ++executionCount;
@@ -111,11 +100,12 @@ export async function executeNotebook(source: Notebook, file: string, options: E
       } catch (error) {
         if (error instanceof CellTimeoutError) return { notebook, failure: failure("timeout", `${error.message}; the kernel was killed`) };
         if (error instanceof KernelGoneError) return { notebook, failure: failure("kernel-died", `the kernel died: ${error.message}`) };
+        if (error instanceof MessageTooLargeError) return { notebook, failure: failure("too-large", error.message) };
         throw error;
       }
-      previousFailed = status !== "ok";
       if (status === "ok") continue;
-      if (status === "abort") return { notebook, failure: failure("aborted", "the kernel aborted the request") };
+      // The kernel aborts only requests queued behind a failed one; this runner sends one at a time, so none should be.
+      if (status === "aborted" || status === "abort") return { notebook, failure: failure("aborted", "the kernel aborted the request") };
       if (!tags.some((tag) => RAISES_TAGS.includes(tag))) {
         return { notebook, failure: failure("error", errorText(cell)) };
       }

@@ -6,15 +6,30 @@ import { StreamBatch, type StreamName } from "./stream-batching";
 /**
  * What a cell's code may ask of the kernel besides printing, found at
  * `globalThis[Symbol.for("gradient-lab.kernel")]` (kernel/display uses it):
- * clear the cell's output, and be called back once the cell's code is done,
- * before its reply, to send a last pending update.
+ * clear the cell's output, ask the user for input, know whether someone
+ * watches its outputs change.
  */
 export interface KernelHooks {
   clearOutput(wait: boolean): void;
-  /** Runs `callback` after every cell, before its reply; returns a function that stops that. */
-  beforeReply(callback: () => void): () => void;
+  /**
+   * Whether the running cell's frontend is one a person watches: it takes
+   * input (the request's allow_stdin), as JupyterLab, Notebook 7 and VS Code
+   * do. Batch runners (nbclient, papermill, nbval, our runner) say it cannot,
+   * and keep only a cell's final outputs; nbval does not even apply
+   * update_display_data. A live display then shows its final state once.
+   */
+  watched(): boolean;
+  /** Asks the user through the frontend (stdin.ts); fails at once where the request said allow_stdin: false. */
+  input(prompt: string, password: boolean): Promise<string>;
 }
 export const KERNEL_HOOKS = Symbol.for("gradient-lab.kernel");
+/**
+ * Where gradient-lab/display registers the flush of its throttled live
+ * updates (kernel/display/live.ts, FLUSH_DISPLAYS): the kernel calls each
+ * after a cell's code is done and before its reply, so the cell ends on its
+ * final state.
+ */
+const FLUSH_DISPLAYS = Symbol.for("gradient-lab.display.flush");
 
 /** Display content as tslab's `lastWriteDisplayData` takes it. */
 interface DisplayContent {
@@ -35,12 +50,15 @@ const utf8 = new TextDecoder();
 export class CellOutput {
   private parent: Partial<MessageHeader> = {};
   private silent = true;
+  private watched = false;
   private readonly stream: StreamBatch;
-  private readonly replyCallbacks = new Set<() => void>();
   /** Where the kernel's own diagnostics go: the process's real stderr, which Jupyter logs. */
   readonly log: (text: string) => void;
 
-  constructor(private readonly channels: Channels) {
+  constructor(
+    private readonly channels: Channels,
+    input: KernelHooks["input"],
+  ) {
     this.stream = new StreamBatch((name, text) => void this.publish("stream", { name, text }));
     const stderrWrite = process.stderr.write.bind(process.stderr);
     this.log = (text) => void stderrWrite(`gradient-lab kernel: ${text}\n`);
@@ -51,34 +69,44 @@ export class CellOutput {
         this.stream.flush();
         void this.publish("clear_output", { wait });
       },
-      beforeReply: (callback) => {
-        this.replyCallbacks.add(callback);
-        return () => this.replyCallbacks.delete(callback);
-      },
+      input,
+      watched: () => this.watched,
     };
     (globalThis as Record<symbol, unknown>)[KERNEL_HOOKS] = hooks;
   }
 
-  /** From now on output belongs to this request. */
-  startCell(parent: MessageHeader, silent: boolean): void {
+  /** From now on output belongs to this request; `watched`: its frontend takes input (see KernelHooks). */
+  startCell(parent: MessageHeader, silent: boolean, watched: boolean): void {
     this.stream.flush();
     this.parent = parent;
     this.silent = silent;
+    this.watched = watched;
   }
 
-  /** The writer tslab's `display` API and `gradient-lab/display` call (tslab's `lastWriteDisplayData`). */
-  readonly display = (content: DisplayContent, update: boolean): void => {
-    this.stream.flush();
-    void this.publish(update ? "update_display_data" : "display_data", { data: content.data, metadata: content.metadata ?? {}, transient: content.transient ?? {} });
-  };
+  /**
+   * The writer tslab's `display` API and `gradient-lab/display` call (tslab's
+   * `lastWriteDisplayData`) for the cell starting now: a new function for each
+   * cell, as tslab made one per request (gradient-lab/display tells cells
+   * apart by it), which keeps sending as that cell's output when called later.
+   */
+  displayWriter(): (content: DisplayContent, update: boolean) => void {
+    const parent = this.parent;
+    const silent = this.silent;
+    return (content, update) => {
+      this.stream.flush();
+      if (silent) return;
+      const msgType = update ? "update_display_data" : "display_data";
+      void this.channels.publish(parent, msgType, { data: content.data, metadata: content.metadata ?? {}, transient: content.transient ?? {} });
+    };
+  }
 
-  /** The cell's code is done: pending updates, then pending text, leave before what the kernel sends next. */
+  /** The cell's code is done: held display updates, then pending text, leave before what the kernel sends next. */
   finishCell(): void {
-    for (const callback of this.replyCallbacks) {
+    for (const flush of (globalThis as { [FLUSH_DISPLAYS]?: Set<() => void> })[FLUSH_DISPLAYS] ?? []) {
       try {
-        callback();
+        flush();
       } catch (error) {
-        this.log(`a beforeReply callback failed: ${(error as Error).message}`);
+        this.log(`flushing a live display failed: ${(error as Error).message}`);
       }
     }
     this.stream.flush();

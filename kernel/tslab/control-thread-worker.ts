@@ -15,8 +15,29 @@ import type { ControlEvent, ControlThreadData } from "./control-thread";
 
 /** How long the main thread gets to close the kernel itself after a shutdown request. */
 const SHUTDOWN_GRACE_MS = 2000;
+/** While the interrupted cell still runs, SIGINT is raised again this often (a first one can land before the cell's code starts). */
+const INTERRUPT_AGAIN_MS = 100;
+const INTERRUPT_TRIES = 20;
 
-const { connection, session, kernelInfo } = workerData as ControlThreadData;
+const { connection, session, kernelInfo, running } = workerData as ControlThreadData;
+const runningCell = new Int32Array(running);
+
+/**
+ * SIGINT for the main thread. Node stops synchronous cell code only while it
+ * runs (tslab's `breakOnSigint`); a signal that comes while the cell is still
+ * being compiled goes to a handler that cannot run before the cell ends. So
+ * the signal is raised again while the same cell is still running.
+ */
+function interruptRunningCell(): void {
+  const cell = Atomics.load(runningCell, 0);
+  process.kill(process.pid, "SIGINT");
+  if (cell === 0) return;
+  let tries = 1;
+  const again = setInterval(() => {
+    if (Atomics.load(runningCell, 0) !== cell || tries++ >= INTERRUPT_TRIES) clearInterval(again);
+    else process.kill(process.pid, "SIGINT");
+  }, INTERRUPT_AGAIN_MS);
+}
 
 async function serveHeartbeat(heartbeat: zmq.Reply): Promise<void> {
   for await (const frames of heartbeat) await heartbeat.send(frames);
@@ -34,7 +55,7 @@ async function serveControl(control: zmq.Router): Promise<void> {
       control.send([...routingIds(frames), ...encodeMessage(connection.key, newMessage(msgType, replyContent, session, header))]);
     switch (header.msg_type) {
       case "interrupt_request":
-        process.kill(process.pid, "SIGINT");
+        interruptRunningCell();
         await reply("interrupt_reply", { status: "ok" });
         break;
       case "shutdown_request": {

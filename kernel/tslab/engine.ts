@@ -1,6 +1,8 @@
 import { onlyDeclaredTypesAutomatically, type DirectorySystem } from "./automatic-types";
+import { CompilerCodeCache } from "./compiler-cache";
 import { queueConverterTimers, type TimerSystem } from "./converter-timers";
 import { compileWithSourceMaps } from "./source-map-patch";
+import { startStage } from "./start-timing";
 import { takeInlineMap, type DecodedMappings } from "./source-map";
 
 /** A TypeScript diagnostic as tslab's converter reports it (0-based line and character, relative to the cell). */
@@ -72,10 +74,11 @@ export class Engine {
   readonly cells = new Map<string, CompiledCell>();
   private running: { label: string; lines: string[]; value?: unknown; hasValue: boolean; thrown?: unknown; threw: boolean; diagnostics: Diagnostic[] } | undefined;
   private cellCounter = 0;
+  /** Saved after the first cell, when the compiler has compiled and emitted once: the most of TypeScript's code there is to cache. */
+  private codeCache: CompilerCodeCache | undefined;
 
   private constructor(
     private readonly executor: Executor,
-    private readonly converter: Converter,
     readonly isCompleteCode: (code: string) => { completed: boolean; indent?: string },
     readonly printQuickInfo: (info: unknown) => string,
     readonly typescript: TypeScriptParser,
@@ -89,9 +92,12 @@ export class Engine {
    * program. This is the kernel's slow start (seconds); `step` is awaited
    * between the stages so requests that came meanwhile are answered.
    */
-  static async load(fromTslab: NodeRequire, cwd: string, step: () => Promise<void>): Promise<Engine> {
+  static async load(fromTslab: NodeRequire, cwd: string, options: { step: () => Promise<void>; codeCacheFolder: string; log: (text: string) => void }): Promise<Engine> {
+    const { step } = options;
     const typescriptPath = fromTslab.resolve("@tslab/typescript-for-tslab");
-    const typescript = fromTslab(typescriptPath) as TypeScriptParser & { sys: TimerSystem & DirectorySystem };
+    const { exports, cache } = CompilerCodeCache.load(typescriptPath, options.codeCacheFolder, options.log);
+    const typescript = exports as TypeScriptParser & { sys: TimerSystem & DirectorySystem };
+    startStage(`typescript loaded (code cache ${cache.state})`);
     queueConverterTimers(typescript.sys);
     onlyDeclaredTypesAutomatically(typescript.sys, cwd);
     compileWithSourceMaps(typescriptPath, typescript as never);
@@ -100,6 +106,7 @@ export class Engine {
     const executorModule = fromTslab("./executor.js") as { createExecutor(cwd: string, converters: object, console: object): Executor };
     const inspectModule = fromTslab("./inspect.js") as { printQuickInfo: Engine["printQuickInfo"] };
     const jupyterModule = fromTslab("./jupyter.js") as Engine["tslabJupyter"];
+    startStage("tslab loaded");
     await step();
     const converter = converterModule.createConverter({ isJS: false, isBrowser: false });
     let engine: Engine | undefined;
@@ -119,10 +126,13 @@ export class Engine {
       log: (value: unknown) => engine!.returned(value),
       error: (...args: unknown[]) => engine!.reported(args),
     });
-    engine = new Engine(executor, converter, converterModule.isCompleteCode, inspectModule.printQuickInfo, typescript, jupyterModule);
+    engine = new Engine(executor, converterModule.isCompleteCode, inspectModule.printQuickInfo, typescript, jupyterModule);
+    startStage("first program built");
     await step();
     // The first check of a cell loads most of the standard library's types: done now, before any cell waits for it.
     converter.convert("", "export {};");
+    startStage("standard library checked");
+    engine.codeCache = cache;
     return engine;
   }
 
@@ -138,6 +148,8 @@ export class Engine {
     }
     const run = this.running;
     this.running = undefined;
+    this.codeCache?.save();
+    this.codeCache = undefined;
     if (run.diagnostics.length > 0) return { kind: "diagnostics", diagnostics: run.diagnostics };
     if (run.threw) return { kind: "thrown", error: run.thrown };
     return { kind: "ok", value: run.hasValue ? run.value : undefined };

@@ -1,5 +1,6 @@
 import type { CellOutput } from "./cell-output";
 import type { Channels, Request } from "./channels";
+import type { RunningCell } from "./control-thread";
 import type { Engine } from "./engine";
 import type { History } from "./history";
 import { helpPayload, isHelpRequest } from "./pager";
@@ -22,6 +23,8 @@ export interface Execution {
   history: History;
   /** The engine, once TypeScript has loaded (the first cell may wait for it). */
   engine(): Promise<Engine>;
+  /** Tells the control thread which cell runs, for interrupts. */
+  running: RunningCell;
   /** The execution counter: one up for each stored execution. */
   count: number;
 }
@@ -42,7 +45,7 @@ export async function execute(request: Request, execution: Execution): Promise<"
   if (stored) execution.count += 1;
   const count = execution.count;
   const { channels, output } = execution;
-  output.startCell(request.message.header, silent);
+  output.startCell(request.message.header, silent, content.allow_stdin === true);
   execution.input.startCell(request, content.allow_stdin === true);
   if (!silent) await channels.publish(request.message.header, "execute_input", { code, execution_count: count });
   if (stored) execution.history.add(count, code);
@@ -72,8 +75,8 @@ async function run(code: string, label: string, execution: Execution, stored: bo
     return thrownError(error, () => undefined);
   }
   // tslab's `display` API and gradient-lab/display send display_data through this writer of tslab's.
-  engine.tslabJupyter.lastWriteDisplayData = execution.output.display;
-  const outcome = await engine.run(code, label);
+  engine.tslabJupyter.lastWriteDisplayData = execution.output.displayWriter();
+  const outcome = await execution.running.during(() => engine.run(code, label));
   if (outcome.kind === "diagnostics") return diagnosticsError(outcome.diagnostics, { label, lines: code.split("\n") });
   if (outcome.kind === "thrown") return thrownError(outcome.error, (name) => engine.cellOf(name));
   if (outcome.value === undefined) return undefined;

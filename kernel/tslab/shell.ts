@@ -5,6 +5,7 @@ import { execute, type Execution, type ExecuteRequest } from "./execute";
 import type { HistoryRequest } from "./history";
 import { inspect } from "./inspect";
 import { isComplete } from "./is-complete";
+import { startStage } from "./start-timing";
 
 /** Messages a frontend sends that need no reply (comms this kernel refuses, input replies that came late). */
 const NO_REPLY = new Set(["comm_msg", "comm_close", "input_reply"]);
@@ -20,12 +21,15 @@ const NO_REPLY = new Set(["comm_msg", "comm_close", "input_reply"]);
 export class ShellLoop {
   /** Requests taken from the socket but not yet handled. */
   private readonly waiting: Request[] = [];
+  private firstDone!: () => void;
+  /** Settles once the first request has been answered (main.ts then lets TypeScript load). */
+  readonly firstHandled = new Promise<void>((resolve) => (this.firstDone = resolve));
 
   constructor(
     private readonly channels: Channels,
     private readonly execution: Execution,
     private readonly kernelInfo: Record<string, unknown>,
-    private readonly shutdown: (restart: boolean) => void,
+    private readonly shutdown: () => void,
   ) {}
 
   async run(): Promise<void> {
@@ -33,6 +37,7 @@ export class ShellLoop {
       const request = this.waiting.shift() ?? (await this.channels.receive(this.channels.shell));
       if (!request) return;
       await this.handle(request);
+      this.firstDone();
     }
   }
 
@@ -57,6 +62,7 @@ export class ShellLoop {
     const content = request.message.content as Record<string, unknown>;
     switch (msgType) {
       case "kernel_info_request":
+        startStage("kernel_info answered");
         return channels.reply(request, "kernel_info_reply", this.kernelInfo);
       case "execute_request": {
         const status = await execute(request, execution);
@@ -79,7 +85,7 @@ export class ShellLoop {
         // The protocol moved shutdown to control (served by control-thread.ts); older clients still send it here.
         const restart = content.restart === true;
         await channels.reply(request, "shutdown_reply", { status: "ok", restart });
-        return this.shutdown(restart);
+        return this.shutdown();
       }
       default:
         if (!NO_REPLY.has(msgType)) execution.output.log(`ignored a ${msgType} on shell: this kernel does not handle it`);

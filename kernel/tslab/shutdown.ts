@@ -9,7 +9,7 @@ let closing = false;
  * then the compiler's file watchers and the sockets are closed. A restart
  * is the same: the client that asked starts a new kernel process.
  */
-export async function closeKernel(channels: Channels, engine: Engine | undefined, _restart: boolean): Promise<void> {
+export async function closeKernel(channels: Channels, engine: Engine | undefined): Promise<void> {
   if (closing) return;
   closing = true;
   await channels.drained();

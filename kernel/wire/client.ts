@@ -8,6 +8,9 @@ import { within } from "./within";
 /** Raised for every request still waiting when the kernel goes away. */
 export class KernelGoneError extends Error {}
 
+/** Raised for the request a message past the client's limit answers (the kernel lives on). */
+export class MessageTooLargeError extends Error {}
+
 interface PendingRequest {
   resolve(reply: JupyterMessage): void;
   reject(error: Error): void;
@@ -16,14 +19,22 @@ interface PendingRequest {
 export type IopubListener = (message: JupyterMessage) => void;
 
 /**
- * The largest message taken from the kernel. A bigger one makes zeromq drop
- * that connection before the message is held in memory (the client emits
- * "disconnected"; the cell then ends at its timeout). Far above any honest
- * output: a cell printing 10 MB sends 10 MB. A dropped connection does not
- * fail the run by itself: under heavy load one was reported for a kernel
- * that was still fine.
+ * The largest message taken from the kernel: a bigger one fails the request
+ * it answers (MessageTooLargeError, naming both sizes) and is not parsed.
+ * Far above any honest output: a cell printing 10 MB sends 10 MB, and the
+ * kernel batches separate lines into messages of at most 1 MB.
  */
 export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+/**
+ * Where zeromq itself drops the connection instead (the client emits
+ * "disconnected" and cannot tell why): above anything a Node kernel can
+ * build, as V8's longest string is 512 MB. It is not MAX_MESSAGE_BYTES,
+ * because a message zeromq drops cannot be named: a 100 MB line then
+ * looked like a cell past its timeout. A dropped connection does not fail
+ * the run by itself: under heavy load one was reported for a kernel that
+ * was still fine.
+ */
+const ZEROMQ_MESSAGE_CEILING_BYTES = 1024 * 1024 * 1024;
 /** How many recent message ids are remembered to refuse a replayed message. */
 const REMEMBERED_IDS = 100_000;
 
@@ -49,13 +60,13 @@ export class KernelClient extends EventEmitter {
 
   private constructor(
     private readonly info: ConnectionInfo,
-    maxMessageBytes: number,
+    private readonly maxMessageBytes: number,
   ) {
     super();
-    const options = { linger: 0, maxMessageSize: maxMessageBytes };
+    const options = { linger: 0, maxMessageSize: Math.max(maxMessageBytes, ZEROMQ_MESSAGE_CEILING_BYTES) };
     this.shell = new zmq.Dealer(options);
     this.control = new zmq.Dealer(options);
-    // No queue limit: the kernel (kernel/tslab/ordered-sends.ts) drops nothing, and neither may we.
+    // No queue limit: the kernel's iopub (kernel/tslab/channels.ts) drops nothing, and neither may we.
     this.iopub = new zmq.Subscriber({ ...options, receiveHighWaterMark: 0 });
     for (const socket of [this.shell, this.control, this.iopub]) {
       socket.events.on("disconnect", () => {
@@ -64,7 +75,7 @@ export class KernelClient extends EventEmitter {
     }
   }
 
-  /** Connects to a kernel. "disconnected" tells of a dropped connection, for instance over a message past `maxMessageBytes`. */
+  /** Connects to a kernel. "disconnected" tells of a dropped connection. */
   static connect(info: ConnectionInfo, maxMessageBytes = MAX_MESSAGE_BYTES): KernelClient {
     const client = new KernelClient(info, maxMessageBytes);
     client.shell.connect(address(info, info.shell_port));
@@ -80,6 +91,11 @@ export class KernelClient extends EventEmitter {
   private async receiveLoop(socket: zmq.Dealer | zmq.Subscriber, handle: (message: JupyterMessage) => void) {
     try {
       for await (const frames of socket) {
+        const bytes = frames.reduce((sum, frame) => sum + frame.length, 0);
+        if (bytes > this.maxMessageBytes) {
+          this.refuseTooLarge(frames, bytes);
+          continue;
+        }
         const decoded = decodeMessage(this.info.key, frames);
         const replayed = decoded.ok && this.remember(decoded.message.header.msg_id);
         if (decoded.ok && !replayed) handle(decoded.message);
@@ -91,6 +107,28 @@ export class KernelClient extends EventEmitter {
     } catch (error) {
       if (!this.closed) this.fail(new KernelGoneError(`socket failed: ${(error as Error).message}`));
     }
+  }
+
+  /** Fails the request a message past the limit answers, naming what it was; the message itself is dropped. */
+  private refuseTooLarge(frames: Buffer[], bytes: number) {
+    const decoded = decodeMessage(this.info.key, frames, { headersOnly: true });
+    if (!decoded.ok || this.remember(decoded.message.header.msg_id)) {
+      this.rejectedCount += 1;
+      this.emit("rejected", decoded.ok ? `replayed message ${decoded.message.header.msg_id}` : decoded.reason);
+      return;
+    }
+    const { header, parent_header } = decoded.message;
+    const request = parent_header.msg_id === undefined ? undefined : this.pending.get(parent_header.msg_id);
+    const megabytes = (n: number) => `${(n / 2 ** 20).toFixed(n % 2 ** 20 === 0 ? 0 : 1)} MB`;
+    const error = new MessageTooLargeError(
+      `the kernel sent a ${header.msg_type} message of ${megabytes(bytes)}, over the ${megabytes(this.maxMessageBytes)} message limit; ` +
+        "it was dropped (print less, or in lines: separate lines travel in messages of at most 1 MB)",
+    );
+    // An output may arrive after its request's reply: execute() listens for this too, until "idle".
+    this.emit("too-large", error, parent_header.msg_id);
+    if (!request || parent_header.msg_id === undefined) return;
+    this.pending.delete(parent_header.msg_id);
+    request.reject(error);
   }
 
   /** True when the id was seen before (a replay); else remembers it, forgetting the oldest past REMEMBERED_IDS. */
@@ -142,8 +180,10 @@ export class KernelClient extends EventEmitter {
   /**
    * Runs code and resolves once the execute_reply has arrived and the kernel
    * has said "idle" for this request on iopub, so no output is still in flight.
+   * `allowStdin`: say, as an interactive frontend does, that a person is there
+   * (live displays then stream; this client answers no input request).
    */
-  async execute(code: string, onOutput: IopubListener): Promise<JupyterMessage> {
+  async execute(code: string, onOutput: IopubListener, { allowStdin = false } = {}): Promise<JupyterMessage> {
     let idle!: () => void;
     const becameIdle = new Promise<void>((resolve) => (idle = resolve));
     const listener: IopubListener = (message) => {
@@ -155,7 +195,7 @@ export class KernelClient extends EventEmitter {
     };
     const message = newMessage(
       "execute_request",
-      { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true },
+      { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: allowStdin, stop_on_error: true },
       this.session,
     );
     const id = message.header.msg_id;
@@ -165,6 +205,10 @@ export class KernelClient extends EventEmitter {
     const failed = new Promise<never>((_, reject) => (onFailed = reject));
     failed.catch(() => undefined);
     this.once("failed", onFailed);
+    const onTooLarge = (error: Error, parentId: string | undefined) => {
+      if (parentId === id) onFailed(error);
+    };
+    this.on("too-large", onTooLarge);
     try {
       if (this.failure) throw this.failure;
       await this.shell.send(encodeMessage(this.info.key, message));
@@ -173,6 +217,7 @@ export class KernelClient extends EventEmitter {
       return answer;
     } finally {
       this.off("failed", onFailed);
+      this.off("too-large", onTooLarge);
       this.pending.delete(id);
       this.iopubListeners.delete(id);
     }

@@ -41,12 +41,18 @@ export class KernelProcess {
     running.set(child, connectionFile);
     this.exited = new Promise((resolve) => {
       child.once("exit", (code, signal) => {
-        running.delete(child);
         // What a cell started dies with the kernel, whether the kernel was killed or shut down.
         killGroup(child, "SIGKILL");
         this.exitStatus = { code, signal };
-        void connectionFile.remove();
-        resolve({ code, signal });
+        // Settled only once the folder (it holds the signing key) is gone: a caller that exits right
+        // after kill() or shutdown() left it in the temp folder. Until then the exit hook above removes it.
+        void connectionFile
+          .remove()
+          .catch(() => undefined)
+          .finally(() => {
+            running.delete(child);
+            resolve({ code, signal });
+          });
       });
     });
     // The kernel's own stderr explains a crash at start-up; keep its end.
@@ -82,6 +88,11 @@ export class KernelProcess {
 
   get pid(): number | undefined {
     return this.child.pid;
+  }
+
+  /** The connection file, inside a private folder removed when the kernel has exited. */
+  get connectionFilePath(): string {
+    return this.connectionFile.path;
   }
 
   get isAlive(): boolean {

@@ -74,8 +74,10 @@ export type DecodeResult =
 /**
  * Parses wire frames and checks the signature before any JSON is trusted.
  * A message whose signature does not match is reported, never returned.
+ * With `headersOnly` (a message too large to take) the metadata and content
+ * frames are signed-checked but not parsed, and come back empty.
  */
-export function decodeMessage(key: string, frames: readonly Buffer[]): DecodeResult {
+export function decodeMessage(key: string, frames: readonly Buffer[], { headersOnly = false } = {}): DecodeResult {
   const delimiterAt = frames.findIndex((frame) => frame.equals(DELIMITER));
   if (delimiterAt < 0) return { ok: false, reason: "no <IDS|MSG> delimiter" };
   const signature = frames[delimiterAt + 1];
@@ -87,7 +89,8 @@ export function decodeMessage(key: string, frames: readonly Buffer[]): DecodeRes
   }
   let header: unknown, parent: unknown, metadata: unknown, content: unknown;
   try {
-    [header, parent, metadata, content] = parts.slice(0, 4).map((frame) => JSON.parse(frame.toString("utf8")));
+    [header, parent, metadata, content] = parts.slice(0, headersOnly ? 2 : 4).map((frame) => JSON.parse(frame.toString("utf8")));
+    if (headersOnly) [metadata, content] = [{}, {}];
   } catch (error) {
     return { ok: false, reason: `frame is not JSON: ${(error as Error).message}` };
   }
@@ -104,7 +107,7 @@ export function decodeMessage(key: string, frames: readonly Buffer[]): DecodeRes
       parent_header: isObject(parent) ? parent : {},
       metadata: isObject(metadata) ? metadata : {},
       content,
-      buffers: parts.slice(4),
+      buffers: headersOnly ? [] : parts.slice(4),
     },
   };
 }

@@ -1,12 +1,13 @@
-import type { Activation } from "../math/activations";
+import { type Activation, slopeBelowZero } from "../math/activations";
 import type { FastBuffers } from "./buffers";
-import { type EpilogueKind, type Epilogues, epilogueKind } from "./epilogues";
+import type { Epilogues } from "./epilogues";
 import { type Strided, stridedProduct } from "./js-products";
 import type { FloatArray } from "../math/float-array";
 import { type FastLayout, roundUp, share } from "./layout";
 import { packB, type ProductKernel } from "./simd-products";
-import { lossByName, type LossName } from "../math/losses";
+import { lossByName } from "../math/losses";
 import { sgdStep } from "../trace/sgd";
+import type { StepCommand } from "./step-command";
 
 /**
  * One training step of the fast path, cut into three phases that any number
@@ -27,21 +28,59 @@ import { sgdStep } from "../trace/sgd";
  */
 export type Phase = "pack" | "rows" | "columns";
 
-export interface StepCommand {
-  batch: number;
-  parts: number;
-  loss: LossName;
-  /** 0 computes the gradients and leaves the parameters alone. */
-  learningRate: number;
-  forwardOnly: boolean;
-}
-
 export interface StepContext {
   readonly layout: FastLayout;
   readonly buffers: FastBuffers;
   readonly kernel: ProductKernel | null;
   readonly epilogues: Epilogues | null;
   readonly activations: readonly Activation[];
+  /** Per layer, what its elementwise loops read and write. */
+  readonly layers: readonly LayerView[];
+}
+
+/** One layer's activation, sizes and buffers: rows of `inputs` numbers in, of `width` numbers out. */
+interface LayerView {
+  readonly activation: Activation;
+  /** The activation's slope below zero when it is piecewise linear, else null (slopeBelowZero, read once). */
+  readonly slope: number | null;
+  readonly inputs: number;
+  readonly width: number;
+  /** The layer's input rows (the previous layer's a, or the batch). */
+  readonly x: FloatArray;
+  /** width x inputs, row-major. */
+  readonly weights: FloatArray;
+  readonly weightGradients: FloatArray;
+  readonly bias: FloatArray;
+  readonly biasGradients: FloatArray;
+  /** z, a = f(z) and dL/dz. */
+  readonly z: FloatArray;
+  readonly a: FloatArray;
+  readonly dz: FloatArray;
+}
+
+/** The context a thread runs steps in, on buffers placed by a layout: built once per layout, so a step allocates nothing. */
+export function stepContext(
+  layout: FastLayout,
+  buffers: FastBuffers,
+  kernel: ProductKernel | null,
+  epilogues: Epilogues | null,
+  activations: readonly Activation[],
+): StepContext {
+  const layers = activations.map((activation, l) => ({
+    activation,
+    slope: slopeBelowZero(activation),
+    inputs: layout.sizes[l] as number,
+    width: layout.sizes[l + 1] as number,
+    x: buffers.activations[l] as FloatArray,
+    weights: buffers.weights[l] as FloatArray,
+    weightGradients: buffers.weightGradients[l] as FloatArray,
+    bias: buffers.biases[l] as FloatArray,
+    biasGradients: buffers.biasGradients[l] as FloatArray,
+    z: buffers.preActivations[l] as FloatArray,
+    a: buffers.activations[l + 1] as FloatArray,
+    dz: buffers.dz[l] as FloatArray,
+  }));
+  return { layout, buffers, kernel, epilogues, activations, layers };
 }
 
 /**
@@ -71,9 +110,26 @@ function simdGradients(context: StepContext, width: number, count: number): Epil
   return epilogues !== null && width % epilogues.lanes === 0 && count >= EPILOGUE_MIN_NUMBERS ? epilogues : null;
 }
 
-/** The same for the activation's loops, which exist for the piecewise-linear activations only: the kind of loop, or null. */
-function simdEpilogue(context: StepContext, activation: Activation, width: number, count: number): EpilogueKind | null {
-  return simdGradients(context, width, count) === null ? null : epilogueKind(activation.name);
+/** The same for the activation's loops, which exist for the piecewise-linear activations only (`slope` null: see Activation.simd). */
+function simdActivation(context: StepContext, slope: number | null, width: number, count: number): Epilogues | null {
+  return slope === null ? null : simdGradients(context, width, count);
+}
+
+/**
+ * Where a layer's activation runs on a batch, in words: "simd", or
+ * "javascript" and why (the record has no SIMD form, or the layer is too
+ * narrow or too small for the epilogues). The same decision as
+ * simdActivation, spelled out, so a slow layer is reported, never silent.
+ */
+export function activationLoop(context: StepContext, activation: Activation, width: number, batch: number): string {
+  const form = activation.simd;
+  if ("none" in form) return `javascript: ${activation.name} ${form.none}`;
+  const epilogues = context.epilogues;
+  if (epilogues === null) return "javascript: no WebAssembly SIMD here";
+  if (width % epilogues.lanes !== 0) return `javascript: a width of ${width} is not a multiple of ${epilogues.lanes} lanes`;
+  if (batch * width < EPILOGUE_MIN_NUMBERS)
+    return `javascript: ${batch * width} numbers, below ${EPILOGUE_MIN_NUMBERS}, where a call into WebAssembly costs more`;
+  return simdActivation(context, slopeBelowZero(activation), width, batch * width) === null ? "javascript" : "simd";
 }
 
 export function runPhase(context: StepContext, phase: Phase, command: StepCommand, part: number): void {
@@ -96,62 +152,51 @@ function packPhase(context: StepContext, command: StepCommand, part: number): vo
 }
 
 function rowsPhase(context: StepContext, command: StepCommand, part: number): void {
-  const { sizes, blockRows, bytesPerNumber: E } = context.layout;
+  const { sizes, blockRows } = context.layout;
   const { batch } = command;
-  const { from, to } = share(batch, command.parts, part, blockRows);
+  const rows = share(batch, command.parts, part, blockRows);
+  const { from, to } = rows;
   if (from >= to) return;
-  const { activations: a, preActivations: z, dz, top, targets, sampleLoss, weights, biases, packedWeights } = context.buffers;
+  const { top, targets, sampleLoss, packedWeights } = context.buffers;
   const c = resultOf(context, part);
   const L = sizes.length - 1;
   for (let l = 0; l < L; l++) {
-    const nIn = sizes[l] as number;
-    const nOut = sizes[l + 1] as number;
-    const x: Strided = { array: a[l] as FloatArray, at: from * nIn, row: nIn, step: 1 };
+    const { inputs: nIn, width: nOut, x: input, weights } = context.layers[l] as LayerView;
+    const x: Strided = { array: input, at: from * nIn, row: nIn, step: 1 };
     const stride = usesSimd(context, batch, nOut, nIn)
       ? multiplyPacked(context, part, x, packedWeights[l] as FloatArray, to - from, nOut, nIn)
-      : multiply(context, part, x, { array: weights[l] as FloatArray, at: 0, row: nIn, step: 1 }, to - from, nOut, nIn, false);
-    // z = the sum, then + bias (last, as the traced path adds it); a = f(z).
-    const activation = context.activations[l] as Activation;
-    const kind = simdEpilogue(context, activation, nOut, batch * nOut);
-    if (kind === null) addBiasAndActivate(activation, c, stride, biases[l] as FloatArray, z[l] as FloatArray, a[l + 1] as FloatArray, from, to, nOut);
-    else (context.epilogues as Epilogues).biasActivate[kind](c.byteOffset, stride * E, (biases[l] as FloatArray).byteOffset, at(z[l], from * nOut), at(a[l + 1], from * nOut), nOut * E, to - from, nOut);
+      : multiply(context, part, x, { array: weights, at: 0, row: nIn, step: 1 }, to - from, nOut, nIn, false);
+    biasAndActivate(context, batch, l, c, stride, rows);
   }
   if (command.forwardOnly) return;
 
-  const nOut = sizes[L] as number;
+  const output = context.layers[L - 1] as LayerView;
+  const nOut = output.width;
   const record = lossByName(command.loss);
   const logits = record.fromLogits;
-  const outputs = a[L] as FloatArray;
   for (let s = from; s < to; s++) {
     // The loss gives dL/dz of the output layer directly in the logits form, dL/d(outputs) otherwise.
-    sampleLoss[s] = logits === undefined ? record.kernel(outputs, targets, s * nOut, nOut, top) : logits.kernel(z[L - 1] as FloatArray, targets, s * nOut, nOut, dz[L - 1] as FloatArray);
+    sampleLoss[s] = logits === undefined ? record.kernel(output.a, targets, s * nOut, nOut, top) : logits.kernel(output.z, targets, s * nOut, nOut, output.dz);
   }
-  if (logits === undefined) chain(context, batch, context.activations[L - 1] as Activation, top, nOut, 0, z[L - 1] as FloatArray, outputs, dz[L - 1] as FloatArray, from, to, nOut);
+  if (logits === undefined) chain(context, batch, L - 1, top, nOut, 0, rows);
 
   for (let l = L - 1; l > 0; l--) {
-    const nIn = sizes[l] as number;
-    const width = sizes[l + 1] as number;
+    const { inputs: nIn, width, dz, weights } = context.layers[l] as LayerView;
     // dL/da of the layer below sums over this layer's neurons in order, along this step's (old) weights.
     // b[i][p] = W[p][i]: W read down its columns, no copy.
-    const up: Strided = { array: dz[l] as FloatArray, at: from * width, row: width, step: 1 };
-    const wT: Strided = { array: weights[l] as FloatArray, at: 0, row: 1, step: nIn };
+    const up: Strided = { array: dz, at: from * width, row: width, step: 1 };
+    const wT: Strided = { array: weights, at: 0, row: 1, step: nIn };
     const stride = multiply(context, part, up, wT, to - from, nIn, width, usesSimd(context, batch, nIn, width));
-    chain(context, batch, context.activations[l - 1] as Activation, c, stride, from, z[l - 1] as FloatArray, a[l] as FloatArray, dz[l - 1] as FloatArray, from, to, nIn);
+    chain(context, batch, l - 1, c, stride, from, rows);
   }
 }
 
 function columnsPhase(context: StepContext, command: StepCommand, part: number): void {
-  const { sizes, blockColumns, bytesPerNumber: E } = context.layout;
+  const { blockColumns, bytesPerNumber: E } = context.layout;
   const { batch, parts, learningRate } = command;
-  const { activations: a, dz, weights, biases, weightGradients, biasGradients, constants } = context.buffers;
   const c = resultOf(context, part);
-  for (let l = 0; l + 1 < sizes.length; l++) {
-    const nIn = sizes[l] as number;
-    const width = sizes[l + 1] as number;
-    const d = dz[l] as FloatArray;
-    const gw = weightGradients[l] as FloatArray;
-    const w = weights[l] as FloatArray;
-    const x = a[l] as FloatArray;
+  for (const layer of context.layers) {
+    const { inputs: nIn, width, x, dz: d, weights: w, weightGradients: gw, bias: b, biasGradients: gb } = layer;
     // dL/dW[j][i] sums dz[s][j] * x[s][i] over the samples in order. Both operands are read in place, down their columns.
     if (!usesSimd(context, width, nIn, batch) && usesSimd(context, nIn, width, batch)) {
       // Too few inputs for a SIMD block (the first layer of a 2-D problem): the transposed product, dL/dW^T = x^T dz, has them as rows instead. This thread takes a range of neurons j.
@@ -182,7 +227,17 @@ function columnsPhase(context: StepContext, command: StepCommand, part: number):
         const xT: Strided = { array: x, at: inputs.from, row: 1, step: nIn };
         const stride = multiply(context, part, dzT, xT, width, n, batch, simd);
         if (simdGradient !== null) {
-          simdGradient.weightGradients[learningRate !== 0 ? "step" : "only"](c.byteOffset, stride * E, at(gw, inputs.from), at(w, inputs.from), nIn * E, width, n, constants.byteOffset);
+          simdGradient.weightGradients[learningRate !== 0 ? "step" : "only"](
+            c.byteOffset,
+            stride * E,
+            at(gw, inputs.from),
+            at(w, inputs.from),
+            nIn * E,
+            width,
+            n,
+            batch,
+            learningRate,
+          );
         } else {
           for (let j = 0; j < width; j++) {
             for (let q = 0; q < n; q++) {
@@ -195,12 +250,20 @@ function columnsPhase(context: StepContext, command: StepCommand, part: number):
         }
       }
     }
-    const gb = biasGradients[l] as FloatArray;
-    const b = biases[l] as FloatArray;
     const simdBias = simdGradients(context, width, batch * width);
     const neurons = share(width, parts, part, simdBias !== null ? simdBias.lanes : 1);
     if (simdBias !== null) {
-      if (neurons.from < neurons.to) simdBias.biasGradients[learningRate !== 0 ? "step" : "only"](at(d, neurons.from), width * E, at(gb, neurons.from), at(b, neurons.from), batch, neurons.to - neurons.from, constants.byteOffset);
+      if (neurons.from < neurons.to)
+        simdBias.biasGradients[learningRate !== 0 ? "step" : "only"](
+          at(d, neurons.from),
+          width * E,
+          at(gb, neurons.from),
+          at(b, neurons.from),
+          batch,
+          neurons.to - neurons.from,
+          batch,
+          learningRate,
+        );
       continue;
     }
     for (let j = neurons.from; j < neurons.to; j++) {
@@ -216,12 +279,62 @@ function columnsPhase(context: StepContext, command: StepCommand, part: number):
 /** The byte address of element `index` of a buffer in the memory. */
 const at = (buffer: FloatArray | undefined, index: number): number => (buffer as FloatArray).byteOffset + index * (buffer as FloatArray).BYTES_PER_ELEMENT;
 
-/** dz = up * da/dz for rows from..to, on the SIMD epilogue where the layer allows (see chainRows for the arguments). */
-function chain(context: StepContext, batch: number, activation: Activation, up: FloatArray, stride: number, upFirst: number, z: FloatArray, a: FloatArray, dz: FloatArray, from: number, to: number, width: number): void {
-  const kind = simdEpilogue(context, activation, width, batch * width);
-  if (kind === null) return chainRows(activation, up, stride, upFirst, z, a, dz, from, to, width);
-  const E = context.layout.bytesPerNumber;
-  (context.epilogues as Epilogues).chain[kind](at(up, (from - upFirst) * stride), stride * E, at(z, from * width), at(dz, from * width), width * E, to - from, width);
+/** A thread's share of a batch's samples. */
+type Rows = { readonly from: number; readonly to: number };
+
+/**
+ * Layer l's rows from..to: z = c + bias (last, as the traced path adds it)
+ * and a = activation(z), on the SIMD epilogue where the layer allows; c
+ * holds `stride` numbers per row.
+ */
+function biasAndActivate(context: StepContext, batch: number, l: number, c: FloatArray, stride: number, rows: Rows): void {
+  const { from, to } = rows;
+  const { activation, slope, width, bias, z, a } = context.layers[l] as LayerView;
+  const simd = simdActivation(context, slope, width, batch * width);
+  if (simd !== null) {
+    const E = context.layout.bytesPerNumber;
+    const biasActivate = simd.biasActivate[activation.name] as Epilogues["biasActivate"][string];
+    biasActivate(c.byteOffset, stride * E, bias.byteOffset, at(z, from * width), at(a, from * width), width * E, to - from, width);
+    return;
+  }
+  // A piecewise-linear activation is computed inline from its slope (the same operations as its kernel): deciding the activation once per layer rather than calling it once per number measurably speeds the MLPs up.
+  const f = activation.kernel.forward;
+  for (let s = from; s < to; s++) {
+    const row = s * width;
+    const cRow = (s - from) * stride;
+    for (let j = 0; j < width; j++) {
+      const sum = (c[cRow + j] as number) + (bias[j] as number);
+      z[row + j] = sum;
+      a[row + j] = slope === null ? f(sum) : sum > 0 ? sum : slope === 0 ? 0 : slope * sum;
+    }
+  }
+}
+
+/**
+ * Layer l's rows from..to: dz = up * da/dz, on the SIMD epilogue where the
+ * layer allows; `up` (dL/da) holds `stride` numbers per row, its first row
+ * being sample `upFirst`.
+ */
+function chain(context: StepContext, batch: number, l: number, up: FloatArray, stride: number, upFirst: number, rows: Rows): void {
+  const { from, to } = rows;
+  const { activation, slope, width, z, a, dz } = context.layers[l] as LayerView;
+  const simd = simdActivation(context, slope, width, batch * width);
+  if (simd !== null) {
+    const E = context.layout.bytesPerNumber;
+    const chainThrough = simd.chain[activation.name] as Epilogues["chain"][string];
+    chainThrough(at(up, (from - upFirst) * stride), stride * E, at(z, from * width), at(dz, from * width), width * E, to - from, width);
+    return;
+  }
+  const derivative = activation.kernel.derivative;
+  for (let s = from; s < to; s++) {
+    const row = s * width;
+    const upRow = (s - upFirst) * stride;
+    for (let j = 0; j < width; j++) {
+      const k = row + j;
+      const u = up[upRow + j] as number;
+      dz[k] = slope === null ? u * derivative(z[k] as number, a[k] as number) : u * ((z[k] as number) > 0 ? 1 : slope);
+    }
+  }
 }
 
 /** This thread's scratch for a product's result. */
@@ -236,7 +349,19 @@ function multiply(context: StepContext, part: number, a: Strided, b: Strided, m:
     const stride = roundUp(n, kernel.blockColumns);
     // In bytes: a block of b's columns is blockColumns rows of b, which must lie side by side (b.row of 1).
     if (b.row !== 1) throw new Error(`multiply: the SIMD kernel reads b's rows side by side, got a row stride of ${b.row}`);
-    kernel.strided(a.array.byteOffset + a.at * bytes, a.row * bytes, a.step * bytes, b.array.byteOffset + b.at * bytes, kernel.blockColumns * bytes, b.step * bytes, c.byteOffset, stride * bytes, roundUp(m, kernel.blockRows), stride, k);
+    kernel.strided(
+      a.array.byteOffset + a.at * bytes,
+      a.row * bytes,
+      a.step * bytes,
+      b.array.byteOffset + b.at * bytes,
+      kernel.blockColumns * bytes,
+      b.step * bytes,
+      c.byteOffset,
+      stride * bytes,
+      roundUp(m, kernel.blockRows),
+      stride,
+      k,
+    );
     return stride;
   }
   stridedProduct(a, b, { array: c, at: 0, row: n, step: 1 }, m, n, k);
@@ -250,35 +375,4 @@ function multiplyPacked(context: StepContext, part: number, a: Strided, packed: 
   const stride = roundUp(n, kernel.blockColumns);
   kernel.product(a.array.byteOffset + a.at * context.layout.bytesPerNumber, packed.byteOffset, c.byteOffset, roundUp(m, kernel.blockRows), stride, k);
   return stride;
-}
-
-/** Rows from..to: z = c + bias, a = activation(z); c has `stride` numbers per row. */
-function addBiasAndActivate(activation: Activation, c: FloatArray, stride: number, bias: FloatArray, z: FloatArray, a: FloatArray, from: number, to: number, width: number): void {
-  // ReLU gets its own loop: deciding the activation once per layer rather than once per number measurably speeds the MLPs up.
-  const relu = activation.name === "relu";
-  const f = activation.kernel.forward;
-  for (let s = from; s < to; s++) {
-    const row = s * width;
-    const cRow = (s - from) * stride;
-    for (let j = 0; j < width; j++) {
-      const sum = (c[cRow + j] as number) + (bias[j] as number);
-      z[row + j] = sum;
-      a[row + j] = relu ? (sum > 0 ? sum : 0) : f(sum);
-    }
-  }
-}
-
-/** Rows from..to: dz = up * da/dz, where `up` (dL/da) holds `stride` numbers per row, its first row being sample `upFirst`. */
-function chainRows(activation: Activation, up: FloatArray, stride: number, upFirst: number, z: FloatArray, a: FloatArray, dz: FloatArray, from: number, to: number, width: number): void {
-  const relu = activation.name === "relu";
-  const derivative = activation.kernel.derivative;
-  for (let s = from; s < to; s++) {
-    const row = s * width;
-    const upRow = (s - upFirst) * stride;
-    for (let j = 0; j < width; j++) {
-      const k = row + j;
-      const u = up[upRow + j] as number;
-      dz[k] = relu ? u * ((z[k] as number) > 0 ? 1 : 0) : u * derivative(z[k] as number, a[k] as number);
-    }
-  }
 }

@@ -1,5 +1,6 @@
 import type { FloatArray } from "../math/float-array";
 import type { FastLayout, Region } from "./layout";
+import { PRECISION_FORMS } from "./precision";
 
 /** Typed views on every region of a layout: what the step's loops read and write. */
 export interface FastBuffers {
@@ -13,13 +14,12 @@ export interface FastBuffers {
   readonly dz: FloatArray[];
   readonly top: FloatArray;
   readonly targets: FloatArray;
-  readonly constants: FloatArray;
   readonly sampleLoss: Float64Array;
   readonly scratch: { c: FloatArray }[];
 }
 
 export function viewBuffers(buffer: ArrayBufferLike, layout: FastLayout): FastBuffers {
-  const Float = layout.precision === "float32" ? Float32Array : Float64Array;
+  const Float = PRECISION_FORMS[layout.precision].array;
   // A shared memory's buffer is a SharedArrayBuffer; typed arrays take it like an ArrayBuffer.
   const view = (region: Region): FloatArray => new Float(buffer as ArrayBuffer, region.at, region.length);
   const views = (regions: readonly Region[]) => regions.map(view);
@@ -34,7 +34,6 @@ export function viewBuffers(buffer: ArrayBufferLike, layout: FastLayout): FastBu
     dz: views(layout.dz),
     top: view(layout.top),
     targets: view(layout.targets),
-    constants: view(layout.constants),
     sampleLoss: new Float64Array(buffer, layout.sampleLoss.at, layout.sampleLoss.length),
     scratch: layout.scratch.map((s) => ({ c: view(s.c) })),
   };

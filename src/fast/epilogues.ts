@@ -1,5 +1,6 @@
-import type { Precision } from "./precision";
-import { compiledModule, f32x4Splat, f64x2Splat, type FunctionDefinition, type Instruction, i32, isSharedMemory, Locals, op, v128 } from "./wasm-assembler";
+import { type ActivationName, activations, slopeBelowZero } from "../math/activations";
+import { type Precision, PRECISION_FORMS } from "./precision";
+import { compiledModule, f64, type FunctionDefinition, type Instruction, i32, isSharedMemory, Locals, op, v128 } from "./wasm-assembler";
 
 /**
  * The fast path's elementwise loops as WebAssembly SIMD functions: adding
@@ -11,9 +12,11 @@ import { compiledModule, f32x4Splat, f64x2Splat, type FunctionDefinition, type I
  *
  * Every lane does what the JavaScript loop does, operation for operation,
  * so in float64 the numbers are the same bits (the tests hold them to the
- * traced path). ReLU is `x > 0 ? x : 0` as a mask (so -0 and NaN give +0, as
- * in JavaScript), not `max(x, 0)`. In float32 the learning rate and the
- * leaky slope are float32 numbers here, so an SGD step rounds differently
+ * traced path). The activations' loops are generated from their records'
+ * SIMD forms: every piecewise-linear activation, by its slope below zero.
+ * A slope of 0 (ReLU) is `x > 0 ? x : 0` as a mask (so -0 and NaN give +0,
+ * as in JavaScript), not `max(x, 0)`; a slope of 1 is a copy. In float32 the
+ * learning rate and the slopes are float32 numbers here, so an SGD step rounds differently
  * from the JavaScript loop's: a layer takes one or the other as a whole, by
  * its width, so a number never depends on the thread count.
  *
@@ -21,34 +24,26 @@ import { compiledModule, f32x4Splat, f64x2Splat, type FunctionDefinition, type I
  * layers use the JavaScript loops). Every pointer and row stride is in bytes.
  */
 export interface Epilogues {
-  /** z = c + bias, a = activation(z): `rows` rows, c's `cRow` bytes apart, z's and a's `row` apart. */
-  readonly biasActivate: Record<EpilogueKind, (c: number, cRow: number, bias: number, z: number, a: number, row: number, rows: number, width: number) => void>;
+  /** z = c + bias, a = activation(z): `rows` rows, c's `cRow` bytes apart, z's and a's `row` apart. By activation name (the piecewise-linear ones). */
+  readonly biasActivate: Record<string, (c: number, cRow: number, bias: number, z: number, a: number, row: number, rows: number, width: number) => void>;
   /** dz = up * da/dz, from z: up's rows `upRow` bytes apart, z's and dz's `row`. */
-  readonly chain: Record<EpilogueKind, (up: number, upRow: number, z: number, dz: number, row: number, rows: number, width: number) => void>;
-  /** g = c / batch into gw (and, in `step`, w -= learningRate * g): batch and learning rate are read at `constants`. */
-  readonly weightGradients: Record<"only" | "step", (c: number, cRow: number, gw: number, w: number, wRow: number, rows: number, width: number, constants: number) => void>;
+  readonly chain: Record<string, (up: number, upRow: number, z: number, dz: number, row: number, rows: number, width: number) => void>;
+  /** g = c / batch into gw (and, in `step`, w -= learningRate * g); batch and learning rate are rounded to the precision. */
+  readonly weightGradients: Record<"only" | "step", (c: number, cRow: number, gw: number, w: number, wRow: number, rows: number, width: number, batch: number, learningRate: number) => void>;
   /** g = (sum over the rows of dz, in order) / batch into gb (and, in `step`, b -= learningRate * g). */
-  readonly biasGradients: Record<"only" | "step", (dz: number, dzRow: number, gb: number, b: number, rows: number, width: number, constants: number) => void>;
+  readonly biasGradients: Record<"only" | "step", (dz: number, dzRow: number, gb: number, b: number, rows: number, width: number, batch: number, learningRate: number) => void>;
   readonly lanes: number;
 }
 
-export type EpilogueKind = "identity" | "relu" | "leaky-relu";
-
-const LEAKY_SLOPE = 0.01;
-
-/** The epilogue kind for an activation, or null when only the JavaScript loop computes it (it needs exp or tanh). */
-export function epilogueKind(activation: string): EpilogueKind | null {
-  return activation === "identity" || activation === "relu" || activation === "leaky-relu" ? activation : null;
-}
-
-const kinds: readonly EpilogueKind[] = ["identity", "relu", "leaky-relu"];
+/** The activations the epilogues compute, each with its slope below zero: every record with a piecewise-linear SIMD form. */
+const piecewiseLinear: readonly { name: ActivationName; slope: number }[] = Object.values(activations).flatMap((activation) => {
+  const slope = slopeBelowZero(activation);
+  return slope === null ? [] : [{ name: activation.name, slope }];
+});
 
 function generate(precision: Precision) {
-  const float64 = precision === "float64";
-  const E = float64 ? 8 : 4;
-  const splatConst = float64 ? f64x2Splat : f32x4Splat;
-  const splatLoad = float64 ? op.v128Load64Splat : op.v128Load32Splat;
-  const [add, sub, mul, div, gt] = float64 ? [op.f64x2Add, op.f64x2Sub, op.f64x2Mul, op.f64x2Div, op.f64x2Gt] : [op.f32x4Add, op.f32x4Sub, op.f32x4Mul, op.f32x4Div, op.f32x4Gt];
+  const { bytes: E, simd } = PRECISION_FORMS[precision];
+  const { add, sub, mul, div, greater: gt, constantSplat: splatConst, splatFloat64 } = simd;
   const { localGet: get, localSet: set, i32Const: int } = op;
   const bump = (local: number, ...value: Instruction[]): Instruction[] => [get(local), ...value, op.i32Add, set(local)];
   // Alignment hint 0: rows of a width that is not a multiple of four floats do not start on 16 bytes.
@@ -89,16 +84,16 @@ function generate(precision: Precision) {
     ];
   }
 
-  const activate = (kind: EpilogueKind, s: number): Instruction[] =>
-    kind === "identity" ? [get(s)]
-    : kind === "relu" ? [get(s), get(s), zero, gt, op.v128And]
-    : [get(s), get(s), splatConst(LEAKY_SLOPE), mul, get(s), zero, gt, op.v128Bitselect];
-  const derivative = (kind: EpilogueKind, z: Instruction[]): Instruction[] =>
-    kind === "identity" ? [one]
-    : [one, kind === "relu" ? zero : splatConst(LEAKY_SLOPE), ...z, zero, gt, op.v128Bitselect];
+  const activate = (slope: number, s: number): Instruction[] =>
+    slope === 1 ? [get(s)]
+    : slope === 0 ? [get(s), get(s), zero, gt, op.v128And]
+    : [get(s), get(s), splatConst(slope), mul, get(s), zero, gt, op.v128Bitselect];
+  const derivative = (slope: number, z: Instruction[]): Instruction[] =>
+    slope === 1 ? [one]
+    : [one, splatConst(slope), ...z, zero, gt, op.v128Bitselect];
 
   const functions: FunctionDefinition[] = [];
-  for (const kind of kinds) {
+  for (const { name, slope } of piecewiseLinear) {
     {
       const locals = new Locals([i32, i32, i32, i32, i32, i32, i32, i32]);
       const [C, C_ROW, BIAS, Z, A, ROW, ROWS, WIDTH] = [0, 1, 2, 3, 4, 5, 6, 7];
@@ -107,29 +102,29 @@ function generate(precision: Precision) {
       const body = rowsLoop(locals, ROWS, WIDTH, pointers, ([c, bias, z, a]) => [
         ...load(c as number), ...load(bias as number), add, set(sum),
         ...store(z as number, [get(sum)]),
-        ...store(a as number, activate(kind, sum)),
+        ...store(a as number, activate(slope, sum)),
       ]);
-      functions.push({ name: `biasActivate_${kind}`, locals, body });
+      functions.push({ name: `biasActivate_${name}`, locals, body });
     }
     {
       const locals = new Locals([i32, i32, i32, i32, i32, i32, i32]);
       const [UP, UP_ROW, Z, DZ, ROW, ROWS, WIDTH] = [0, 1, 2, 3, 4, 5, 6];
       const pointers = [{ pointer: UP, stride: UP_ROW }, { pointer: Z, stride: ROW }, { pointer: DZ, stride: ROW }];
       const body = rowsLoop(locals, ROWS, WIDTH, pointers, ([up, z, dz]) => [
-        ...store(dz as number, [...load(up as number), ...derivative(kind, load(z as number)), mul]),
+        ...store(dz as number, [...load(up as number), ...derivative(slope, load(z as number)), mul]),
       ]);
-      functions.push({ name: `chain_${kind}`, locals, body });
+      functions.push({ name: `chain_${name}`, locals, body });
     }
   }
   for (const mode of ["only", "step"] as const) {
     {
-      const locals = new Locals([i32, i32, i32, i32, i32, i32, i32, i32]);
-      const [C, C_ROW, GW, W, W_ROW, ROWS, WIDTH, K] = [0, 1, 2, 3, 4, 5, 6, 7];
+      const locals = new Locals([i32, i32, i32, i32, i32, i32, i32, f64, f64]);
+      const [C, C_ROW, GW, W, W_ROW, ROWS, WIDTH, BATCH, RATE] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
       const [batch, rate, g] = [locals.add(v128), locals.add(v128), locals.add(v128)];
       const pointers = [{ pointer: C, stride: C_ROW }, { pointer: GW, stride: W_ROW }, { pointer: W, stride: W_ROW }];
       const body = [
-        get(K), splatLoad(0), set(batch),
-        get(K), splatLoad(E), set(rate),
+        get(BATCH), ...splatFloat64, set(batch),
+        get(RATE), ...splatFloat64, set(rate),
         ...rowsLoop(locals, ROWS, WIDTH, pointers, ([c, gw, w]) => [
           ...load(c as number), get(batch), div, set(g),
           ...store(gw as number, [get(g)]),
@@ -139,13 +134,13 @@ function generate(precision: Precision) {
       functions.push({ name: `weightGradients_${mode}`, locals, body });
     }
     {
-      const locals = new Locals([i32, i32, i32, i32, i32, i32, i32]);
-      const [DZ, DZ_ROW, GB, B, ROWS, WIDTH, K] = [0, 1, 2, 3, 4, 5, 6];
+      const locals = new Locals([i32, i32, i32, i32, i32, i32, f64, f64]);
+      const [DZ, DZ_ROW, GB, B, ROWS, WIDTH, BATCH, RATE] = [0, 1, 2, 3, 4, 5, 6, 7];
       const [batch, rate, sum, g] = [locals.add(v128), locals.add(v128), locals.add(v128), locals.add(v128)];
       const [j, end, r, p] = [locals.add(i32), locals.add(i32), locals.add(i32), locals.add(i32)];
       const body = [
-        get(K), splatLoad(0), set(batch),
-        get(K), splatLoad(E), set(rate),
+        get(BATCH), ...splatFloat64, set(batch),
+        get(RATE), ...splatFloat64, set(rate),
         get(WIDTH), int(E), op.i32Mul, set(end),
         int(0), set(j),
         op.block, op.loop,
@@ -184,9 +179,9 @@ export function epiloguesFor(precision: Precision, memory: WebAssembly.Memory): 
   const exported = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exported;
   const pick = <K extends string>(prefix: string, keys: readonly K[]) => Object.fromEntries(keys.map((key) => [key, exported[`${prefix}_${key}`]])) as Record<K, never>;
   const epilogues: Epilogues = {
-    lanes: precision === "float64" ? 2 : 4,
-    biasActivate: pick("biasActivate", kinds),
-    chain: pick("chain", kinds),
+    lanes: PRECISION_FORMS[precision].lanes,
+    biasActivate: pick("biasActivate", piecewiseLinear.map((activation) => activation.name)),
+    chain: pick("chain", piecewiseLinear.map((activation) => activation.name)),
     weightGradients: pick("weightGradients", ["only", "step"]),
     biasGradients: pick("biasGradients", ["only", "step"]),
   };

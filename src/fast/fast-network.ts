@@ -4,12 +4,14 @@ import { type FastBuffers, viewBuffers } from "./buffers";
 import { type Epilogues, epiloguesFor } from "./epilogues";
 import type { FloatArray } from "../math/float-array";
 import { type FastLayout, planLayout } from "./layout";
-import { type Phase, runPhase, type StepCommand, type StepContext } from "./batch-step";
+import { activationLoop, type Phase, runPhase, type StepContext, stepContext } from "./batch-step";
+import { StepCommand } from "./step-command";
 import { StepThreads } from "./threads";
-import type { Precision } from "./precision";
+import { type Precision, PRECISION_FORMS } from "./precision";
 import { type ProductKernel, productKernel } from "./simd-products";
 import { checkOutputActivation, lossByName, type LossName } from "../math/losses";
-import { biasName, type NetworkDescription, validateNetwork, weightName } from "../network/description";
+import { type NetworkDescription, validateNetwork } from "../network/description";
+import { describe, fastShape, loadParameters, type NeuronNames, namedValues } from "./descriptions";
 import { checkLearningRate } from "../trace/sgd";
 
 export type { Precision } from "./precision";
@@ -37,15 +39,12 @@ export interface FastOptions<P extends Precision = Precision> {
 
 /**
  * Multiply-adds per step (batch x the sum of each layer's inputs x outputs)
- * from which two threads beat one; below, waking a worker and waiting for it
- * at each of a step's three phases costs more than it saves. Measured on this
- * machine's 2 cores (bench/threads-threshold.ts, 27 November, quiet, worker
- * warmed up): float64 2-64-64-1 gained 1.88x at batch 64 (2.7e5) and 1.05x
- * at 32; 32-32-32-32-2 1.36x at 32 (1.0e5) and 0.89x at 16. float32 steps
- * are about 2.5x shorter, so the fixed cost weighs more: 2-64-64-1 gained
- * 1.3-1.6x at batch 256 (1.1e6).
+ * from which two threads beat one, per precision (measured: see precision.ts).
  */
-export const THREAD_MIN_WORK: Readonly<Record<Precision, number>> = { float64: 250_000, float32: 1_000_000 };
+export const THREAD_MIN_WORK: Readonly<Record<Precision, number>> = {
+  float64: PRECISION_FORMS.float64.threadMinWork,
+  float32: PRECISION_FORMS.float32.threadMinWork,
+};
 
 /** Pages of 64 KiB a network's memory may grow to (4 GiB, the WebAssembly limit); a shared memory must declare one. */
 const MAXIMUM_PAGES = 65536;
@@ -84,20 +83,23 @@ export class FastNetwork<P extends Precision = "float64"> {
   private layout: FastLayout;
   private buffers: FastBuffers;
   private pool: StepThreads | null = null;
-  private readonly command: StepCommand = { batch: 0, parts: 1, loss: "squared-error", learningRate: 0, forwardOnly: false };
+  private readonly command = new StepCommand();
   private context: StepContext;
   private stepThreads = 1;
 
   constructor(
     readonly sizes: readonly number[],
     readonly activations: readonly ActivationName[],
-    readonly names?: { inputs: string[]; neurons: string[][]; name?: string },
+    readonly names?: NeuronNames,
     options: FastOptions<P> = {},
   ) {
-    if (sizes.length < 2 || !sizes.every((n) => Number.isInteger(n) && n > 0)) throw new Error(`FastNetwork: sizes must be at least two positive whole numbers, got [${sizes.join(", ")}]`);
-    if (activations.length !== sizes.length - 1) throw new Error(`FastNetwork: expected ${sizes.length - 1} activations (one per layer), got ${activations.length}`);
+    if (sizes.length < 2 || !sizes.every((n) => Number.isInteger(n) && n > 0))
+      throw new Error(`FastNetwork: sizes must be at least two positive whole numbers, got [${sizes.join(", ")}]`);
+    if (activations.length !== sizes.length - 1)
+      throw new Error(`FastNetwork: expected ${sizes.length - 1} activations (one per layer), got ${activations.length}`);
     const precision = options.precision ?? "float64";
-    if (precision !== "float64" && precision !== "float32") throw new Error(`FastNetwork: precision must be "float64" or "float32", got ${JSON.stringify(precision)}`);
+    if (precision !== "float64" && precision !== "float32")
+      throw new Error(`FastNetwork: precision must be "float64" or "float32", got ${JSON.stringify(precision)}`);
     this.precision = precision as P;
     this.threads = threadCount(options.threads);
     this.threadMinWork = options.threadMinWork ?? THREAD_MIN_WORK[precision];
@@ -129,69 +131,28 @@ export class FastNetwork<P extends Precision = "float64"> {
   /** From a fully connected description with one activation per layer; anything else is an error naming the neuron. */
   static fromDescription<P extends Precision = "float64">(description: NetworkDescription, options: FastOptions<P> = {}): FastNetwork<P> {
     const network = validateNetwork(description);
-    const activations: ActivationName[] = [];
-    let previous = network.inputs;
-    const fast = new FastNetwork(
-      [network.inputs.length, ...network.layers.map((layer) => layer.neurons.length)],
-      network.layers.map((layer, l) => {
-        const first = layer.neurons[0]?.activation ?? layer.activation;
-        for (const neuron of layer.neurons) {
-          const own = neuron.activation ?? layer.activation;
-          if (own !== first) throw new Error(`fast path: layer ${l + 1} mixes activations (${neuron.name} uses ${own}, ${layer.neurons[0]?.name} uses ${first}); it needs one activation per layer`);
-        }
-        activations.push(first as ActivationName);
-        return first as ActivationName;
-      }),
-      { inputs: [...network.inputs], neurons: network.layers.map((layer) => layer.neurons.map((n) => n.name)), ...(network.name === undefined ? {} : { name: network.name }) },
-      options,
-    );
-    network.layers.forEach((layer, l) => {
-      const w = fast.weights[l] as FloatArray;
-      const b = fast.biases[l] as FloatArray;
-      layer.neurons.forEach((neuron, j) => {
-        previous.forEach((source, i) => {
-          const value = neuron.weights[source];
-          if (value === undefined) throw new Error(`fast path: ${neuron.name} has no weight from ${source} (${weightName(neuron.name, source)}); it needs fully connected layers`);
-          w[j * previous.length + i] = value;
-        });
-        b[j] = neuron.bias;
-      });
-      previous = layer.neurons.map((n) => n.name);
-    });
+    const { sizes, activations, names } = fastShape(network);
+    const fast = new FastNetwork(sizes, activations, names, options);
+    loadParameters(network, fast.weights, fast.biases);
     return fast;
   }
 
   toDescription(): NetworkDescription {
-    let number = 0;
-    const inputs = this.names?.inputs ?? Array.from({ length: this.sizes[0] as number }, () => `X${++number}`);
-    const neurons = this.names?.neurons ?? this.sizes.slice(1).map((n, l) => Array.from({ length: n }, () => `${l === this.sizes.length - 2 ? "O" : "H"}${++number}`));
-    let previous = inputs;
-    return {
-      ...(this.names?.name === undefined ? {} : { name: this.names.name }),
-      inputs: [...inputs],
-      layers: neurons.map((layer, l) => {
-        const w = this.weights[l] as FloatArray;
-        const sources = previous;
-        previous = layer;
-        return {
-          activation: this.activations[l],
-          neurons: layer.map((name, j) => ({
-            name,
-            weights: Object.fromEntries(sources.map((source, i) => [source, w[j * sources.length + i] as number])),
-            bias: (this.biases[l] as FloatArray)[j] as number,
-          })),
-        };
-      }),
-    };
+    return describe(this.sizes, this.activations, this.names, this.weights, this.biases);
   }
 
   /** Every parameter by the traced path's names (W31, b3, ...), for comparisons and printing. */
   parameters(): Map<string, number> {
-    return this.named(this.weights, this.biases);
+    return namedValues(this.toDescription(), this.weights, this.biases);
   }
 
   gradients(): Map<string, number> {
-    return this.named(this.weightGradients, this.biasGradients);
+    return namedValues(this.toDescription(), this.weightGradients, this.biasGradients);
+  }
+
+  /** Per layer, where its activation runs on a batch of this size: "simd", or "javascript: " and why. */
+  activationLoops(batch: number): string[] {
+    return this.activationRecords.map((activation, l) => activationLoop(this.context, activation, this.sizes[l + 1] as number, batch));
   }
 
   /** The outputs for a batch (batch x outputs), as a view into an internal buffer that the next call overwrites. */
@@ -221,11 +182,13 @@ export class FastNetwork<P extends Precision = "float64"> {
     const L = this.sizes.length - 1;
     if (logitsForm !== undefined && this.activations[L - 1] !== logitsForm.activation) {
       const names = this.names?.neurons[L - 1] ?? [];
-      checkOutputActivation(loss, logitsForm.activation, Array.from({ length: this.sizes[L] as number }, (_, j) => ({ name: names[j] ?? `output ${j + 1}`, activation: this.activations[L - 1] as string })));
+      checkOutputActivation(
+        loss,
+        logitsForm.activation,
+        Array.from({ length: this.sizes[L] as number }, (_, j) => ({ name: names[j] ?? `output ${j + 1}`, activation: this.activations[L - 1] as string })),
+      );
     }
     this.load(inputs, targets, batch);
-    this.buffers.constants[0] = batch;
-    this.buffers.constants[1] = learningRate;
     // The parameters change in the "columns" phase, after every read of the old ones (they were packed in "pack").
     this.step(batch, loss, learningRate, TRAINING_PHASES);
     let lossSum = 0;
@@ -249,10 +212,10 @@ export class FastNetwork<P extends Precision = "float64"> {
       return;
     }
     if (this.pool === null) {
-      this.pool = new StepThreads(this.threads, this.memory as WebAssembly.Memory, this.layout, this.activations);
+      this.pool = new StepThreads(this.threads, this.memory as WebAssembly.Memory, this.layout, this.activations, this.command);
       closeForgotten.register(this, this.pool, this);
     }
-    for (const phase of phases) this.pool.run(context, phase, command);
+    for (const phase of phases) this.pool.run(context, phase);
   }
 
   /** Threads for a step of this batch: all of them once the work is large enough to gain, else one. */
@@ -286,7 +249,7 @@ export class FastNetwork<P extends Precision = "float64"> {
   }
 
   private contextFor(buffers: FastBuffers): StepContext {
-    return { layout: this.layout, buffers, kernel: this.kernel, epilogues: this.epilogues, activations: this.activationRecords };
+    return stepContext(this.layout, buffers, this.kernel, this.epilogues, this.activationRecords);
   }
 
   private plan(capacity: number): FastLayout {
@@ -317,25 +280,12 @@ export class FastNetwork<P extends Precision = "float64"> {
     replace(this.biasGradients, buffers.biasGradients);
     return buffers;
   }
-
-  private named(weights: readonly FloatArray[], biases: readonly FloatArray[]): Map<string, number> {
-    const description = this.toDescription();
-    const values = new Map<string, number>();
-    let previous = description.inputs;
-    description.layers.forEach((layer, l) => {
-      layer.neurons.forEach((neuron, j) => {
-        previous.forEach((source, i) => values.set(weightName(neuron.name, source), (weights[l] as FloatArray)[j * previous.length + i] as number));
-        values.set(biasName(neuron.name), (biases[l] as FloatArray)[j] as number);
-      });
-      previous = layer.neurons.map((n) => n.name);
-    });
-    return values;
-  }
 }
 
 function threadCount(threads: number | "auto" | undefined): number {
   if (threads === undefined) return 1;
   if (threads === "auto") return availableParallelism();
-  if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new Error(`FastNetwork: threads must be a whole number from 1 to 256 or "auto", got ${JSON.stringify(threads)}`);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256)
+    throw new Error(`FastNetwork: threads must be a whole number from 1 to 256 or "auto", got ${JSON.stringify(threads)}`);
   return threads;
 }

@@ -50,7 +50,8 @@ export function fit(network: FastNetwork, train: LabelledBuffers, options: FitOp
 export function* fitEpochs(network: FastNetwork, train: LabelledBuffers, options: FitOptions): Generator<FitEntry, FitEntry[]> {
   const nIn = network.sizes[0] as number;
   const nOut = network.sizes[network.sizes.length - 1] as number;
-  if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new Error(`fit: batchSize must be a positive whole number, got ${options.batchSize}`);
+  if (!Number.isInteger(options.batchSize) || options.batchSize < 1)
+    throw new Error(`fit: batchSize must be a positive whole number, got ${options.batchSize}`);
   if (!Number.isInteger(options.epochs) || options.epochs < 0) throw new Error(`fit: epochs must be a whole number >= 0, got ${options.epochs}`);
   const random = new SeededRandom(options.seed);
   const order = Array.from({ length: train.count }, (_, i) => i);
@@ -65,7 +66,8 @@ export function* fitEpochs(network: FastNetwork, train: LabelledBuffers, options
       entry.testLoss = tested.loss;
       entry.testAccuracy = tested.accuracy;
     }
-    if (!Number.isFinite(entry.trainLoss)) throw new Error(`fit: the training loss became ${entry.trainLoss} at epoch ${epoch}; try a learning rate below ${options.learningRate}`);
+    if (!Number.isFinite(entry.trainLoss))
+      throw new Error(`fit: the training loss became ${entry.trainLoss} at epoch ${epoch}; try a learning rate below ${options.learningRate}`);
     history.push(entry);
     options.onEpoch?.(entry);
     return entry;

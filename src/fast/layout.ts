@@ -1,4 +1,4 @@
-import type { Precision } from "./precision";
+import { type Precision, PRECISION_FORMS } from "./precision";
 
 /** Where one buffer lives: a byte offset into the network's memory and a length in numbers. */
 export interface Region {
@@ -39,8 +39,6 @@ export interface FastLayout {
   /** dL/d(outputs), batch x outputs, from the loss. */
   readonly top: Region;
   readonly targets: Region;
-  /** The step's batch size and learning rate, for the SIMD epilogues to read. */
-  readonly constants: Region;
   /** Each sample's loss, always float64, summed in order once every thread is done. */
   readonly sampleLoss: Region;
   /** Per thread: room for a product's result. */
@@ -51,8 +49,15 @@ export interface FastLayout {
 
 export const roundUp = (value: number, multiple: number): number => Math.ceil(value / multiple) * multiple;
 
-export function planLayout(precision: Precision, sizes: readonly number[], capacity: number, parts: number, blockRows: number, blockColumns: number): FastLayout {
-  const bytesPerNumber = precision === "float32" ? 4 : 8;
+export function planLayout(
+  precision: Precision,
+  sizes: readonly number[],
+  capacity: number,
+  parts: number,
+  blockRows: number,
+  blockColumns: number,
+): FastLayout {
+  const bytesPerNumber = PRECISION_FORMS[precision].bytes;
   let end = 0;
   // Every region starts on a 16-byte boundary, so a v128 load never straddles two regions' alignment.
   const take = (length: number, bytes: number = bytesPerNumber): Region => {
@@ -73,13 +78,33 @@ export function planLayout(precision: Precision, sizes: readonly number[], capac
   const nOut = sizes[sizes.length - 1] as number;
   const top = take(rows * nOut);
   const targets = take(rows * nOut);
-  const constants = take(2);
   const sampleLoss = take(rows, 8);
   const widest = Math.max(...sizes);
   // The largest product a thread computes: rows of the batch by a layer's width, or a layer by a layer (weight gradients).
   const cSize = Math.max(roundUp(rows, blockRows) * roundUp(widest, blockColumns), roundUp(widest, blockRows) * roundUp(widest, blockColumns));
   const scratch = Array.from({ length: parts }, () => ({ c: take(cSize) }));
-  return { precision, bytesPerNumber, sizes: [...sizes], capacity, parts, blockRows, blockColumns, weights, biases, weightGradients, biasGradients, packedWeights, activations, preActivations, dz, top, targets, constants, sampleLoss, scratch, end };
+  return {
+    precision,
+    bytesPerNumber,
+    sizes: [...sizes],
+    capacity,
+    parts,
+    blockRows,
+    blockColumns,
+    weights,
+    biases,
+    weightGradients,
+    biasGradients,
+    packedWeights,
+    activations,
+    preActivations,
+    dz,
+    top,
+    targets,
+    sampleLoss,
+    scratch,
+    end,
+  };
 }
 
 /** The part of `count` items that thread `part` of `parts` takes: contiguous, each share's start a multiple of `align`. */

@@ -13,7 +13,7 @@
  */
 import { setFlagsFromString } from "node:v8";
 import { roundUp } from "./layout";
-import type { Precision } from "./precision";
+import { type Precision, PRECISION_FORMS } from "./precision";
 import { assembleModule, compiledModule, type Instruction, i32, isSharedMemory, Locals, op, v128 } from "./wasm-assembler";
 
 export interface ProductKernel {
@@ -74,8 +74,6 @@ export interface KernelShape {
 export const FLOAT64_SHAPE: KernelShape = { precision: "float64", blockRows: 4, blockColumns: 4, fusedMultiplyAdd: false };
 export const FLOAT32_SHAPE: KernelShape = { precision: "float32", blockRows: 2, blockColumns: 16, fusedMultiplyAdd: true };
 
-const ELEMENT_BYTES: Record<Precision, number> = { float64: 8, float32: 4 };
-const LANES: Record<Precision, number> = { float64: 2, float32: 4 };
 
 /**
  * The packed layout of b (n x k, row-major) for a kernel with blockColumns =
@@ -104,15 +102,10 @@ export function packB(b: Float64Array | Float32Array, n: number, k: number, bloc
  */
 function stridedFunction(shape: KernelShape): { locals: Locals; body: Instruction[] } {
   const { blockRows, blockColumns } = shape;
-  const E = ELEMENT_BYTES[shape.precision];
-  const lanes = LANES[shape.precision];
+  const { bytes: E, lanes, simd } = PRECISION_FORMS[shape.precision];
   const vectors = blockColumns / lanes;
   if (!Number.isInteger(vectors)) throw new Error(`stridedFunction: blockColumns ${blockColumns} is not a multiple of ${lanes} lanes`);
-  const float64 = shape.precision === "float64";
-  const splat = float64 ? op.v128Load64Splat : op.v128Load32Splat;
-  const mul = float64 ? op.f64x2Mul : op.f32x4Mul;
-  const add = float64 ? op.f64x2Add : op.f32x4Add;
-  const madd = float64 ? op.f64x2RelaxedMadd : op.f32x4RelaxedMadd;
+  const { loadSplat: splat, mul, add, relaxedMultiplyAdd: madd } = simd;
 
   const locals = new Locals([i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32]);
   const [A, A_ROW, A_STEP, B, B_BLOCK, B_STEP, C, C_ROW, M, N, K] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
@@ -134,7 +127,9 @@ function stridedFunction(shape: KernelShape): { locals: Locals; body: Instructio
   const bump = (local: number, ...value: Instruction[]): Instruction[] => [get(local), ...value, op.i32Add, set(local)];
 
   const step: Instruction[] = [];
-  bVector.forEach((vector, v) => step.push(get(pb), op.v128Load(v * lanes * E, 0), set(vector)));
+  bVector.forEach((vector, v) => {
+    step.push(get(pb), op.v128Load(v * lanes * E, 0), set(vector));
+  });
   pa.forEach((row, r) => {
     step.push(get(row), splat(0), set(x));
     for (let v = 0; v < vectors; v++) {
@@ -199,7 +194,7 @@ function compiled(shape: KernelShape, sharedMemory: boolean): WebAssembly.Module
  * allocation: it runs on every call of the training loop.
  */
 function checkProduct(shape: KernelShape, memory: WebAssembly.Memory, a: number, packedB: number, c: number, m: number, n: number, k: number): void {
-  const E = ELEMENT_BYTES[shape.precision];
+  const E = PRECISION_FORMS[shape.precision].bytes;
   const bytes = memory.buffer.byteLength;
   const fail = (why: string) => {
     throw new Error(`${shape.precision} product(a ${a}, packedB ${packedB}, c ${c}, m ${m}, n ${n}, k ${k}): ${why}`);
@@ -227,7 +222,7 @@ export function kernelOfShape(shape: KernelShape, memory: WebAssembly.Memory): P
   const module = compiled(shape, isSharedMemory(memory));
   if (module === null) return null;
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as { strided: ProductKernel["strided"] };
-  const E = ELEMENT_BYTES[shape.precision];
+  const E = PRECISION_FORMS[shape.precision].bytes;
   const kernel: ProductKernel = {
     precision: shape.precision,
     blockRows: shape.blockRows,
@@ -275,9 +270,12 @@ export function enableRelaxedSimd(): boolean {
   const register = locals.add(v128);
   const zero = op.v128Const(new Array<number>(16).fill(0));
   const probe = assembleModule({ sharedMemory: false, functions: [{ name: "probe", locals, body: [zero, zero, zero, op.f32x4RelaxedMadd, op.localSet(register)] }] }) as unknown as BufferSource;
-  if (typeof WebAssembly !== "object") return (relaxedSimd = false);
-  if (!WebAssembly.validate(probe)) setFlagsFromString("--experimental-wasm-relaxed-simd");
-  return (relaxedSimd = WebAssembly.validate(probe));
+  if (typeof WebAssembly !== "object") relaxedSimd = false;
+  else {
+    if (!WebAssembly.validate(probe)) setFlagsFromString("--experimental-wasm-relaxed-simd");
+    relaxedSimd = WebAssembly.validate(probe);
+  }
+  return relaxedSimd;
 }
 
 export function simdAvailable(): boolean {

@@ -3,8 +3,8 @@ import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
 import type { ActivationName } from "../math/activations";
 import type { FastLayout } from "./layout";
-import { type Phase, runPhase, type StepCommand, type StepContext } from "./batch-step";
-import { type LossName, losses } from "../math/losses";
+import { type Phase, runPhase, type StepContext } from "./batch-step";
+import { StepCommand } from "./step-command";
 
 /**
  * Worker threads that share a step with the calling thread. Everything
@@ -15,23 +15,13 @@ import { type LossName, losses } from "../math/losses";
  * phase often ends within microseconds, far sooner than a sleeping thread wakes.
  */
 
-// Slots of the control block (Int32Array), then the learning rate (a float64) and an error message.
-const GENERATION = 0;
-const DONE = 1;
-const PHASE = 2;
-const BATCH = 3;
-const PARTS = 4;
-const LOSS = 5;
-const FORWARD_ONLY = 6;
-const READY = 7;
-const FAILED = 8;
-const LEARNING_RATE_BYTE = 64;
-const MESSAGE_BYTE = 128;
+// Slots of the control block (Int32Array), then an error message. The step's command has its own shared memory (StepCommand).
+const SLOT = { generation: 0, done: 1, phase: 2, ready: 3, failed: 4 } as const;
+const MESSAGE_BYTE = 64;
 const MESSAGE_BYTES = 1024;
 const CONTROL_BYTES = MESSAGE_BYTE + MESSAGE_BYTES;
 
 const phases: readonly Phase[] = ["pack", "rows", "columns"];
-const lossNames = Object.keys(losses) as LossName[];
 /** Spins of Atomics.load before sleeping: about 20 microseconds here. */
 const SPINS = 20000;
 /** A worker that has not started within this long is reported, not waited on forever. */
@@ -42,22 +32,29 @@ export interface WorkerSetup {
   layout: FastLayout;
   activations: readonly ActivationName[];
   control: SharedArrayBuffer;
+  /** The StepCommand's memory, which the caller writes before each phase. */
+  command: SharedArrayBuffer;
   part: number;
 }
 
 export class StepThreads {
   private readonly control = new SharedArrayBuffer(CONTROL_BYTES);
   private readonly slots = new Int32Array(this.control, 0, 16);
-  private readonly learningRate = new Float64Array(this.control, LEARNING_RATE_BYTE, 1);
   private readonly workers: Worker[] = [];
   private started = false;
 
-  /** `threads` counts the caller: 2 means one worker. */
-  constructor(readonly threads: number, memory: WebAssembly.Memory, layout: FastLayout, activations: readonly ActivationName[]) {
+  /** `threads` counts the caller: 2 means one worker. Every phase runs `command`, which the caller fills in before each step. */
+  constructor(
+    readonly threads: number,
+    memory: WebAssembly.Memory,
+    layout: FastLayout,
+    activations: readonly ActivationName[],
+    private readonly command: StepCommand,
+  ) {
     const { Worker } = require("node:worker_threads") as typeof import("node:worker_threads");
     const script = workerScript();
     for (let part = 1; part < threads; part++) {
-      const setup: WorkerSetup = { memory, layout, activations, control: this.control, part };
+      const setup: WorkerSetup = { memory, layout, activations, control: this.control, command: command.memory, part };
       const worker = new Worker(script, { workerData: setup });
       // A network nobody closes must not keep the process (or a notebook's kernel) from exiting.
       worker.unref();
@@ -66,30 +63,25 @@ export class StepThreads {
   }
 
   /** Runs one phase on every thread, this one doing part 0; returns when all parts are done. */
-  run(context: StepContext, phase: Phase, command: StepCommand): void {
+  run(context: StepContext, phase: Phase): void {
     if (!this.started) this.awaitStart();
     const slots = this.slots;
-    slots[PHASE] = phases.indexOf(phase);
-    slots[BATCH] = command.batch;
-    slots[PARTS] = command.parts;
-    slots[LOSS] = lossNames.indexOf(command.loss);
-    slots[FORWARD_ONLY] = command.forwardOnly ? 1 : 0;
-    this.learningRate[0] = command.learningRate;
-    Atomics.store(slots, DONE, 0);
-    Atomics.add(slots, GENERATION, 1);
-    Atomics.notify(slots, GENERATION);
+    slots[SLOT.phase] = phases.indexOf(phase);
+    Atomics.store(slots, SLOT.done, 0);
+    Atomics.add(slots, SLOT.generation, 1);
+    Atomics.notify(slots, SLOT.generation);
     let failure: unknown;
     try {
-      runPhase(context, phase, command, 0);
+      runPhase(context, phase, this.command, 0);
     } catch (error) {
       failure = error;
     }
     // Even when this part failed, the workers are still writing: wait for them before anything reuses the buffers.
-    waitUntil(slots, DONE, this.workers.length, Number.POSITIVE_INFINITY);
+    waitUntil(slots, SLOT.done, this.workers.length, Number.POSITIVE_INFINITY);
     if (failure !== undefined) throw failure;
-    if (Atomics.load(slots, FAILED) !== 0) {
+    if (Atomics.load(slots, SLOT.failed) !== 0) {
       const message = new TextDecoder().decode(new Uint8Array(this.control, MESSAGE_BYTE, MESSAGE_BYTES).slice()).replace(/\0+$/, "");
-      Atomics.store(slots, FAILED, 0);
+      Atomics.store(slots, SLOT.failed, 0);
       throw new Error(`fast path worker thread: ${message}`);
     }
   }
@@ -100,7 +92,7 @@ export class StepThreads {
   }
 
   private awaitStart(): void {
-    if (!waitUntil(this.slots, READY, this.workers.length, START_TIMEOUT_MS)) {
+    if (!waitUntil(this.slots, SLOT.ready, this.workers.length, START_TIMEOUT_MS)) {
       this.close();
       throw new Error(`fast path: ${this.threads - 1} worker thread(s) did not start within ${START_TIMEOUT_MS / 1000} s`);
     }
@@ -125,34 +117,27 @@ function waitUntil(slots: Int32Array, index: number, target: number, timeoutMs: 
 /** The body of a worker thread: do this part of every phase the caller starts, forever (until terminated). */
 export function serveSteps(setup: WorkerSetup, context: StepContext): void {
   const slots = new Int32Array(setup.control, 0, 16);
-  const learningRate = new Float64Array(setup.control, LEARNING_RATE_BYTE, 1);
-  let seen = Atomics.load(slots, GENERATION);
-  Atomics.add(slots, READY, 1);
-  Atomics.notify(slots, READY);
+  const command = new StepCommand(setup.command);
+  let seen = Atomics.load(slots, SLOT.generation);
+  Atomics.add(slots, SLOT.ready, 1);
+  Atomics.notify(slots, SLOT.ready);
   for (;;) {
     let spins = 0;
-    while (Atomics.load(slots, GENERATION) === seen) {
-      if (++spins > SPINS) Atomics.wait(slots, GENERATION, seen);
+    while (Atomics.load(slots, SLOT.generation) === seen) {
+      if (++spins > SPINS) Atomics.wait(slots, SLOT.generation, seen);
     }
-    seen = Atomics.load(slots, GENERATION);
-    const command: StepCommand = {
-      batch: slots[BATCH] as number,
-      parts: slots[PARTS] as number,
-      loss: lossNames[slots[LOSS] as number] as LossName,
-      learningRate: learningRate[0] as number,
-      forwardOnly: slots[FORWARD_ONLY] === 1,
-    };
+    seen = Atomics.load(slots, SLOT.generation);
     try {
-      if (setup.part < command.parts) runPhase(context, phases[slots[PHASE] as number] as Phase, command, setup.part);
+      if (setup.part < command.parts) runPhase(context, phases[slots[SLOT.phase] as number] as Phase, command, setup.part);
     } catch (error) {
       const text = new TextEncoder().encode(error instanceof Error ? error.message : String(error)).slice(0, MESSAGE_BYTES);
       const into = new Uint8Array(setup.control, MESSAGE_BYTE, MESSAGE_BYTES);
       into.fill(0);
       into.set(text);
-      Atomics.store(slots, FAILED, 1);
+      Atomics.store(slots, SLOT.failed, 1);
     }
-    Atomics.add(slots, DONE, 1);
-    Atomics.notify(slots, DONE);
+    Atomics.add(slots, SLOT.done, 1);
+    Atomics.notify(slots, SLOT.done);
   }
 }
 

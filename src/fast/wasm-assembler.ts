@@ -14,8 +14,9 @@ export type Instruction = readonly number[];
 
 /** Value types. */
 export const i32 = 0x7f;
+export const f64 = 0x7c;
 export const v128 = 0x7b;
-export type ValueType = typeof i32 | typeof v128;
+export type ValueType = typeof i32 | typeof f64 | typeof v128;
 
 export function unsignedLeb(value: number): number[] {
   const bytes: number[] = [];
@@ -59,6 +60,8 @@ export const op = {
   i32Add: [0x6a] as Instruction,
   i32Sub: [0x6b] as Instruction,
   i32Mul: [0x6c] as Instruction,
+  /** A float64 rounded to float32. */
+  f32DemoteF64: [0xb6] as Instruction,
 
   block: [0x02, EMPTY_BLOCK_TYPE] as Instruction,
   loop: [0x03, EMPTY_BLOCK_TYPE] as Instruction,
@@ -79,6 +82,9 @@ export const op = {
     return [...simd(0x0c), ...bytes];
   },
 
+  /** A number on the stack into every lane. */
+  f32x4Splat: simd(0x13) as Instruction,
+  f64x2Splat: simd(0x14) as Instruction,
   /** Lane-wise comparisons give all ones where true, all zeros where false. */
   f32x4Gt: simd(0x44) as Instruction,
   f64x2Gt: simd(0x4a) as Instruction,

@@ -22,18 +22,57 @@ export interface Activation {
   expression(z: string): string;
   /** f(z) as LaTeX, for the equation renderers */
   latex(z: string): string;
+  /** f'(z) as LaTeX, and in the words a learner writes ("ReLU'(Z5)", "1"), for the chain rule's factors in explain and check */
+  derivativeLatex(z: string): string;
+  derivativeWords(z: string): string;
+  /**
+   * How the fast path's SIMD epilogues compute it, two or four numbers at a
+   * time. Every record states it: a piecewise-linear activation gives its
+   * slope below zero and the epilogues are generated from it; one that needs
+   * exp or tanh says so, and the fast path runs its `kernel` in JavaScript.
+   */
+  readonly simd: SimdForm;
 }
 
-const relu: Activation = {
-  name: "relu",
-  forward: (z, A) => (A.compare(z, A.from(0)) > 0 ? z : A.from(0)),
-  // At z = 0 ReLU has no derivative; like every framework we take 0 there.
-  derivative: (z, A) => A.from(A.compare(z, A.from(0)) > 0 ? 1 : 0),
-  kernel: { forward: (z) => (z > 0 ? z : 0), derivative: (z) => (z > 0 ? 1 : 0) },
-  // max(0, z) has no symbolic derivative in mathjs; (z + |z|) / 2 is the same function and does.
-  expression: (z) => `((${z}) + abs(${z})) / 2`,
-  latex: (z) => `\\mathrm{ReLU}(${z})`,
-};
+/**
+ * a = z > 0 ? z : slopeBelowZero * z, with a slope of 0 giving +0 below zero
+ * (as ReLU's `z > 0 ? z : 0` does, not -0); or no SIMD form, and why.
+ */
+export type SimdForm = { readonly slopeBelowZero: number } | { readonly none: string };
+
+/** The slope below zero of a piecewise-linear activation, or null when the fast path has no SIMD form of it. */
+export function slopeBelowZero(activation: Activation): number | null {
+  const form = activation.simd as SimdForm | undefined;
+  if (form === undefined) throw new Error(`activation ${activation.name}: its record states no SIMD form (simd: { slopeBelowZero } or { none: why })`);
+  return "slopeBelowZero" in form ? form.slopeBelowZero : null;
+}
+
+/**
+ * A piecewise-linear activation's record: z above zero, `slope` times z
+ * below (ReLU: 0, leaky ReLU: 0.01), in every form from the one number.
+ */
+function piecewiseLinear(name: ActivationName, slope: number, word: string, latexName: string): Activation {
+  const below = <T>(z: T, A: Arithmetic<T>): T => (slope === 0 ? A.from(0) : A.mul(A.from(slope), z));
+  return {
+    name,
+    forward: (z, A) => (A.compare(z, A.from(0)) > 0 ? z : below(z, A)),
+    // At z = 0 the function has no derivative; like every framework we take the slope below zero there.
+    derivative: (z, A) => A.from(A.compare(z, A.from(0)) > 0 ? 1 : slope),
+    kernel: {
+      // biome-ignore lint/complexity/useMathMinMax: Math.max(z, 0) gives -0 for -0 and NaN for NaN, where the traced path gives +0
+      forward: slope === 0 ? (z) => (z > 0 ? z : 0) : (z) => (z > 0 ? z : slope * z),
+      derivative: (z) => (z > 0 ? 1 : slope),
+    },
+    // max(0, z) has no symbolic derivative in mathjs; (z + |z|) / 2 is the same function and does, and (z - |z|) / 2 is min(0, z).
+    expression: (z) => (slope === 0 ? `((${z}) + abs(${z})) / 2` : `(((${z}) + abs(${z})) / 2 + ${slope} * ((${z}) - abs(${z})) / 2)`),
+    latex: (z) => `\\mathrm{${latexName}}(${z})`,
+    derivativeLatex: (z) => `\\mathrm{${latexName}}'(${z})`,
+    derivativeWords: (z) => `${word}'(${z})`,
+    simd: { slopeBelowZero: slope },
+  };
+}
+
+const relu = piecewiseLinear("relu", 0, "ReLU", "ReLU");
 
 const identity: Activation = {
   name: "identity",
@@ -42,6 +81,10 @@ const identity: Activation = {
   kernel: { forward: (z) => z, derivative: () => 1 },
   expression: (z) => `(${z})`,
   latex: (z) => z,
+  derivativeLatex: () => "1",
+  derivativeWords: () => "1",
+  // z > 0 ? z : 1 * z is z, bit for bit: the epilogue copies it.
+  simd: { slopeBelowZero: 1 },
 };
 
 const sigmoid: Activation = {
@@ -55,6 +98,9 @@ const sigmoid: Activation = {
   kernel: { forward: (z) => 1 / (1 + Math.exp(0 - z)), derivative: (_z, a) => a * (1 - a) },
   expression: (z) => `1 / (1 + exp(-(${z})))`,
   latex: (z) => `\\sigma(${z})`,
+  derivativeLatex: (z) => `\\sigma'(${z})`,
+  derivativeWords: (z) => `sigmoid'(${z})`,
+  simd: { none: "needs exp, which WebAssembly SIMD lacks" },
 };
 
 const tanh: Activation = {
@@ -69,18 +115,16 @@ const tanh: Activation = {
   kernel: { forward: (z) => Math.tanh(z), derivative: (_z, a) => 1 - a * a },
   expression: (z) => `tanh(${z})`,
   latex: (z) => `\\tanh(${z})`,
+  derivativeLatex: (z) => `\\tanh'(${z})`,
+  derivativeWords: (z) => `tanh'(${z})`,
+  simd: { none: "needs tanh, which WebAssembly SIMD lacks" },
 };
 
 /** ReLU that lets a small share of a negative z through, so a neuron below zero still learns. */
-const leakyRelu: Activation = {
-  name: "leaky-relu",
-  forward: (z, A) => (A.compare(z, A.from(0)) > 0 ? z : A.mul(A.from(0.01), z)),
-  derivative: (z, A) => A.from(A.compare(z, A.from(0)) > 0 ? 1 : 0.01),
-  kernel: { forward: (z) => (z > 0 ? z : 0.01 * z), derivative: (z) => (z > 0 ? 1 : 0.01) },
-  // max(0, z) + 0.01 min(0, z), each written with abs() so mathjs can differentiate it.
-  expression: (z) => `(((${z}) + abs(${z})) / 2 + 0.01 * ((${z}) - abs(${z})) / 2)`,
-  latex: (z) => `\\mathrm{LeakyReLU}(${z})`,
-};
+const leakyRelu = piecewiseLinear("leaky-relu", 0.01, "leaky-relu", "LeakyReLU");
+
+/** Leaky ReLU with the steeper slope GANs use (0.2). */
+const leakyRelu02 = piecewiseLinear("leaky-relu-0.2", 0.2, "leaky-relu-0.2", "LeakyReLU_{0.2}");
 
 /** A smooth ReLU, log(1 + e^z); its derivative is the sigmoid. */
 const softplus: Activation = {
@@ -102,15 +146,18 @@ const softplus: Activation = {
   },
   expression: (z) => `log(1 + exp(${z}))`,
   latex: (z) => `\\mathrm{softplus}(${z})`,
+  derivativeLatex: (z) => `\\mathrm{softplus}'(${z})`,
+  derivativeWords: (z) => `softplus'(${z})`,
+  simd: { none: "needs exp and log, which WebAssembly SIMD lacks" },
 };
 
 /** Every activation by the name a network description uses. */
-export const activations = { relu, identity, sigmoid, tanh, "leaky-relu": leakyRelu, softplus };
+export const activations = { relu, identity, sigmoid, tanh, "leaky-relu": leakyRelu, "leaky-relu-0.2": leakyRelu02, softplus };
 
 export type ActivationName = keyof typeof activations;
 
 export function isActivationName(name: unknown): name is ActivationName {
-  return typeof name === "string" && Object.prototype.hasOwnProperty.call(activations, name);
+  return typeof name === "string" && Object.hasOwn(activations, name);
 }
 
 /** The record for a name; an unknown name is an error listing the known ones. */

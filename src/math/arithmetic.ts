@@ -58,7 +58,10 @@ export const fractionArithmetic: Arithmetic<Fraction> = {
 
 /** Raised when an exact fraction outgrows the size a bounded fraction arithmetic allows. */
 export class ExactSizeError extends Error {
-  constructor(readonly bits: number, readonly maxBits: number) {
+  constructor(
+    readonly bits: number,
+    readonly maxBits: number,
+  ) {
     super(`an exact fraction needed ${bits} bits, over the budget of ${maxBits}`);
   }
 }

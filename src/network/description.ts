@@ -28,6 +28,16 @@ export interface NeuronDescription {
   activation?: ActivationName;
 }
 
+/**
+ * The source's names for a network of these layer sizes (inputs first):
+ * neurons numbered across the network, X for inputs, H for hidden neurons,
+ * O for outputs, e.g. [X1, X2], [H3, H4], [O5] for 2-2-1.
+ */
+export function neuronNames(sizes: readonly number[]): string[][] {
+  let number = 0;
+  return sizes.map((size, l) => Array.from({ length: size }, () => `${l === 0 ? "X" : l === sizes.length - 1 ? "O" : "H"}${++number}`));
+}
+
 /** W31 is the weight into neuron 3 from neuron 1; with any number above 9 it reads W12_3. */
 export function weightName(target: string, source: string): string {
   const t = neuronNumber(target);
@@ -70,7 +80,9 @@ export function validateNetwork(value: unknown, where = "network"): NetworkDescr
     if (owner !== undefined) throw new Error(`${path}: neuron ${quotedName(name)} reuses number ${number}, already taken by ${shortName(owner)}`);
     numbers.set(number, name);
   };
-  inputs.forEach((name, i) => claim(name, `${where}.inputs[${i}]`));
+  inputs.forEach((name, i) => {
+    claim(name, `${where}.inputs[${i}]`);
+  });
 
   let previous: string[] = inputs;
   layers.forEach((layer: unknown, l) => {
@@ -94,7 +106,9 @@ export function validateNetwork(value: unknown, where = "network"): NetworkDescr
       if (!isObject(neuron.weights)) throw new Error(`${at}.weights: expected an object keyed by source neuron, got ${describe(neuron.weights)}`);
       for (const [source, weight] of Object.entries(neuron.weights)) {
         if (!previousSet.has(source)) {
-          throw new Error(`${at}.weights: ${quotedName(source)} names no neuron of the previous layer (${nameList(previous)}), so ${shortName(neuron.name)} cannot take a weight from it`);
+          throw new Error(
+            `${at}.weights: ${quotedName(source)} names no neuron of the previous layer (${nameList(previous)}), so ${shortName(neuron.name)} cannot take a weight from it`,
+          );
         }
         checkFinite(weight, `${at}.weights.${source} (${weightName(neuron.name, source)})`);
       }

@@ -1,5 +1,5 @@
 import type { ActivationName } from "../math/activations";
-import type { NetworkDescription } from "./description";
+import { type NetworkDescription, neuronNames } from "./description";
 import { SeededRandom } from "./random";
 
 /**
@@ -47,8 +47,7 @@ export function buildNetwork(options: BuildOptions): NetworkDescription {
     throw new Error(`activation: expected one per layer after the inputs (${sizes.length - 1}), got ${activationsPerLayer.length}`);
   }
   const random = new SeededRandom(seed);
-  let number = 0;
-  const names = sizes.map((size, l) => Array.from({ length: size }, () => `${l === 0 ? "X" : l === sizes.length - 1 ? "O" : "H"}${++number}`));
+  const names = neuronNames(sizes);
   return {
     name: options.name ?? `${sizes.join("-")} ${init}, seed ${seed}`,
     inputs: names[0] ?? [],

@@ -9,6 +9,7 @@ export const MAX_JSON_DEPTH = 256;
 const WHITESPACE = /[ \t\n\r]*/y;
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 // A whole JSON string literal; JSON.parse then decodes its escapes.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON forbids raw control characters in a string, so the pattern names them
 const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 
 export function parseJsonStrict(text: string, source: string): unknown {
@@ -37,6 +38,22 @@ export function parseJsonStrict(text: string, source: string): unknown {
     at++;
   };
 
+  /** The items of an object or array up to `close` (its opening bracket read), each read by `readItem`, separated by commas. */
+  const items = (close: "}" | "]", readItem: () => void): void => {
+    skipSpace();
+    if (text[at] === close) {
+      at++;
+      return;
+    }
+    for (;;) {
+      readItem();
+      skipSpace();
+      if (text[at] !== ",") break;
+      at++;
+    }
+    expect(close, `',' or '${close}'`);
+  };
+
   const value = (path: string, depth: number): unknown => {
     if (depth > MAX_JSON_DEPTH) fail(`nested too deeply at ${where(path)} (more than ${MAX_JSON_DEPTH} levels)`);
     skipSpace();
@@ -44,45 +61,47 @@ export function parseJsonStrict(text: string, source: string): unknown {
     if (char === "{") {
       at++;
       const object: Record<string, unknown> = {};
-      skipSpace();
-      if (text[at] === "}") return at++, object;
-      for (;;) {
+      items("}", () => {
         skipSpace();
         const keyStart = at;
         const literal = match(STRING);
         if (literal === undefined) fail(`not valid JSON: expected a quoted key in ${where(path)}`);
         const key = JSON.parse(literal as string) as string;
-        if (Object.prototype.hasOwnProperty.call(object, key)) {
+        if (Object.hasOwn(object, key)) {
           at = keyStart;
           fail(`duplicate key ${JSON.stringify(key)} in ${where(path)}`);
         }
         expect(":", "':' after a key");
         // defineProperty, so a key named __proto__ is an ordinary key as in JSON.parse.
-        Object.defineProperty(object, key, { value: value(path === "" ? key : `${path}.${key}`, depth + 1), enumerable: true, writable: true, configurable: true });
-        skipSpace();
-        if (text[at] === ",") at++;
-        else return expect("}", "',' or '}'"), object;
-      }
+        Object.defineProperty(object, key, {
+          value: value(path === "" ? key : `${path}.${key}`, depth + 1),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      });
+      return object;
     }
     if (char === "[") {
       at++;
       const array: unknown[] = [];
-      skipSpace();
-      if (text[at] === "]") return at++, array;
-      for (;;) {
-        array.push(value(`${path}[${array.length}]`, depth + 1));
-        skipSpace();
-        if (text[at] === ",") at++;
-        else return expect("]", "',' or ']'"), array;
-      }
+      items("]", () => array.push(value(`${path}[${array.length}]`, depth + 1)));
+      return array;
     }
     if (char === '"') {
       const literal = match(STRING);
       if (literal === undefined) fail("not valid JSON: a string is not closed or holds a raw control character");
       return JSON.parse(literal as string);
     }
-    for (const [word, result] of [["true", true], ["false", false], ["null", null]] as const) {
-      if (text.startsWith(word, at)) return (at += word.length), result;
+    for (const [word, result] of [
+      ["true", true],
+      ["false", false],
+      ["null", null],
+    ] as const) {
+      if (text.startsWith(word, at)) {
+        at += word.length;
+        return result;
+      }
     }
     const number = match(NUMBER);
     if (number === undefined) fail(`not valid JSON: unexpected ${char === undefined ? "end of text" : JSON.stringify(char)}`);

@@ -19,7 +19,8 @@ export interface AlphaBetaInput {
   linkBytesPerSecond: number;
 }
 
-function checked(input: AlphaBetaInput) {
+/** The model's terms from its input, each argument checked: p ranks, n bytes, alpha, beta = 1 / bandwidth. */
+export function alphaBetaTerms(input: AlphaBetaInput) {
   return {
     p: requirePositiveInteger("ranks", input.ranks),
     n: requireNonNegative("bytes", input.bytes),
@@ -30,7 +31,7 @@ function checked(input: AlphaBetaInput) {
 
 /** Ring all-reduce: 2(p-1) alpha + 2(p-1)/p n beta (Thakur et al. 2005; Patarasuk and Yuan 2009). */
 export function ringAllReduceSeconds(input: AlphaBetaInput): number {
-  const { p, n, alpha, beta } = checked(input);
+  const { p, n, alpha, beta } = alphaBetaTerms(input);
   return 2 * (p - 1) * alpha + ((2 * (p - 1)) / p) * n * beta;
 }
 
@@ -40,13 +41,13 @@ export function ringAllReduceSeconds(input: AlphaBetaInput): number {
  * ceil(log2 p) rounds each way, which is what this returns.
  */
 export function treeAllReduceSeconds(input: AlphaBetaInput): number {
-  const { p, n, alpha, beta } = checked(input);
+  const { p, n, alpha, beta } = alphaBetaTerms(input);
   return 2 * binomialTreeRounds(p) * (alpha + n * beta);
 }
 
 /** Ring reduce-scatter: (p-1) alpha + (p-1)/p n beta (Thakur et al. 2005). */
 export function reduceScatterSeconds(input: AlphaBetaInput): number {
-  const { p, n, alpha, beta } = checked(input);
+  const { p, n, alpha, beta } = alphaBetaTerms(input);
   return (p - 1) * alpha + ((p - 1) / p) * n * beta;
 }
 

@@ -5,7 +5,7 @@
  */
 
 function describe(value: unknown): string {
-  return typeof value === "number" ? String(value) : JSON.stringify(value) ?? String(value);
+  return typeof value === "number" ? String(value) : (JSON.stringify(value) ?? String(value));
 }
 
 export function requireFinite(name: string, value: number): number {

@@ -86,8 +86,7 @@ export function dataParallelGradient<T>(
   });
   const total = A.from(samples.length);
   const weightOf = (worker: WorkerGradient<T>) => A.div(A.from(worker.samples.length), total);
-  const weightedSum = (pick: (worker: WorkerGradient<T>) => T) =>
-    workers.reduce((sum, worker) => A.add(sum, A.mul(weightOf(worker), pick(worker))), A.from(0));
+  const weightedSum = (pick: (worker: WorkerGradient<T>) => T) => workers.reduce((sum, worker) => A.add(sum, A.mul(weightOf(worker), pick(worker))), A.from(0));
   const names = [...workers[0]!.gradients.keys()];
   return {
     workers,

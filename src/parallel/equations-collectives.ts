@@ -5,7 +5,7 @@ import { ringChunks } from "./chunks";
 import { type Equation, ringShare, shown } from "./equation";
 import { gigabitsPerSecondToBytesPerSecond, gradientBytes, ringAllReduceBytesPerRank } from "./gradient-traffic";
 import { algorithmBandwidth, busBandwidth, busBandwidthFactor, type NcclCollective } from "./nccl-bandwidth";
-import { bytesPerElement, type Precision } from "./precision";
+import { bytesPerElement, type WireFormat } from "./wire-format";
 import { binomialTreeRounds } from "./tree-all-reduce";
 import { formatBytes, formatBytesPerSecond, formatCount, formatSeconds } from "./units";
 
@@ -22,7 +22,7 @@ export function ringChunkEquation(rank: number, step: number, ranks: number): Eq
   const n = requirePositiveInteger("ranks", ranks);
   const gather = step >= n - 1;
   const k = gather ? step - (n - 1) : step;
-  const value = ((((gather ? rank - k : rank - 1 - k) % n) + n) % n);
+  const value = (((gather ? rank - k : rank - 1 - k) % n) + n) % n;
   const formula = gather ? "(r-k) mod n" : "(r-1-k) mod n";
   const substituted = gather ? `(${rank}-${k}) mod ${n}` : `(${rank}-1-${k}) mod ${n}`;
   return shown(value, [`chunk rank ${rank} sends`, formula, substituted, String(value)]);
@@ -84,9 +84,11 @@ export function busiestSenderEquation(algorithm: "ring" | "binomial tree" | "par
 export function busBandwidthFactorEquation(collective: NcclCollective, ranks: number): Equation {
   const value = busBandwidthFactor(collective, ranks);
   const [formula, substituted] =
-    collective === "all-reduce" ? ["2(n-1)/n", `2 x ${ringShare(ranks)}`]
-    : collective === "reduce-scatter" || collective === "all-gather" ? ["(n-1)/n", ringShare(ranks)]
-    : ["1", "1"];
+    collective === "all-reduce"
+      ? ["2(n-1)/n", `2 x ${ringShare(ranks)}`]
+      : collective === "reduce-scatter" || collective === "all-gather"
+        ? ["(n-1)/n", ringShare(ranks)]
+        : ["1", "1"];
   return shown(value, [`${collective} factor`, formula, substituted, formatFloat(value)]);
 }
 
@@ -122,7 +124,7 @@ export function linkSpeedEquation(gigabits: number): Equation {
 }
 
 /** S = P x bytes per value: 1.75e11 x 2 B = 350 GB. */
-export function gradientBytesEquation(parameters: number, precision: Precision | number): Equation {
+export function gradientBytesEquation(parameters: number, precision: WireFormat | number): Equation {
   const value = gradientBytes(parameters, precision);
   return shown(value, ["gradient bytes S", "P x bytes per value", `${formatCount(parameters)} x ${bytesPerElement(precision)} B`, formatBytes(value)]);
 }
@@ -133,7 +135,7 @@ export function gradientBytesEquation(parameters: number, precision: Precision |
  * holds only P/(t p) of the parameters, so S = (bytes per value) P/(t p);
  * in bf16 that is 2P/(t p).
  */
-export function shardedGradientBytesEquation(parameters: number, precision: Precision | number, tensorParallel: number, pipelineParallel: number): Equation {
+export function shardedGradientBytesEquation(parameters: number, precision: WireFormat | number, tensorParallel: number, pipelineParallel: number): Equation {
   const t = requirePositiveInteger("tensorParallel", tensorParallel);
   const p = requirePositiveInteger("pipelineParallel", pipelineParallel);
   const perValue = bytesPerElement(precision);

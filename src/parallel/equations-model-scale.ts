@@ -9,7 +9,7 @@ import {
   trainingSeconds,
   transformerParameters,
 } from "./model-scale";
-import { bytesPerElement } from "./precision";
+import { bytesPerElement } from "./wire-format";
 import { formatBytes, formatCount, formatSeconds } from "./units";
 
 /** Equations of a transformer's scale: parameters, tensor-parallel traffic, training time. */
@@ -26,8 +26,7 @@ export function transformerParametersEquation(shape: TransformerShape): Equation
 export function transformerParameterPartsEquations(shape: TransformerShape): Equation[] {
   transformerParameters(shape); // validates the shape with the model's own checks
   const { layers: l, hidden: h, sequenceLength: s, vocabulary: V } = shape;
-  const part = (name: string, formula: string, substituted: string, value: number) =>
-    shown(value, [name, formula, substituted, formatCount(value)]);
+  const part = (name: string, formula: string, substituted: string, value: number) => shown(value, [name, formula, substituted, formatCount(value)]);
   return [
     part("weight matrices", "12 l h^2", `12 x ${l} x ${h}^2`, 12 * l * h * h),
     part("biases and layer norms", "13 l h", `13 x ${l} x ${h}`, 13 * l * h),

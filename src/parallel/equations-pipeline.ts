@@ -3,7 +3,7 @@ import { requirePositiveInteger } from "./argument-guards";
 import { type Equation, shown } from "./equation";
 import { type ActivationTrafficInput, pipelineActivationTraffic } from "./pipeline-analysis";
 import type { PipelineTimeline } from "./pipeline-schedule";
-import { bytesPerElement } from "./precision";
+import { bytesPerElement } from "./wire-format";
 import { formatBytes, formatCount } from "./units";
 
 /** Equations of pipeline schedules: idle share by formula and on the timeline, makespan, peak memory, activation traffic. */
@@ -75,8 +75,18 @@ export function activationTrafficEquations(input: ActivationTrafficInput): Equat
   const one = formatBytes(traffic.bytesPerMicroBatch);
   return [
     shown(traffic.elementsPerMicroBatch, ["values per micro-batch", "b x s x h", `${b} x ${s} x ${h}`, formatCount(traffic.elementsPerMicroBatch)]),
-    shown(traffic.bytesPerMicroBatch, ["bytes per micro-batch", "b s h x bytes per value", `${formatCount(traffic.elementsPerMicroBatch)} x ${perValue} B`, one]),
-    shown(traffic.bytesPerBoundaryPerIteration, ["per boundary per iteration, each way", "m x b s h bytes", `${m} x ${one}`, formatBytes(traffic.bytesPerBoundaryPerIteration)]),
+    shown(traffic.bytesPerMicroBatch, [
+      "bytes per micro-batch",
+      "b s h x bytes per value",
+      `${formatCount(traffic.elementsPerMicroBatch)} x ${perValue} B`,
+      one,
+    ]),
+    shown(traffic.bytesPerBoundaryPerIteration, [
+      "per boundary per iteration, each way",
+      "m x b s h bytes",
+      `${m} x ${one}`,
+      formatBytes(traffic.bytesPerBoundaryPerIteration),
+    ]),
     shown(traffic.bytesPerIteration, [
       "all boundaries per iteration, both ways",
       "2 x m x (p v - 1) x b s h bytes",

@@ -1,5 +1,5 @@
 import { formatFloat } from "../math/arithmetic";
-import { Fraction } from "../math/fraction";
+import type { Fraction } from "../math/fraction";
 import type { DataParallelGradient } from "./data-parallel";
 import { type Equation, exact, factor, shown } from "./equation";
 import { formatBytes, formatCount } from "./units";

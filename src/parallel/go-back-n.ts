@@ -51,7 +51,9 @@ export interface GoBackNFigureOptions {
  */
 export function goBackNFigure(options: GoBackNFigureOptions): Figure {
   const lossRates = options.lossRates ?? defaultLossRates();
-  lossRates.forEach((rate, i) => requireProbability(`lossRates[${i}]`, rate));
+  lossRates.forEach((rate, i) => {
+    requireProbability(`lossRates[${i}]`, rate);
+  });
   const data: Data[] = options.roundTripsInPackets.map((m) => ({
     type: "scatter",
     mode: "lines",

@@ -1,6 +1,6 @@
 import { requireNonNegative, requirePositive, requirePositiveInteger } from "./argument-guards";
 import { busBandwidthFactor } from "./nccl-bandwidth";
-import { bytesPerElement, type Precision } from "./precision";
+import { bytesPerElement, type WireFormat } from "./wire-format";
 
 /**
  * Bytes one rank sends in a ring all-reduce of a buffer: 2(n-1)/n x buffer
@@ -13,13 +13,13 @@ export function ringAllReduceBytesPerRank(bufferBytes: number, ranks: number): n
 }
 
 /** Bytes of one full set of gradients: one value per parameter in the given precision. */
-export function gradientBytes(parameters: number, precision: Precision | number): number {
+export function gradientBytes(parameters: number, precision: WireFormat | number): number {
   return requireNonNegative("parameters", parameters) * bytesPerElement(precision);
 }
 
 export interface GradientTrafficInput {
   parameters: number;
-  precision: Precision | number;
+  precision: WireFormat | number;
   ranks: number;
   /** Optional: the link each rank sends on, for the transfer time. */
   linkBytesPerSecond?: number;
@@ -45,8 +45,7 @@ export function gradientTraffic(input: GradientTrafficInput): GradientTraffic {
   requirePositiveInteger("ranks", input.ranks);
   const bytes = gradientBytes(input.parameters, input.precision);
   const perRank = ringAllReduceBytesPerRank(bytes, input.ranks);
-  const seconds =
-    input.linkBytesPerSecond === undefined ? undefined : perRank / requirePositive("linkBytesPerSecond", input.linkBytesPerSecond);
+  const seconds = input.linkBytesPerSecond === undefined ? undefined : perRank / requirePositive("linkBytesPerSecond", input.linkBytesPerSecond);
   return { gradientBytes: bytes, busBandwidthFactor: busBandwidthFactor("all-reduce", input.ranks), bytesSentPerRank: perRank, seconds };
 }
 

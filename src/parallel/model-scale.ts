@@ -1,6 +1,6 @@
 import { requireNonNegative, requirePositive, requirePositiveInteger } from "./argument-guards";
 import { gradientTraffic } from "./gradient-traffic";
-import { bytesPerElement, type Precision } from "./precision";
+import { bytesPerElement, type WireFormat } from "./wire-format";
 
 /** The shape of a GPT-style transformer. */
 export interface TransformerShape {
@@ -50,7 +50,7 @@ export interface TensorParallelInput {
   hidden: number;
   /** t: tensor-parallel degree (GPUs one layer is split over). */
   tensorParallel: number;
-  precision: Precision | number;
+  precision: WireFormat | number;
 }
 
 /**
@@ -100,7 +100,7 @@ export function trainingDays(input: TrainingTimeInput): number {
 }
 
 export interface ModelTrafficInput {
-  precision: Precision | number;
+  precision: WireFormat | number;
   /** Data-parallel ranks the gradients are all-reduced over. */
   ranks: number;
   linkBytesPerSecond: number;

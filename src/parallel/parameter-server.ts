@@ -1,5 +1,5 @@
 import { checkRankBuffers } from "./buffers";
-import { bytesPerElement } from "./precision";
+import { bytesPerElement } from "./wire-format";
 import type { CollectiveOptions } from "./ring-all-reduce";
 import type { CollectiveRun, Transfer } from "./transfer-log";
 

@@ -1,5 +1,5 @@
 import { requireNonNegativeInteger, requirePositiveInteger } from "./argument-guards";
-import { bytesPerElement, type Precision } from "./precision";
+import { bytesPerElement, type WireFormat } from "./wire-format";
 import type { Pass, PipelineTimeline } from "./pipeline-schedule";
 
 /**
@@ -34,11 +34,15 @@ export function validatePipelineTimeline(timeline: PipelineTimeline): string[] {
       }
       const upstream = byKey.get(key("forward", virtualStage - 1, microBatch));
       if (ownForward && upstream && ownForward.start < upstream.end) {
-        problems.push(`${key("forward", virtualStage, microBatch)} starts at ${ownForward.start}, before virtual stage ${virtualStage - 1} finishes it at ${upstream.end}`);
+        problems.push(
+          `${key("forward", virtualStage, microBatch)} starts at ${ownForward.start}, before virtual stage ${virtualStage - 1} finishes it at ${upstream.end}`,
+        );
       }
       const downstream = byKey.get(key("backward", virtualStage + 1, microBatch));
       if (ownBackward && downstream && ownBackward.start < downstream.end) {
-        problems.push(`${key("backward", virtualStage, microBatch)} starts at ${ownBackward.start}, before virtual stage ${virtualStage + 1} finishes it at ${downstream.end}`);
+        problems.push(
+          `${key("backward", virtualStage, microBatch)} starts at ${ownBackward.start}, before virtual stage ${virtualStage + 1} finishes it at ${downstream.end}`,
+        );
       }
     }
   }
@@ -107,7 +111,7 @@ export interface ActivationTrafficInput {
   sequenceLength: number;
   /** h: hidden size. */
   hidden: number;
-  precision: Precision | number;
+  precision: WireFormat | number;
   stages: number;
   microBatches: number;
   chunks?: number;

@@ -1,11 +1,11 @@
 import { checkRankBuffers } from "./buffers";
 import { ringChunks } from "./chunks";
-import { bytesPerElement, type Precision } from "./precision";
+import { bytesPerElement, type WireFormat } from "./wire-format";
 import type { CollectiveRun, Transfer } from "./transfer-log";
 
 export interface CollectiveOptions {
   /** Bytes per element on the wire for the log; the arithmetic itself always runs in float64. Default 8. */
-  precision?: Precision | number;
+  precision?: WireFormat | number;
 }
 
 /**

@@ -25,7 +25,12 @@ export interface DecisionBoundaryOptions {
  * A classifier's output over a grid as a heatmap, with the labelled points
  * on top: where the colour changes is the decision boundary.
  */
-export function decisionBoundary(predict: (x: number, y: number) => number, points: readonly LabelledPoint[], grid: DecisionGrid, options: DecisionBoundaryOptions = {}): Figure {
+export function decisionBoundary(
+  predict: (x: number, y: number) => number,
+  points: readonly LabelledPoint[],
+  grid: DecisionGrid,
+  options: DecisionBoundaryOptions = {},
+): Figure {
   return boundaryFigure(predictionGrid(predict, grid), points, options);
 }
 
@@ -81,7 +86,11 @@ export function boundaryFigure(surfaceGrid: PredictionGrid, points: readonly Lab
       name: `class ${label}`,
       x: members.map((p) => p.x),
       y: members.map((p) => p.y),
-      marker: { size: 7, color: labels.length === 2 ? (i === 0 ? NEGATIVE_COLOUR : POSITIVE_COLOUR) : seriesColour(i), line: { width: 1, color: BACKGROUND_COLOUR } },
+      marker: {
+        size: 7,
+        color: labels.length === 2 ? (i === 0 ? NEGATIVE_COLOUR : POSITIVE_COLOUR) : seriesColour(i),
+        line: { width: 1, color: BACKGROUND_COLOUR },
+      },
       hovertemplate: `class ${label}<br>x %{x:.3g}<br>y %{y:.3g}<extra></extra>`,
     };
   });

@@ -81,7 +81,10 @@ export function lossCurve(runs: LossCurveRun | readonly LossCurveRun[], options:
  */
 function rangeOfSettledRuns(runs: readonly LossCurveRun[], logScale: boolean): [number, number] | null {
   if (!runs.some((run) => run.diverged)) return null;
-  const losses = runs.filter((run) => !run.diverged).flatMap((run) => run.history.map((entry) => entry.loss)).filter((loss) => Number.isFinite(loss) && (!logScale || loss > 0));
+  const losses = runs
+    .filter((run) => !run.diverged)
+    .flatMap((run) => run.history.map((entry) => entry.loss))
+    .filter((loss) => Number.isFinite(loss) && (!logScale || loss > 0));
   if (losses.length === 0) return null;
   const low = Math.min(...losses);
   const high = Math.max(...losses);
@@ -106,4 +109,3 @@ function divergenceNote(run: LossCurveRun, index: number, unit: string): Partial
 function isRunList(runs: LossCurveRun | readonly LossCurveRun[]): runs is readonly LossCurveRun[] {
   return Array.isArray(runs);
 }
-

@@ -17,7 +17,12 @@ export interface LossVersusOutputOptions {
  * fixed: the curve gradient descent walks down. Computed with the engine's
  * own loss, so the marked point is the loss the notebook prints.
  */
-export function lossVersusOutput(expected: number, range: readonly [number, number], loss: LossName = "squared-error", options: LossVersusOutputOptions = {}): Figure {
+export function lossVersusOutput(
+  expected: number,
+  range: readonly [number, number],
+  loss: LossName = "squared-error",
+  options: LossVersusOutputOptions = {},
+): Figure {
   const definition = lossByName(loss);
   const [low, high] = range;
   if (!Number.isFinite(expected)) throw new Error(`lossVersusOutput: expected must be a finite number, got ${expected}`);
@@ -56,7 +61,15 @@ export function lossVersusOutput(expected: number, range: readonly [number, numb
     const at = lossAt(options.received);
     if (at === null) throw new Error(`lossVersusOutput: the ${loss} loss is undefined at the received output ${options.received}`);
     data.push(marker("received", options.received, at, NEGATIVE_COLOUR, `received Yr = ${formatValue(options.received)}<br>loss ${formatValue(at)}`));
-    annotations.push({ x: options.received, y: at, text: `Yr = ${formatValue(options.received)}, loss = ${formatValue(at)}`, showarrow: true, arrowhead: 2, ax: 40, ay: -40 });
+    annotations.push({
+      x: options.received,
+      y: at,
+      text: `Yr = ${formatValue(options.received)}, loss = ${formatValue(at)}`,
+      showarrow: true,
+      arrowhead: 2,
+      ax: 40,
+      ay: -40,
+    });
   }
   const layout = baseLayout(options.title ?? `${loss} loss against the output, target Ye = ${formatValue(expected)}`, "output Yr", "loss");
   layout.annotations = annotations;

@@ -2,7 +2,18 @@ import type { Annotation, Layout, ScatterData } from "plotly.js-dist";
 import type { Figure } from "./figure";
 import type { NetworkDescription } from "../network/description";
 import { type DiagramOptions, type DiagramQuantity, type EdgeGlyph, networkGeometry, type NeuronGlyph } from "./network-geometry";
-import { BACKGROUND_COLOUR, FIGURE_CONFIG, FONT_FAMILY, formatShort, formatValue, INPUT_NEURON_COLOUR, INVISIBLE, LABEL_BACKGROUND, NEURON_COLOUR, signColour } from "./style";
+import {
+  BACKGROUND_COLOUR,
+  FIGURE_CONFIG,
+  FONT_FAMILY,
+  formatShort,
+  formatValue,
+  INPUT_NEURON_COLOUR,
+  INVISIBLE,
+  LABEL_BACKGROUND,
+  NEURON_COLOUR,
+  signColour,
+} from "./style";
 
 /** Past this many weights the lines merge into a blur and the stored figure grows large. */
 export const MAX_DIAGRAM_EDGES = 600;
@@ -29,11 +40,15 @@ export function networkDiagram(network: NetworkDescription, options: DiagramOpti
   const quantity = geometry.quantity;
   const labelled = edges.length <= LABEL_LIMIT && neurons.length <= LABEL_LIMIT;
   const data: Partial<ScatterData>[] = [...edgeTraces(edges), edgeHoverTrace(edges, quantity), neuronTrace(neurons, quantity)];
-  const annotations: Partial<Annotation>[] = labelled ? [...edges.map((edge) => edgeLabel(edge, quantity)), ...neurons.flatMap((n) => neuronLabel(n, quantity))] : [];
+  const annotations: Partial<Annotation>[] = labelled
+    ? [...edges.map((edge) => edgeLabel(edge, quantity)), ...neurons.flatMap((n) => neuronLabel(n, quantity))]
+    : [];
 
   const step = options.step ?? options.entry?.step;
   const layout: Partial<Layout> = {
-    title: { text: `${diagramTitle(network, quantity, options.activations !== undefined)}${step === undefined ? "" : ` at step ${step}`}<br><sup>${legendText(quantity)}</sup>` },
+    title: {
+      text: `${diagramTitle(network, quantity, options.activations !== undefined)}${step === undefined ? "" : ` at step ${step}`}<br><sup>${legendText(quantity)}</sup>`,
+    },
     showlegend: false,
     hovermode: "closest",
     font: { family: FONT_FAMILY, size: 13 },

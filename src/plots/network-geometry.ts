@@ -65,7 +65,7 @@ export const MAX_EDGE_WIDTH = 8;
  */
 export function networkGeometry(network: NetworkDescription, options: DiagramOptions): NetworkGeometry {
   const description = validateNetwork(network, "networkDiagram: network");
-  const valueOf = quantityReader(options);
+  const shownValue = quantityReader(options);
   const activationOf = activationReader(options.activations);
   const layers = [description.inputs, ...description.layers.map((layer) => layer.neurons.map((neuron) => neuron.name))];
   const position = new Map<string, { x: number; y: number }>();
@@ -79,7 +79,7 @@ export function networkGeometry(network: NetworkDescription, options: DiagramOpt
         name,
         layer: l,
         ...at,
-        ...(l === 0 ? {} : { bias: { name: biasName(name), value: valueOf(biasName(name), biasOf(description, name)) } }),
+        ...(l === 0 ? {} : { bias: { name: biasName(name), value: shownValue(biasName(name), biasOf(description, name)) } }),
         ...(activation === undefined ? {} : { activation }),
       });
     });
@@ -89,7 +89,14 @@ export function networkGeometry(network: NetworkDescription, options: DiagramOpt
     layer.neurons.flatMap((neuron) =>
       Object.entries(neuron.weights).map(([source, weight]) => {
         const name = weightName(neuron.name, source);
-        return { name, source, target: neuron.name, value: valueOf(name, weight), from: position.get(source) as { x: number; y: number }, to: position.get(neuron.name) as { x: number; y: number } };
+        return {
+          name,
+          source,
+          target: neuron.name,
+          value: shownValue(name, weight),
+          from: position.get(source) as { x: number; y: number },
+          to: position.get(neuron.name) as { x: number; y: number },
+        };
       }),
     ),
   );
@@ -136,7 +143,7 @@ function activationReader(values: DiagramOptions["activations"]): (name: string)
   if (values === undefined) return () => undefined;
   if (values instanceof Map) return (name) => values.get(name);
   const record = values as Readonly<Record<string, number>>;
-  return (name) => (Object.prototype.hasOwnProperty.call(record, name) ? record[name] : undefined);
+  return (name) => (Object.hasOwn(record, name) ? record[name] : undefined);
 }
 
 function biasOf(network: NetworkDescription, neuron: string): number {

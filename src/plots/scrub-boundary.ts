@@ -3,8 +3,8 @@ import type { Figure, FigureFrame } from "./figure";
 import type { FitEntry } from "../fast/fit";
 import { boundaryFigure, type DecisionGrid, gridAxes, type LabelledPoint, predictionGrid } from "./decision-boundary";
 import { lossCurve } from "./loss-curve";
-import { changingPart, frameLimit, frameName, LEFT_PANEL, LOSS_PANEL, lossReadout, slider, SLIDER_MARGIN } from "./scrub-training";
-import { BACKGROUND_COLOUR, CURRENT_POINT_COLOUR, LEGEND_BACKGROUND } from "./style";
+import { changingPart, currentLossPoint, frameLimit, frameName, LEFT_PANEL, LOSS_PANEL, lossReadout, slider, SLIDER_MARGIN } from "./scrub-training";
+import { LEGEND_BACKGROUND } from "./style";
 import { thinHistory } from "./thin-history";
 
 /**
@@ -51,33 +51,34 @@ export function boundarySnapshot(epoch: number, predict: (x: number, y: number) 
 
 export function scrubBoundary(input: BoundaryScrubInput, options: BoundaryScrubOptions = {}): Figure {
   const { points, grid, history } = input;
-  if (!Array.isArray(input.snapshots) || input.snapshots.length === 0) throw new Error("scrubBoundary: no snapshots; record some with boundarySnapshot(epoch, predict, grid) in fit's onEpoch");
+  if (!Array.isArray(input.snapshots) || input.snapshots.length === 0)
+    throw new Error("scrubBoundary: no snapshots; record some with boundarySnapshot(epoch, predict, grid) in fit's onEpoch");
   const snapshots = thinHistory(input.snapshots, frameLimit(options.maxFrames, 30, "scrubBoundary"));
   const lossAt = new Map(history.map((entry) => [entry.epoch, entry.trainLoss]));
   const shape = input.snapshots[0]?.z;
   const entries = snapshots.map((snapshot, i) => {
     const loss = lossAt.get(snapshot.epoch);
     if (loss === undefined) throw new Error(`scrubBoundary: snapshots[${i}] is for epoch ${snapshot.epoch}, which the history does not have`);
-    if (snapshot.z.length !== shape?.length || snapshot.z[0]?.length !== shape[0]?.length) throw new Error(`scrubBoundary: snapshots[${i}] (epoch ${snapshot.epoch}) has a grid of another size than the first`);
+    if (snapshot.z.length !== shape?.length || snapshot.z[0]?.length !== shape[0]?.length)
+      throw new Error(`scrubBoundary: snapshots[${i}] (epoch ${snapshot.epoch}) has a grid of another size than the first`);
     return { step: snapshot.epoch, loss, z: snapshot.z };
   });
 
   const first = entries[0] as (typeof entries)[number];
   const axes = gridAxes(grid);
   const boundary = boundaryFigure({ x: axes.x, y: axes.y, z: first.z }, points);
-  const surface = { ...(boundary.data[0] as Partial<HeatmapData>), colorbar: { title: { text: "prediction" }, x: LEFT_PANEL[1] + 0.005, len: 0.8, thickness: 12 } };
+  const surface = {
+    ...(boundary.data[0] as Partial<HeatmapData>),
+    colorbar: { title: { text: "prediction" }, x: LEFT_PANEL[1] + 0.005, len: 0.8, thickness: 12 },
+  };
   const classes = boundary.data.slice(1);
   const runs = [{ label: "training set", history: history.map((e) => ({ step: e.epoch, loss: e.trainLoss })) }];
-  if (history.every((e) => e.testLoss !== undefined)) runs.push({ label: "test set", history: history.map((e) => ({ step: e.epoch, loss: e.testLoss as number })) });
+  if (history.every((e) => e.testLoss !== undefined))
+    runs.push({ label: "test set", history: history.map((e) => ({ step: e.epoch, loss: e.testLoss as number })) });
   const curve = lossCurve(runs, { ...(options.logScale ? { logScale: true } : {}) });
   const curves = curve.data.map((trace) => ({ ...(trace as Partial<ScatterData>), xaxis: "x2", yaxis: "y2" }));
   const markerIndex = 1 + classes.length + curves.length;
-  const data: Data[] = [
-    surface,
-    ...classes,
-    ...curves,
-    { type: "scatter", mode: "markers", name: "this epoch", showlegend: false, xaxis: "x2", yaxis: "y2", x: [first.step], y: [first.loss], marker: { size: 13, color: CURRENT_POINT_COLOUR, line: { width: 2, color: BACKGROUND_COLOUR } }, hovertemplate: "epoch %{x}<br>loss %{y:.6g}<extra></extra>" },
-  ];
+  const data: Data[] = [surface, ...classes, ...curves, currentLossPoint("epoch", first, false)];
   const frames: FigureFrame[] = entries.map((entry) => ({
     name: frameName(entry.step),
     traces: [0, markerIndex],

@@ -50,9 +50,11 @@ export const SLIDER_MARGIN = 130;
 export function scrubTraining(run: ScrubRun, options: ScrubOptions = {}): Figure {
   const quantity = options.show ?? "weight";
   const maxFrames = frameLimit(options.maxFrames, DEFAULT_SCRUB_FRAMES, "scrubTraining");
-  if (!run || !Array.isArray(run.history) || run.history.length === 0) throw new Error("scrubTraining: the run has no history; pass a TrainingRun (train(...)) or { network, history }");
+  if (!run || !Array.isArray(run.history) || run.history.length === 0)
+    throw new Error("scrubTraining: the run has no history; pass a TrainingRun (train(...)) or { network, history }");
   const entries = thinHistory(run.history, maxFrames);
-  const geometryAt = (entry: HistoryEntry): NetworkGeometry => networkGeometry(run.network, { show: quantity, entry, ...(options.learningRate === undefined ? {} : { learningRate: options.learningRate }) });
+  const geometryAt = (entry: HistoryEntry): NetworkGeometry =>
+    networkGeometry(run.network, { show: quantity, entry, ...(options.learningRate === undefined ? {} : { learningRate: options.learningRate }) });
   const first = geometryAt(entries[0] as HistoryEntry);
   if (first.edges.length > MAX_SCRUB_EDGES) {
     throw new Error(`scrubTraining: ${first.edges.length} weights are too many to animate (limit ${MAX_SCRUB_EDGES}); scrub a smaller network`);
@@ -84,25 +86,32 @@ export function scrubTraining(run: ScrubRun, options: ScrubOptions = {}): Figure
   ];
   const frames: FigureFrame[] = sized.map((geometry, i) => {
     const entry = entries[i] as HistoryEntry;
-    return { name: frameName(entry.step), traces: moving, data: stateData(geometry, entry), layout: { annotations: stateAnnotations(geometry, entry).map(changingPart) } };
+    return {
+      name: frameName(entry.step),
+      traces: moving,
+      data: stateData(geometry, entry),
+      layout: { annotations: stateAnnotations(geometry, entry).map(changingPart) },
+    };
   });
 
   const firstSized = sized[0] as NetworkGeometry;
   const firstEntry = entries[0] as HistoryEntry;
   const data: Data[] = [
-    ...firstSized.edges.map((e): Partial<ScatterData> => ({
-      type: "scatter",
-      mode: "lines",
-      name: e.name,
-      x: [e.from.x, e.to.x],
-      y: [e.from.y, e.to.y],
-      line: { width: e.width, color: signColour(e.value) },
-      hoverinfo: "skip",
-    })),
+    ...firstSized.edges.map(
+      (e): Partial<ScatterData> => ({
+        type: "scatter",
+        mode: "lines",
+        name: e.name,
+        x: [e.from.x, e.to.x],
+        y: [e.from.y, e.to.y],
+        line: { width: e.width, color: signColour(e.value) },
+        hoverinfo: "skip",
+      }),
+    ),
     edgeHoverTrace(firstSized.edges, quantity),
     neuronTrace(firstSized.neurons, quantity),
     lossTrace,
-    { type: "scatter", mode: "markers", name: "this step", xaxis: "x2", yaxis: "y2", x: [firstEntry.step], y: [firstEntry.loss], marker: { size: 13, color: CURRENT_POINT_COLOUR, line: { width: 2, color: BACKGROUND_COLOUR } }, hovertemplate: "step %{x}<br>loss %{y:.6g}<extra></extra>" },
+    currentLossPoint("step", firstEntry, true),
   ];
   const axes = diagramAxes(first.neurons);
   const layout: Partial<Layout> = {
@@ -160,6 +169,22 @@ export function frameLimit(asked: number | undefined, fallback: number, where: s
 
 export function frameName(step: number): string {
   return `step ${step}`;
+}
+
+/** The marker of the frame shown on a scrubbed figure's loss curve (the right panel's axes), at `point`, an epoch's or a step's loss. */
+export function currentLossPoint(unit: "epoch" | "step", point: { step: number; loss: number }, inLegend: boolean): Data {
+  return {
+    type: "scatter",
+    mode: "markers",
+    name: `this ${unit}`,
+    ...(inLegend ? {} : { showlegend: false }),
+    xaxis: "x2",
+    yaxis: "y2",
+    x: [point.step],
+    y: [point.loss],
+    marker: { size: 13, color: CURRENT_POINT_COLOUR, line: { width: 2, color: BACKGROUND_COLOUR } },
+    hovertemplate: `${unit} %{x}<br>loss %{y:.6g}<extra></extra>`,
+  };
 }
 
 /** The marked point's numbers in words, above the loss panel, so the current loss reads without hovering. */

@@ -10,7 +10,6 @@ import type { ParameterGradientRecord, StepTrace } from "../trace/records";
  */
 type Value = number | Fraction;
 
-
 /** Z_3 = (1 \cdot 0.5) + (0 \cdot 0.5) + 0 = 0.5, then a_3 = ReLU(0.5) = 0.5, for each neuron. */
 export function forwardEquations<T extends Value>(trace: StepTrace<T>): string[] {
   return trace.forward.flatMap((r) => {
@@ -25,7 +24,10 @@ export function forwardEquations<T extends Value>(trace: StepTrace<T>): string[]
 export function lossEquation<T extends Value>(trace: StepTrace<T>): string {
   const { loss, received, expected, value } = trace.loss;
   const record = lossByName(loss);
-  const substituted = record.substituted?.(received.map(fmt), expected.map((ye) => fmt(ye)));
+  const substituted = record.substituted?.(
+    received.map(fmt),
+    expected.map((ye) => fmt(ye)),
+  );
   return [record.latex(received.length), ...(substituted === undefined ? [] : [substituted]), fmt(value)].join(" = ");
 }
 
@@ -53,7 +55,9 @@ export function backwardEquations<T extends Value>(trace: StepTrace<T>, neurons?
       lines.push(`${partial(a(r.neuron))} = ${symbols} = ${numbers} = ${fmt(r.upstream)}`);
     }
     const f = activationByName(r.activation).latex;
-    lines.push(`${partial(z(r.neuron))} = ${partial(a(r.neuron))} \\cdot ${f(z(r.neuron)).replace("(", "'(")} = ${fmt(r.upstream)} \\cdot ${fmt(r.localDerivative)} = ${fmt(r.product)}`);
+    lines.push(
+      `${partial(z(r.neuron))} = ${partial(a(r.neuron))} \\cdot ${f(z(r.neuron)).replace("(", "'(")} = ${fmt(r.upstream)} \\cdot ${fmt(r.localDerivative)} = ${fmt(r.product)}`,
+    );
     for (const g of trace.gradients.filter((g) => g.neuron === r.neuron)) lines.push(gradientLine(g, r.neuron));
   });
   return lines;
@@ -72,16 +76,19 @@ function outputIndex<T extends Value>(trace: StepTrace<T>, k: number): number {
 /** dL/dYr for output k, as the loss record writes it: 2(Y_r - Y_e) = 2(2.5 - 2) for squared error. */
 export function lossDerivativeLatex<T extends Value>(trace: StepTrace<T>, k: number): string {
   const record = lossByName(trace.loss.loss);
-  if (trace.loss.logits !== undefined && record.fromLogits !== undefined) return record.fromLogits.derivativeLatex(fmt(trace.loss.received[k] as T), fmt(trace.loss.expected[k] as T));
+  if (trace.loss.logits !== undefined && record.fromLogits !== undefined)
+    return record.fromLogits.derivativeLatex(fmt(trace.loss.received[k] as T), fmt(trace.loss.expected[k] as T));
   return record.derivativeLatex(fmt(trace.loss.received[k] as T), fmt(trace.loss.expected[k] as T), trace.loss.received.length);
 }
 
 /** W_{53}^{new} = W_{53} - \eta \cdot dL/dW_{53} = 1 - 0.01 \cdot 0.5 = 0.995, for each (or each named) parameter. */
 export function updateEquations<T extends Value>(trace: StepTrace<T>, parameters?: readonly string[]): string[] {
-  return trace.updates.filter((u) => !parameters || parameters.includes(u.parameter)).map((u) => {
-    const p = latexName(u.parameter);
-    return `${p}^{new} = ${p} - \\eta \\cdot ${partial(p)} = ${fmt(u.old)} - ${fmt(u.learningRate)} \\cdot ${fmt(u.gradient)} = ${fmt(u.new)}`;
-  });
+  return trace.updates
+    .filter((u) => !parameters || parameters.includes(u.parameter))
+    .map((u) => {
+      const p = latexName(u.parameter);
+      return `${p}^{new} = ${p} - \\eta \\cdot ${partial(p)} = ${fmt(u.old)} - ${fmt(u.learningRate)} \\cdot ${fmt(u.gradient)} = ${fmt(u.new)}`;
+    });
 }
 
 /** Equations as a Markdown block of display math, one equation per line. */

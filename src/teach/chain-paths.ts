@@ -57,7 +57,9 @@ export function chainPaths<T extends Value>(step: TracedStep<T>, target: Gradien
   const graph = stepGraph(step, A);
   const count = countPaths(graph, target);
   if (count > MAX_CHAIN_PATHS) {
-    throw new Error(`chainPaths: ${count} paths lead from the loss to ${targetName(target)}, more than ${MAX_CHAIN_PATHS} can be listed; explain a value nearer the output`);
+    throw new Error(
+      `chainPaths: ${count} paths lead from the loss to ${targetName(target)}, more than ${MAX_CHAIN_PATHS} can be listed; explain a value nearer the output`,
+    );
   }
   return factorLists(graph, target).map((factors) => {
     const product = factors.reduce((p, f) => A.mul(p, f.value), A.from(1));
@@ -132,7 +134,9 @@ function factorLists<T extends Value>(graph: StepGraph<T>, target: GradientTarge
 function toOutputOf<T extends Value>(graph: StepGraph<T>, neuron: string): ChainFactor<T>[][] {
   const k = graph.outputs.indexOf(neuron);
   if (k >= 0) return [[lossFactor(graph, neuron, k)]];
-  return (graph.consumers.get(neuron) ?? []).flatMap((consumer) => toSumOf(graph, consumer.neuron).map((path) => [...path, weightFactor(graph, consumer, neuron)]));
+  return (graph.consumers.get(neuron) ?? []).flatMap((consumer) =>
+    toSumOf(graph, consumer.neuron).map((path) => [...path, weightFactor(graph, consumer, neuron)]),
+  );
 }
 
 /** Paths from the loss to a neuron's weighted sum Z: its output's paths, then the activation's slope. */
@@ -145,8 +149,18 @@ function lossFactor<T extends Value>(graph: StepGraph<T>, neuron: string, k: num
   const { step, A } = graph;
   const value = lossByName(step.loss.loss).derivative(step.loss.received, step.loss.expected, A)[k] as T;
   const latex = `\\frac{\\partial L}{\\partial ${nodeLatex(step, neuron)}}`;
-  const meaning = step.loss.loss === "squared-error" ? "2(Yr - Ye)" : step.loss.loss === "mse" ? `2(Yr - Ye)/${graph.outputs.length}` : "(Yr - Ye)/(Yr(1 - Yr))";
-  return { name: `dL/d${neuron}`, kind: "loss", of: "L", by: neuron, value, meaning, uses: neuron, latex, equation: `${latex} = ${lossDerivativeLatex(step, k)} = ${formatValue(value)}` };
+  const meaning = lossByName(step.loss.loss).words.derivative(graph.outputs.length);
+  return {
+    name: `dL/d${neuron}`,
+    kind: "loss",
+    of: "L",
+    by: neuron,
+    value,
+    meaning,
+    uses: neuron,
+    latex,
+    equation: `${latex} = ${lossDerivativeLatex(step, k)} = ${formatValue(value)}`,
+  };
 }
 
 function activationFactor<T extends Value>(graph: StepGraph<T>, neuron: string): ChainFactor<T> {
@@ -157,11 +171,22 @@ function activationFactor<T extends Value>(graph: StepGraph<T>, neuron: string):
   const value = activation.derivative(record.z, A);
   const sum = sumName(neuron);
   const latex = `\\frac{\\partial ${nodeLatex(step, neuron)}}{\\partial ${preActivationLatex(neuron)}}`;
-  const slope = (x: string): string => activation.latex(x).replace("(", "'(");
-  // identity's derivative is 1 whatever Z is; its LaTeX has no parentheses to mark with a prime.
-  const meaningLatex = record.activation === "identity" ? "1" : `${slope(preActivationLatex(neuron))} = ${slope(formatValue(record.z))}`;
-  const meaning = record.activation === "identity" ? "1" : `${activationWord(record.activation)}'(${sum})`;
-  return { name: `d${neuron}/d${sum}`, kind: "activation", of: neuron, by: sum, value, meaning, uses: sum, latex, equation: `${latex} = ${meaningLatex} = ${formatValue(value)}` };
+  const symbolic = activation.derivativeLatex(preActivationLatex(neuron));
+  const substituted = activation.derivativeLatex(formatValue(record.z));
+  // A constant slope (the identity's 1) reads the same with the number put in: say it once.
+  const meaningLatex = symbolic === substituted ? symbolic : `${symbolic} = ${substituted}`;
+  const meaning = activation.derivativeWords(sum);
+  return {
+    name: `d${neuron}/d${sum}`,
+    kind: "activation",
+    of: neuron,
+    by: sum,
+    value,
+    meaning,
+    uses: sum,
+    latex,
+    equation: `${latex} = ${meaningLatex} = ${formatValue(value)}`,
+  };
 }
 
 function weightFactor<T extends Value>(graph: StepGraph<T>, consumer: Consumer<T>, source: string): ChainFactor<T> {
@@ -214,8 +239,4 @@ function ownerOf<T extends Value>(graph: StepGraph<T>, parameter: string): strin
 
 function targetName(target: GradientTarget): string {
   return target.kind === "parameter" ? target.parameter : target.kind === "activation" ? target.neuron : sumName(target.neuron);
-}
-
-function activationWord(name: string): string {
-  return name === "relu" ? "ReLU" : name;
 }

@@ -76,7 +76,7 @@ function wrongBiasName(): Erratum {
   return {
     id: "wrong-bias-name",
     topic: "which bias the output-layer formula covers",
-    sourceSays: "the same computation as for W53 applies to W54 and b3 (and the caption of the bias figure repeats \"the new bias b3\")",
+    sourceSays: 'the same computation as for W53 applies to W54 and b3 (and the caption of the bias figure repeats "the new bias b3")',
     claimGives: `the parameters of the output neuron O5 are ${outputParameters.join(", ")}; b3 is not among them`,
     engineGives: `dL/db3 = dL/dZ5 x W53 x ReLU'(Z3) = ${b3Path?.upstreamTerms[0]?.gradient} x ${b3Path?.upstreamTerms[0]?.weight} x ${b3Path?.localDerivative} = ${b3?.gradient}, a chain-rule gradient through the hidden layer`,
     claimHolds: outputParameters.includes("b3"),

@@ -67,7 +67,8 @@ export function check<T extends number | Fraction>(step: TracedStep<T>, name: st
 }
 
 export function checkNumber(label: string, answer: Answer, expected: Answer, options: CheckOptions = {}): CheckResult {
-  if (typeof label !== "string" || label.trim() === "") throw new Error(`checkNumber: the label must be a non-empty string naming the quantity, got ${String(label)}`);
+  if (typeof label !== "string" || label.trim() === "")
+    throw new Error(`checkNumber: the label must be a non-empty string naming the quantity, got ${String(label)}`);
   checkAnswer(answer, `checkNumber(${label})`);
   checkAnswer(expected, `checkNumber(${label}): the expected value`);
   if (answer instanceof Fraction && expected instanceof Fraction) return compareNumbers(label, answer, expected, fractionArithmetic, options);
@@ -110,12 +111,31 @@ function judgeOf<T>(answer: Answer, A: Arithmetic<T>, options: CheckOptions, whe
 }
 
 function right<T>(label: string, answer: Answer, expected: T | Answer, judge: Judge<unknown>): CheckResult {
-  const how = judge.comparison.kind === "exact" ? "exactly, as fractions" : `within ${judge.comparison.absolute.toExponential()} + ${judge.comparison.relative.toExponential()} × |${show(expected)}|`;
-  return { ok: true, message: `✓ ${label} = ${show(answer)} is right (${how})`, label, answer: toNumber(answer), expected: toNumber(expected), comparison: judge.comparison, hint: null };
+  const how =
+    judge.comparison.kind === "exact"
+      ? "exactly, as fractions"
+      : `within ${judge.comparison.absolute.toExponential()} + ${judge.comparison.relative.toExponential()} × |${show(expected)}|`;
+  return {
+    ok: true,
+    message: `✓ ${label} = ${show(answer)} is right (${how})`,
+    label,
+    answer: toNumber(answer),
+    expected: toNumber(expected),
+    comparison: judge.comparison,
+    hint: null,
+  };
 }
 
 function wrong<T>(label: string, answer: Answer, expected: T | Answer, judge: Judge<unknown>, hint: string): CheckResult {
-  return { ok: false, message: `✗ ${label}: ${show(answer)} is not right. Hint: ${hint}`, label, answer: toNumber(answer), expected: toNumber(expected), comparison: judge.comparison, hint };
+  return {
+    ok: false,
+    message: `✗ ${label}: ${show(answer)} is not right. Hint: ${hint}`,
+    label,
+    answer: toNumber(answer),
+    expected: toNumber(expected),
+    comparison: judge.comparison,
+    hint,
+  };
 }
 
 function firstMatch<T>(judge: Judge<T>, candidates: Iterable<Candidate<T>>): string | null {
@@ -142,13 +162,17 @@ function* hintsFor<T extends number | Fraction>(step: TracedStep<T>, ref: ValueR
       const stepSize = A.mul(u.learningRate, u.gradient);
       yield { value: A.add(u.old, stepSize), hint: () => `SGD moves against the gradient: ${ref.parameter} - η · dL/d${ref.parameter}, not plus` };
       yield { value: A.sub(u.old, u.gradient), hint: () => `the learning rate η = ${formatValue(u.learningRate)} is missing: new = old - η · gradient` };
-      yield { value: A.sub(A.from(0), stepSize), hint: () => `that is the change alone (-η · gradient); add it to the old value ${ref.parameter} = ${formatValue(u.old)}` };
+      yield {
+        value: A.sub(A.from(0), stepSize),
+        hint: () => `that is the change alone (-η · gradient); add it to the old value ${ref.parameter} = ${formatValue(u.old)}`,
+      };
       yield { value: u.old, hint: () => `that is ${ref.parameter} before the update; subtract η · dL/d${ref.parameter} = ${formatValue(stepSize)}` };
       return;
     }
     case "parameter": {
       const u = step.updates.find((x) => x.parameter === ref.parameter);
-      if (u) yield { value: u.new, hint: () => `that is ${ref.parameter} after the update (${ref.parameter}^new); ${ref.parameter} names the value the step used` };
+      if (u)
+        yield { value: u.new, hint: () => `that is ${ref.parameter} after the update (${ref.parameter}^new); ${ref.parameter} names the value the step used` };
       yield { value: negated, hint: () => "the sign is wrong" };
       return;
     }
@@ -181,19 +205,27 @@ function* gradientHints<T extends number | Fraction>(step: TracedStep<T>, paths:
     const newer = updated.get(factor.parameter) as T;
     yield {
       value: withFactor(factor, newer),
-      hint: () => `${factor.name} is the old weight ${factor.parameter} = ${formatValue(factor.value)}, but your answer used the updated ${factor.parameter}^new = ${formatValue(newer)}; backprop uses the weights from before the update`,
+      hint: () =>
+        `${factor.name} is the old weight ${factor.parameter} = ${formatValue(factor.value)}, but your answer used the updated ${factor.parameter}^new = ${formatValue(newer)}; backprop uses the weights from before the update`,
     };
   }
   for (const factor of factors) {
     if (A.compare(factor.value, A.from(1)) === 0) continue;
-    yield { value: withFactor(factor, A.from(1)), hint: () => `the factor ${factor.name} = ${factor.meaning} = ${formatValue(factor.value)} is missing from the chain` };
+    yield {
+      value: withFactor(factor, A.from(1)),
+      hint: () => `the factor ${factor.name} = ${factor.meaning} = ${formatValue(factor.value)} is missing from the chain`,
+    };
   }
   if (paths.length > 1) {
     for (const path of paths) {
-      yield { value: A.sub(total, path.product), hint: () => `you left out the path ${path.through.join(" → ")} (worth ${formatValue(path.product)}); this gradient sums ${paths.length} paths` };
+      yield {
+        value: A.sub(total, path.product),
+        hint: () => `you left out the path ${path.through.join(" → ")} (worth ${formatValue(path.product)}); this gradient sums ${paths.length} paths`,
+      };
     }
     if (paths.length > 2) {
-      for (const path of paths) yield { value: path.product, hint: () => `that is only the path ${path.through.join(" → ")}; this gradient sums ${paths.length} paths` };
+      for (const path of paths)
+        yield { value: path.product, hint: () => `that is only the path ${path.through.join(" → ")}; this gradient sums ${paths.length} paths` };
     }
   }
   // First the values a learner mixes up with this very factor, then any number of the trace.
@@ -204,7 +236,8 @@ function* gradientHints<T extends number | Fraction>(step: TracedStep<T>, paths:
         if (A.compare(value, factor.value) === 0) continue;
         yield {
           value: withFactor(factor, value),
-          hint: () => `the factor ${factor.name} should be ${factor.meaning} = ${formatValue(factor.value)}; your answer matches ${name} = ${formatValue(value)} in its place`,
+          hint: () =>
+            `the factor ${factor.name} should be ${factor.meaning} = ${formatValue(factor.value)}; your answer matches ${name} = ${formatValue(value)} in its place`,
         };
       }
     }
@@ -220,7 +253,10 @@ function splitAt<T>(paths: readonly ChainPath<T>[], factorName: string, A: Arith
       elsewhere = A.add(elsewhere, path.product);
       continue;
     }
-    through = A.add(through, path.factors.reduce((product, f) => (f.name === factorName ? product : A.mul(product, f.value)), A.from(1)));
+    through = A.add(
+      through,
+      path.factors.reduce((product, f) => (f.name === factorName ? product : A.mul(product, f.value)), A.from(1)),
+    );
   }
   return { through, elsewhere };
 }
@@ -229,9 +265,13 @@ function splitAt<T>(paths: readonly ChainPath<T>[], factorName: string, A: Arith
 function* forwardHints<T extends number | Fraction>(step: TracedStep<T>, ref: ValueRef, A: Arithmetic<T>): Generator<Candidate<T>> {
   if (ref.kind === "loss") {
     const received = step.loss.received;
+    const words = lossByName(step.loss.loss).words;
     const differences = received.map((yr, k) => A.sub(yr, step.loss.expected[k] as T));
-    yield { value: differences.reduce((s, d) => A.add(s, d), A.from(0)), hint: () => "that is Yr - Ye; the loss squares it" };
-    yield { value: step.loss.derivative.reduce((s, d) => A.add(s, d), A.from(0)), hint: () => "that is the loss's derivative 2(Yr - Ye), not the loss (Yr - Ye)^2" };
+    yield { value: differences.reduce((s, d) => A.add(s, d), A.from(0)), hint: () => `that is Yr - Ye; the loss ${words.ofDifference}` };
+    yield {
+      value: step.loss.derivative.reduce((s, d) => A.add(s, d), A.from(0)),
+      hint: () => `that is the loss's derivative ${words.derivative(received.length)}, not the loss ${words.formula(received.length)}`,
+    };
   }
   const afterPass = forward(step.after, step.input, A);
   const stale = "that is the value with the updated parameters; this step's forward pass uses the parameters from before the update";
@@ -245,13 +285,20 @@ function* forwardHints<T extends number | Fraction>(step: TracedStep<T>, ref: Va
   const record = step.forward.find((r) => r.neuron === ref.neuron);
   if (!record) return;
   if (ref.kind === "activation") {
-    yield { value: record.z, hint: () => `that is ${sumName(ref.neuron)} = ${formatValue(record.z)}, the weighted sum before the activation; ${ref.neuron} = ${record.activation}(${sumName(ref.neuron)})` };
+    yield {
+      value: record.z,
+      hint: () =>
+        `that is ${sumName(ref.neuron)} = ${formatValue(record.z)}, the weighted sum before the activation; ${ref.neuron} = ${record.activation}(${sumName(ref.neuron)})`,
+    };
     return;
   }
   yield { value: record.a, hint: () => `that is ${ref.neuron}'s output after ${record.activation}; ${sumName(ref.neuron)} is the weighted sum before it` };
   yield { value: A.sub(record.z, record.bias), hint: () => `the bias ${record.biasName} = ${formatValue(record.bias)} is missing` };
   for (const term of record.terms) {
-    yield { value: A.sub(record.z, term.product), hint: () => `the term ${term.source} · ${term.weightName} = ${formatValue(term.input)} · ${formatValue(term.weight)} is missing` };
+    yield {
+      value: A.sub(record.z, term.product),
+      hint: () => `the term ${term.source} · ${term.weightName} = ${formatValue(term.input)} · ${formatValue(term.weight)} is missing`,
+    };
   }
 }
 
@@ -299,11 +346,20 @@ function neighbours<T>(step: TracedStep<T>, factor: ChainFactor<T>, A: Arithmeti
     const k = outputNames(step).indexOf(factor.by);
     const yr = step.loss.received[k] as T;
     const ye = step.loss.expected[k] as T;
-    return [["Yr - Ye", A.sub(yr, ye)], [`Yr (${factor.by})`, yr], ["Ye", ye], ["L", step.loss.value]];
+    return [
+      ["Yr - Ye", A.sub(yr, ye)],
+      [`Yr (${factor.by})`, yr],
+      ["Ye", ye],
+      ["L", step.loss.value],
+    ];
   }
   const record = step.forward.find((r) => sumName(r.neuron) === factor.of || r.neuron === factor.of);
   if (!record) return [];
-  if (factor.kind === "activation") return [[sumName(record.neuron), record.z], [record.neuron, record.a]];
+  if (factor.kind === "activation")
+    return [
+      [sumName(record.neuron), record.z],
+      [record.neuron, record.a],
+    ];
   if (factor.kind === "weight") return record.terms.filter((t) => t.weightName !== factor.parameter).map((t) => [t.weightName, t.weight]);
   const own = record.terms.find((t) => t.weightName === factor.by);
   return [...record.terms.filter((t) => t !== own).map((t): [string, T] => [t.source, t.input]), ...(own ? [[own.weightName, own.weight] as [string, T]] : [])];
@@ -316,20 +372,25 @@ function traceValues<T>(step: TracedStep<T>, A: Arithmetic<T>): [string, T][] {
   for (const [name, value] of parametersOf(step.before)) values.push([name, value]);
   for (const u of step.updates) values.push([`${u.parameter}^new`, u.new]);
   values.push(["L", step.loss.value]);
-  step.loss.received.forEach((yr, k) => values.push(["Yr - Ye", A.sub(yr, step.loss.expected[k] as T)]));
+  step.loss.received.forEach((yr, k) => {
+    values.push(["Yr - Ye", A.sub(yr, step.loss.expected[k] as T)]);
+  });
   return values;
 }
 
 function checkAnswer(answer: unknown, where: string): void {
   if (answer instanceof Fraction) return;
   if (typeof answer !== "number" || !Number.isFinite(answer)) {
-    throw new Error(`${where}: the answer is ${typeof answer === "number" ? String(answer) : `a ${typeof answer} (${String(answer)})`}; give a finite number or a Fraction`);
+    throw new Error(
+      `${where}: the answer is ${typeof answer === "number" ? String(answer) : `a ${typeof answer} (${String(answer)})`}; give a finite number or a Fraction`,
+    );
   }
 }
 
 function tolerance(value: number | undefined, fallback: number, where: string): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) throw new Error(`${where} must be a finite number of at least 0, got ${String(value)}`);
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0)
+    throw new Error(`${where} must be a finite number of at least 0, got ${String(value)}`);
   return value;
 }
 

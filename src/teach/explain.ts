@@ -164,7 +164,8 @@ class Derivation<T extends number | Fraction> {
     const value = backpropValue(step, of);
     const symbol = lossPartialLatex(nodeLatex(step, valueName(step, of)));
     const symbols = paths.map((p) => p.factors.map((f) => f.latex).join(" \\cdot ")).join(" + ");
-    const numbers = paths.length === 1 ? (paths[0]?.factors ?? []).map((f) => formatValue(f.value)).join(" \\cdot ") : paths.map((p) => formatValue(p.product)).join(" + ");
+    const numbers =
+      paths.length === 1 ? (paths[0]?.factors ?? []).map((f) => formatValue(f.value)).join(" \\cdot ") : paths.map((p) => formatValue(p.product)).join(" + ");
     return { name, kind: "gradient", value, from: factorNames, equation: `${symbol} = ${symbols} = ${numbers} = ${formatValue(value)}` };
   }
 

@@ -21,11 +21,15 @@ const KIND_WORDS: Record<Explanation<unknown>["kind"], string> = {
  */
 export function explanationMarkdown<T extends number | Fraction>(explanation: Explanation<T>): string {
   const given = explanation.derivation.filter((s) => s.from.length === 0 && s.kind !== "local-derivative");
-  const lines = [`**${explanation.name}** = ${formatValue(explanation.value)}: ${KIND_WORDS[explanation.kind]} (${explanation.arithmetic === "fraction" ? "exact fractions" : "floats"})`];
+  const lines = [
+    `**${explanation.name}** = ${formatValue(explanation.value)}: ${KIND_WORDS[explanation.kind]} (${explanation.arithmetic === "fraction" ? "exact fractions" : "floats"})`,
+  ];
   if (given.length > 0) lines.push(`Given: ${given.map((s) => `$${s.equation}$`).join(", ")}`);
   if (explanation.paths.length > 0 && explanation.pathSum !== null) {
     const count = explanation.paths.length;
-    lines.push(`${count} chain-rule path${count === 1 ? "" : "s"} from the loss; the products sum to ${formatValue(explanation.pathSum)}, the value backprop computed.`);
+    lines.push(
+      `${count} chain-rule path${count === 1 ? "" : "s"} from the loss; the products sum to ${formatValue(explanation.pathSum)}, the value backprop computed.`,
+    );
   }
   if (explanation.equations.length > 0) lines.push(displayMath(explanation.equations));
   return lines.join("\n\n");

@@ -27,11 +27,28 @@ export function backward<T>(model: Model<T>, pass: ForwardPass<T>, expected: rea
   const logitsForm = loss.fromLogits;
   let lossRecord: LossRecord<T>;
   if (logitsForm === undefined) {
-    lossRecord = { loss: loss.name, received: pass.outputs, expected: [...expected], value: loss.value(pass.outputs, expected, A), derivative: loss.derivative(pass.outputs, expected, A) };
+    lossRecord = {
+      loss: loss.name,
+      received: pass.outputs,
+      expected: [...expected],
+      value: loss.value(pass.outputs, expected, A),
+      derivative: loss.derivative(pass.outputs, expected, A),
+    };
   } else {
-    checkOutputActivation(loss.name, logitsForm.activation, outputLayer.map((neuron) => ({ name: neuron.name, activation: neuron.activation.name })));
+    checkOutputActivation(
+      loss.name,
+      logitsForm.activation,
+      outputLayer.map((neuron) => ({ name: neuron.name, activation: neuron.activation.name })),
+    );
     const logits = outputLayer.map((neuron) => zOf.get(neuron.name) as T);
-    lossRecord = { loss: loss.name, received: pass.outputs, expected: [...expected], logits, value: logitsForm.value(logits, expected, A), derivative: logitsForm.derivative(logits, expected, A) };
+    lossRecord = {
+      loss: loss.name,
+      received: pass.outputs,
+      expected: [...expected],
+      logits,
+      value: logitsForm.value(logits, expected, A),
+      derivative: logitsForm.derivative(logits, expected, A),
+    };
   }
 
   // dL/da for each neuron, filled in as the layers above it are processed.
@@ -51,7 +68,16 @@ export function backward<T>(model: Model<T>, pass: ForwardPass<T>, expected: rea
       const fromLogits = logitsForm !== undefined && l === model.layers.length - 1;
       const localDerivative = fromLogits ? A.from(1) : neuron.activation.derivative(z, A);
       const dLdz = fromLogits ? upstream : A.mul(upstream, localDerivative);
-      neurons.push({ neuron: neuron.name, layer: l + 1, upstreamTerms: terms, upstream, activation: neuron.activation.name, z, localDerivative, product: dLdz });
+      neurons.push({
+        neuron: neuron.name,
+        layer: l + 1,
+        upstreamTerms: terms,
+        upstream,
+        activation: neuron.activation.name,
+        z,
+        localDerivative,
+        product: dLdz,
+      });
 
       for (const term of neuron.terms) {
         const input = pass.values.get(term.source) as T;

@@ -23,7 +23,10 @@ export function forward<T>(model: Model<T>, input: readonly T[], A: Arithmetic<T
         return { source: term.source, input: value, weightName: term.weightName, weight: term.weight, product: A.mul(value, term.weight) };
       });
       // Summed left to right, then the bias, exactly as the source writes Z3.
-      const z = A.add(terms.reduce((sum, term) => A.add(sum, term.product), A.from(0)), neuron.bias);
+      const z = A.add(
+        terms.reduce((sum, term) => A.add(sum, term.product), A.from(0)),
+        neuron.bias,
+      );
       const a = neuron.activation.forward(z, A);
       values.set(neuron.name, a);
       records.push({ neuron: neuron.name, layer: l + 1, terms, biasName: neuron.biasName, bias: neuron.bias, z, activation: neuron.activation.name, a });

@@ -3,7 +3,12 @@ import { type Model, parametersOf, withParameters } from "../network/model";
 import type { UpdateRecord } from "./records";
 
 /** Plain gradient descent: every parameter moves against its gradient, new = old - eta * dL/dparameter. */
-export function sgdUpdate<T>(model: Model<T>, gradients: ReadonlyMap<string, T>, learningRate: T, A: Arithmetic<T>): { model: Model<T>; updates: UpdateRecord<T>[] } {
+export function sgdUpdate<T>(
+  model: Model<T>,
+  gradients: ReadonlyMap<string, T>,
+  learningRate: T,
+  A: Arithmetic<T>,
+): { model: Model<T>; updates: UpdateRecord<T>[] } {
   checkLearningRate(A.toNumber(learningRate));
   const updates: UpdateRecord<T>[] = [];
   const next = new Map<string, T>();

@@ -40,7 +40,17 @@ export function traceStep<T>(network: NetworkDescription | Model<T>, options: St
   const back = backward(model, pass, target, lossByName(options.loss ?? "squared-error"), A);
   const gradients = new Map(back.gradients.map((g) => [g.parameter, g.gradient]));
   const { model: after, updates } = sgdUpdate(model, gradients, A.from(options.learningRate), A);
-  return { arithmetic: A.name, input, forward: pass.records, loss: back.loss, backward: back.neurons, gradients: back.gradients, updates, before: model, after };
+  return {
+    arithmetic: A.name,
+    input,
+    forward: pass.records,
+    loss: back.loss,
+    backward: back.neurons,
+    gradients: back.gradients,
+    updates,
+    before: model,
+    after,
+  };
 }
 
 export interface BatchGradient<T> {
@@ -55,9 +65,21 @@ export interface BatchGradient<T> {
  * gradients. This is what data parallelism must reproduce when it averages
  * the gradients of several workers.
  */
-export function batchGradient(network: NetworkDescription | Model<number>, samples: readonly Sample[], options?: { loss?: LossName; arithmetic?: undefined }): BatchGradient<number>;
-export function batchGradient<T>(network: NetworkDescription | Model<T>, samples: readonly Sample[], options: { loss?: LossName; arithmetic: Arithmetic<T> }): BatchGradient<T>;
-export function batchGradient<T>(network: NetworkDescription | Model<T>, samples: readonly Sample[], options: { loss?: LossName; arithmetic?: Arithmetic<T> } = {}): BatchGradient<T> {
+export function batchGradient(
+  network: NetworkDescription | Model<number>,
+  samples: readonly Sample[],
+  options?: { loss?: LossName; arithmetic?: undefined },
+): BatchGradient<number>;
+export function batchGradient<T>(
+  network: NetworkDescription | Model<T>,
+  samples: readonly Sample[],
+  options: { loss?: LossName; arithmetic: Arithmetic<T> },
+): BatchGradient<T>;
+export function batchGradient<T>(
+  network: NetworkDescription | Model<T>,
+  samples: readonly Sample[],
+  options: { loss?: LossName; arithmetic?: Arithmetic<T> } = {},
+): BatchGradient<T> {
   const A = (options.arithmetic ?? floatArithmetic) as Arithmetic<T>;
   if (samples.length === 0) throw new Error("batchGradient: the batch is empty");
   const model = toModel(network, A);

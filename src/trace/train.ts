@@ -66,8 +66,14 @@ export function train<T>(network: NetworkDescription | Model<T>, options: TrainO
  * untrained state first) and returns the run. A caller can pause between
  * steps, e.g. to let a notebook draw the loss curve while it grows.
  */
-export function trainingSteps(network: NetworkDescription | Model<number>, options: TrainOptions<number> & { arithmetic?: undefined }): Generator<HistoryEntry, TrainingRun<number>>;
-export function trainingSteps<T>(network: NetworkDescription | Model<T>, options: TrainOptions<T> & { arithmetic: Arithmetic<T> }): Generator<HistoryEntry, TrainingRun<T>>;
+export function trainingSteps(
+  network: NetworkDescription | Model<number>,
+  options: TrainOptions<number> & { arithmetic?: undefined },
+): Generator<HistoryEntry, TrainingRun<number>>;
+export function trainingSteps<T>(
+  network: NetworkDescription | Model<T>,
+  options: TrainOptions<T> & { arithmetic: Arithmetic<T> },
+): Generator<HistoryEntry, TrainingRun<T>>;
 export function trainingSteps<T>(network: NetworkDescription | Model<T>, options: TrainOptions<T>): Generator<HistoryEntry, TrainingRun<T>>;
 export function* trainingSteps<T>(network: NetworkDescription | Model<T>, options: TrainOptions<T>): Generator<HistoryEntry, TrainingRun<T>> {
   const A = (options.arithmetic ?? floatArithmetic) as Arithmetic<T>;

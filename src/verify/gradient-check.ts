@@ -18,7 +18,11 @@ export interface GradientComparison {
  * with h^2, so it agrees with backprop to about 1e-9 for smooth functions;
  * a ReLU exactly at its kink is the one place it cannot.
  */
-export function gradientCheck(network: NetworkDescription | Model<number>, samples: readonly Sample[], options: { loss?: LossName; step?: number } = {}): GradientComparison[] {
+export function gradientCheck(
+  network: NetworkDescription | Model<number>,
+  samples: readonly Sample[],
+  options: { loss?: LossName; step?: number } = {},
+): GradientComparison[] {
   const h = options.step ?? 1e-6;
   if (!(h > 0)) throw new Error(`gradientCheck: step must be positive, got ${h}`);
   const model = toModel(network, floatArithmetic);

@@ -50,7 +50,11 @@ export function lossExpression(network: NetworkDescription, sample: Sample, loss
   const targets = outputs.map((_, k) => decimal(sample.target[k], `target[${k}]`));
   const record = lossByName(loss);
   if (record.fromLogits === undefined) return record.expression(outputs, targets);
-  checkOutputActivation(record.name, record.fromLogits.activation, (model.layers[model.layers.length - 1] ?? []).map((n) => ({ name: n.name, activation: n.activation.name })));
+  checkOutputActivation(
+    record.name,
+    record.fromLogits.activation,
+    (model.layers[model.layers.length - 1] ?? []).map((n) => ({ name: n.name, activation: n.activation.name })),
+  );
   return record.fromLogits.expression(logits, targets);
 }
 
@@ -65,13 +69,15 @@ export interface SymbolicGradient<T> {
 export function symbolicGradients(network: NetworkDescription, sample: Sample, options?: { loss?: LossName; exact?: false }): SymbolicGradient<number>[];
 /** The same in exact fractions (ReLU and identity networks with squared-error or MSE losses only). */
 export function symbolicGradients(network: NetworkDescription, sample: Sample, options: { loss?: LossName; exact: true }): SymbolicGradient<Fraction>[];
-export function symbolicGradients(network: NetworkDescription, sample: Sample, options: { loss?: LossName; exact?: boolean } = {}): SymbolicGradient<number | Fraction>[] {
+export function symbolicGradients(
+  network: NetworkDescription,
+  sample: Sample,
+  options: { loss?: LossName; exact?: boolean } = {},
+): SymbolicGradient<number | Fraction>[] {
   const math = options.exact ? mathjs().exact : mathjs().floats;
   const expression = math.parse(lossExpression(network, sample, options.loss));
   const parameters = parametersOf(toModel(network, fractionArithmetic));
-  const scope = Object.fromEntries(
-    [...parameters].map(([name, value]) => [name, options.exact ? math.fraction(value.toString()) : value.toNumber()]),
-  );
+  const scope = Object.fromEntries([...parameters].map(([name, value]) => [name, options.exact ? math.fraction(value.toString()) : value.toNumber()]));
   return [...parameters.keys()].map((parameter) => {
     const derivative: MathNode = math.derivative(expression, parameter, { simplify: false });
     const result: unknown = derivative.evaluate(scope);
@@ -96,4 +102,3 @@ function decimal(value: number | undefined, what: string): string {
   // Written as a decimal literal so the exact instance reads 0.01 as 1/100; parenthesised for negatives.
   return `(${Fraction.fromDecimal(value).toDecimalString()})`;
 }
-

@@ -2,42 +2,16 @@ import { describe, expect, it } from "vitest";
 import { batchGradient, buildNetwork, FastNetwork, SeededRandom, train } from "../../src";
 import { orderedProduct } from "../../src/fast/js-products";
 import { simdAvailable } from "../../src/fast/simd-products";
-
-/** The definition, one sum at a time: what both kernels must reproduce bit for bit. */
-function naiveProduct(a: Float64Array, b: Float64Array, m: number, n: number, k: number): Float64Array {
-  const c = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let sum = 0;
-      for (let p = 0; p < k; p++) sum += (a[i * k + p] as number) * (b[j * k + p] as number);
-      c[i * n + j] = sum;
-    }
-  }
-  return c;
-}
-
-function randomMatrix(random: SeededRandom, size: number): Float64Array {
-  // Mixed magnitudes make the rounding of every addition visible, so any reordering would show.
-  return Float64Array.from({ length: size }, () => random.normal() * 10 ** Math.floor(random.uniform() * 6 - 3));
-}
+import { definitionProduct, PRODUCT_SHAPES, randomMatrix, rowMajor } from "../helpers/products";
 
 describe("ordered products", () => {
-  const shapes = [
-    [1, 1, 1],
-    [3, 5, 7],
-    [4, 4, 1],
-    [7, 9, 13],
-    [64, 10, 130],
-    [33, 66, 17],
-  ] as const;
-
-  for (const [m, n, k] of shapes) {
-    // The SIMD kernels' own tests: fast-wasm.test.ts (packed) and fast-strided.test.ts (in place).
+  for (const [m, n, k] of PRODUCT_SHAPES) {
+    // The SIMD kernels' own tests: simd-products.test.ts (packed) and strided.test.ts (in place).
     it(`${m}x${k} times (${n}x${k})^T sums in order on the JavaScript kernel`, () => {
       const random = new SeededRandom(m * 1000 + n * 10 + k);
       const a = randomMatrix(random, m * k);
       const b = randomMatrix(random, n * k);
-      const expected = naiveProduct(a, b, m, n, k);
+      const expected = definitionProduct(rowMajor(a, k), rowMajor(b, k), m, n, k);
       const js = new Float64Array(m * n);
       orderedProduct(a, b, js, m, n, k);
       expect(js).toEqual(expected);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { SeededRandom } from "../../src";
 import { orderedProduct } from "../../src/fast/js-products";
 import { FLOAT32_SHAPE, kernelOfShape, packB, type ProductKernel, productKernel } from "../../src/fast/simd-products";
+import { PRODUCT_SHAPES, randomMatrix } from "../helpers/products";
 
 /**
  * Runs a kernel the way the fast path does: a copied into the memory at 0
@@ -27,29 +28,11 @@ function runKernel(kernel: ProductKernel, a: Float64Array, b: Float64Array, m: n
   return c;
 }
 
-function randomMatrix(random: SeededRandom, size: number): Float64Array {
-  // Mixed signs and magnitudes, so cancellation and the rounding of every addition show.
-  return Float64Array.from({ length: size }, () => random.normal() * 10 ** Math.floor(random.uniform() * 4 - 2));
-}
-
 const plainMemory = () => new WebAssembly.Memory({ initial: 1 });
 const sharedMemory = () => new WebAssembly.Memory({ initial: 1, maximum: 4096, shared: true });
 
-/** Shapes from tiny to the workloads' proportions: whole blocks of both kernels (m a multiple of 4, n of 16) and ragged ones the caller pads. */
-const SHAPES = [
-  [4, 16, 1],
-  [4, 16, 3],
-  [8, 32, 17],
-  [64, 16, 100],
-  [16, 64, 784],
-  [1, 1, 1],
-  [3, 5, 7],
-  [7, 9, 13],
-  [33, 66, 17],
-] as const;
-
 describe("the float64 WebAssembly kernel", () => {
-  for (const [m, n, k] of SHAPES) {
+  for (const [m, n, k] of PRODUCT_SHAPES) {
     it(`${m}x${k} times (${n}x${k})^T equals orderedProduct bit for bit, on a plain and on a shared memory`, () => {
       const random = new SeededRandom(m * 7919 + n * 31 + k);
       const a = randomMatrix(random, m * k);
@@ -109,7 +92,7 @@ describe("the float32 WebAssembly kernels", () => {
     { name: "the kernel with separate multiply and add", kernel: (memory: WebAssembly.Memory) => kernelOfShape({ ...FLOAT32_SHAPE, fusedMultiplyAdd: false }, memory) },
   ];
   for (const variant of variants) {
-    for (const [m, n, k] of SHAPES) {
+    for (const [m, n, k] of PRODUCT_SHAPES) {
       it(`${variant.name}: ${m}x${k} times (${n}x${k})^T agrees with float64 within (k + 2) 2^-24 sum|a b|, and sums in order`, () => {
         const random = new SeededRandom(m * 131 + n * 17 + k);
         const a = randomMatrix(random, m * k);

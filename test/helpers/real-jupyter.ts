@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { accessSync, constants, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { BROWSER_WAIT_MS, launchChromium, setUp, type Session } from "../export-chromium";
 import { startJupyterServer, type RunningServer } from "./jupyter-server";
@@ -70,6 +70,20 @@ export function realJupyterMissing(suite: string): boolean {
 }
 
 /**
+ * A Jupyter config folder (for JUPYTER_CONFIG_DIR) for tests: no news toast
+ * over the outputs, and the application object exposed to the page, the way
+ * JupyterLab's own UI tests reach it.
+ */
+export function writeTestJupyterConfig(config: string): void {
+  for (const [file, values] of Object.entries(SETTINGS)) {
+    const path = join(config, "lab", "user-settings", file);
+    mkdirSync(join(path, ".."), { recursive: true });
+    writeFileSync(path, JSON.stringify(values));
+  }
+  writeFileSync(join(config, "jupyter_server_config.json"), JSON.stringify({ LabApp: { expose_app_in_browser: true, news_url: null }, JupyterNotebookApp: { expose_app_in_browser: true } }));
+}
+
+/**
  * One server and one Chromium for the enclosing describe block: installed and
  * started before its tests, stopped and removed after them.
  */
@@ -88,13 +102,7 @@ export function realJupyter(): RealJupyter {
     if (install.status !== 0) throw new Error(`gradient-lab kernel install --prefix ${prefix} failed (run npm run build first?):\n${install.stdout}${install.stderr}`);
     installed.push(...install.stdout.split("\n").filter((line) => line !== ""));
     const config = join(home, "config");
-    for (const [file, values] of Object.entries(SETTINGS)) {
-      const path = join(config, "lab", "user-settings", file);
-      mkdirSync(join(path, ".."), { recursive: true });
-      writeFileSync(path, JSON.stringify(values));
-    }
-    // The tests reach the application object the way JupyterLab's own UI tests do.
-    writeFileSync(join(config, "jupyter_server_config.json"), JSON.stringify({ LabApp: { expose_app_in_browser: true, news_url: null }, JupyterNotebookApp: { expose_app_in_browser: true } }));
+    writeTestJupyterConfig(config);
     root = mkdtempSync(join(REPOSITORY, "test", ".jupyterlab-run-"));
     server = await startJupyterServer(
       VENV_JUPYTER,
@@ -251,8 +259,15 @@ type Panel = {
   };
 };
 
-async function openNotebookPage(browser: Browser, base: string, frontend: Frontend, path: string): Promise<NotebookPage> {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 1600 } });
+/**
+ * Opens `path` of the server at `base` in a new page of `browser` (or of a
+ * context that already holds a login, as on JupyterHub). Requests outside
+ * `origin` (the server's own, or the hub's for a server behind it) are
+ * refused and counted.
+ */
+export async function openNotebookPage(browser: Browser | BrowserContext, base: string, frontend: Frontend, path: string, origin = base): Promise<NotebookPage> {
+  const page = await browser.newPage();
+  await page.setViewportSize({ width: 1200, height: 1600 });
   page.setDefaultTimeout(BROWSER_WAIT_MS);
   const requests: string[] = [];
   const outside: string[] = [];
@@ -260,7 +275,7 @@ async function openNotebookPage(browser: Browser, base: string, frontend: Fronte
   const consoleErrors: string[] = [];
   await page.route("**/*", (route) => {
     const url = route.request().url();
-    if (url.startsWith(`${base}/`) || url.startsWith("data:") || url.startsWith("blob:")) {
+    if (url.startsWith(`${origin}/`) || url.startsWith("data:") || url.startsWith("blob:")) {
       requests.push(url);
       return route.continue();
     }

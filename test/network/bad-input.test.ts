@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activations, fractionArithmetic, parseNetwork, seedNetwork, traceStep, validateNetwork } from "../../src";
+import { activations, fractionArithmetic, parseJsonStrict, parseNetwork, seedNetwork, traceStep, validateNetwork } from "../../src";
 
 const step = { input: [1, 0], target: [2], learningRate: 0.01 };
 
@@ -52,6 +52,15 @@ describe("bad input gets an error naming what and where", () => {
     expect(() => parseNetwork(weights, "w.json")).toThrow(/^w\.json: duplicate key "X1" in layers\[0\]\.neurons\[0\]\.weights \(line \d+, column \d+\)$/);
     // The same text without the duplicate still parses as JSON.parse reads it.
     expect(parseNetwork(JSON.stringify(seedNetwork()), "ok.json")).toEqual(seedNetwork());
+  });
+
+  it("a missing comma, colon or bracket, naming what was expected and where", () => {
+    expect(() => parseJsonStrict('{"a":1,}', "t.json")).toThrow("t.json: not valid JSON: expected a quoted key in the top level (line 1, column 8)");
+    expect(() => parseJsonStrict("[1,2", "t.json")).toThrow("t.json: not valid JSON: expected ',' or ']', found the end (line 1, column 5)");
+    expect(() => parseJsonStrict('{"a" 1}', "t.json")).toThrow(`t.json: not valid JSON: expected ':' after a key, found "1" (line 1, column 6)`);
+    expect(() => parseJsonStrict('{"a":1 "b":2}', "t.json")).toThrow(`t.json: not valid JSON: expected ',' or '}', found "\\"" (line 1, column 8)`);
+    expect(parseJsonStrict('{"a":[1,[2,{"x":[]}]],"b":{ }}', "t.json")).toEqual({ a: [1, [2, { x: [] }]], b: {} });
+    expect(parseJsonStrict("[ ]", "t.json")).toEqual([]);
   });
 
   it("JSON nested a million levels deep: one line naming the file, not a stack overflow", () => {

@@ -78,19 +78,12 @@ describe("ring all-reduce step log", () => {
     const { results, log, steps } = ringAllReduce(buffers);
     expect(steps).toBe(4);
     const summary = log.map((t) => [t.step, t.phase, t.from, t.to, t.chunk]);
+    // One line per step: [step, phase, from, to, chunk] for each of the three ranks.
     expect(summary).toEqual([
-      [0, "reduce-scatter", 0, 1, 2],
-      [0, "reduce-scatter", 1, 2, 0],
-      [0, "reduce-scatter", 2, 0, 1],
-      [1, "reduce-scatter", 0, 1, 1],
-      [1, "reduce-scatter", 1, 2, 2],
-      [1, "reduce-scatter", 2, 0, 0],
-      [2, "all-gather", 0, 1, 0],
-      [2, "all-gather", 1, 2, 1],
-      [2, "all-gather", 2, 0, 2],
-      [3, "all-gather", 0, 1, 2],
-      [3, "all-gather", 1, 2, 0],
-      [3, "all-gather", 2, 0, 1],
+      ...[[0, "reduce-scatter", 0, 1, 2], [0, "reduce-scatter", 1, 2, 0], [0, "reduce-scatter", 2, 0, 1]],
+      ...[[1, "reduce-scatter", 0, 1, 1], [1, "reduce-scatter", 1, 2, 2], [1, "reduce-scatter", 2, 0, 0]],
+      ...[[2, "all-gather", 0, 1, 0], [2, "all-gather", 1, 2, 1], [2, "all-gather", 2, 0, 2]],
+      ...[[3, "all-gather", 0, 1, 2], [3, "all-gather", 1, 2, 0], [3, "all-gather", 2, 0, 1]],
     ]);
     for (const result of results) expect(Array.from(result)).toEqual([111, 222, 333]);
     expect(log.every((t) => t.bytes === 8 && t.end - t.start === 1)).toBe(true);

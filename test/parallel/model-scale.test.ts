@@ -1,12 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  GPT3,
-  modelGradientTraffic,
-  tensorParallelTrafficPerLayer,
-  trainingDays,
-  trainingSeconds,
-  transformerParameters,
-} from "../../src/parallel";
+import { GPT3, modelGradientTraffic, tensorParallelTrafficPerLayer, trainingDays, trainingSeconds, transformerParameters } from "../../src/parallel";
 
 describe("transformer parameters", () => {
   it("GPT-3 preset: 174,615,822,336, about 174.6e9", () => {

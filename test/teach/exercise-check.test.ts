@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { check, checkNumber, Fraction, fractionArithmetic, type NetworkDescription, seedExample, seedNetwork, traceStep } from "../../src";
+import { check, checkNumber, explain, Fraction, fractionArithmetic, type NetworkDescription, seedExample, seedNetwork, traceStep } from "../../src";
 
 /**
  * The source's 2-2-1 shape with weights chosen so every factor of a chain
@@ -119,6 +119,18 @@ describe("check: wrong forward values and updates", () => {
     // Z3 = -0.4 - 0.3 + 0.1 = -0.6, so H3 = ReLU(-0.6) = 0.
     expect(check(off, "H3", -0.6).hint).toBe("that is Z3 = -0.6, the weighted sum before the activation; H3 = relu(Z3)");
     expect(hint("L", 0.225 - 0.6)).toBe("that is Yr - Ye; the loss squares it");
+  });
+
+  it("takes the loss's words from its record, whatever the loss", () => {
+    const mse = traceStep(network, { ...sample, loss: "mse" });
+    expect(check(mse, "L", 0.225 - 0.6).hint).toBe("that is Yr - Ye; the loss squares it and averages over the outputs");
+    expect(check(mse, "L", 2 * (0.225 - 0.6)).hint).toBe("that is the loss's derivative 2(Yr - Ye)/1, not the loss sum of (Yr - Ye)^2 / 1");
+    expect(explain(mse, "dL/dW53").paths?.[0]?.factors[0]?.meaning).toBe("2(Yr - Ye)/1");
+    const probability = { ...sample, target: [1] };
+    const entropy = traceStep({ ...network, layers: [network.layers[0]!, { ...network.layers[1]!, activation: "sigmoid" }] }, { ...probability, loss: "binary-cross-entropy" });
+    const yr = entropy.loss.received[0] as number;
+    expect(check(entropy, "L", yr - 1).hint).toBe("that is Yr - Ye; the loss takes the logarithms of Yr and 1 - Yr");
+    expect(explain(entropy, "dL/dW53").paths?.[0]?.factors.map((factor) => factor.meaning)).toEqual(["(Yr - Ye)/(Yr(1 - Yr))", "sigmoid'(Z5)", "H3"]);
   });
 
   it("names the update's usual slips", () => {

@@ -5,7 +5,7 @@ const { createHash } = require("node:crypto");
 const { readFileSync, readdirSync } = require("node:fs");
 const { join } = require("node:path");
 
-const SOURCES = ["package.json", "package-lock.json", "core/package.json", "tsconfig.json", "build.mjs", "../names.ts"];
+const SOURCES = ["package.json", "package-lock.json", "core/package.json", "tsconfig.json", "build.mjs", "../names.ts", "../untrusted-figure.ts"];
 
 function sourceHash(folder = __dirname) {
   const files = [...SOURCES, ...readdirSync(join(folder, "src")).sort().map((name) => `src/${name}`)];

@@ -44,6 +44,37 @@
 
   var drawn = [];
 
+  // The maps geographic subplots draw on ship with the site (assets/topojson/, written by the exporter) as
+  // scripts: a page opened from file:// may load scripts but not fetch files. Each one hands plotly.js its map
+  // in window.PlotlyGeoAssets, where plotly.js looks before it would fetch from config.topojsonURL.
+  var mapsLoading = {};
+
+  function mapsFor(island) {
+    var layout = island.layout || {};
+    var subplots = Object.keys(layout).filter(function (key) { return /^geo\d*$/.test(key); });
+    var geoTraces = (island.data || []).some(function (trace) { return trace && (trace.type === "scattergeo" || trace.type === "choropleth"); });
+    if (geoTraces && subplots.indexOf("geo") < 0) subplots.push("geo");
+    return subplots
+      .map(function (key) {
+        var geo = layout[key] || {};
+        return String(geo.scope || "world").replace(/ /g, "-") + "_" + (geo.resolution || 110) + "m";
+      })
+      .filter(function (name) { return /^[a-z-]+_(50|110)m$/.test(name); });
+  }
+
+  function loadMap(name) {
+    if (!mapsLoading[name]) {
+      mapsLoading[name] = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = "assets/topojson/" + name + ".js";
+        script.onload = resolve;
+        script.onerror = function () { reject(new Error("its map " + script.getAttribute("src") + " did not load")); };
+        document.head.appendChild(script);
+      });
+    }
+    return mapsLoading[name];
+  }
+
   function draw(figure) {
     var island = figure.querySelector("script.gl-figure-data");
     var box = figure.querySelector(".gl-plot");
@@ -60,7 +91,12 @@
       return;
     }
     drawn.push({ box: box, figure: data });
-    window.Plotly.newPlot(box, figureFor(data));
+    Promise.all(mapsFor(data).map(loadMap))
+      .then(function () { return window.Plotly.newPlot(box, figureFor(data)); })
+      .catch(function (error) {
+        // One line instead of an empty box.
+        box.textContent = "This figure could not be drawn: " + (error && error.message ? error.message : String(error));
+      });
   }
 
   function redrawAll() {

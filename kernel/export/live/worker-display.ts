@@ -32,3 +32,13 @@ export function currentCell(): object | null {
 export function sendClearOutput(wait: boolean): void {
   postToPage({ kind: "clear", wait });
 }
+
+/** A reader watches the page's outputs change, so live displays stream every state, as in JupyterLab. */
+export function cellIsWatched(): boolean {
+  return true;
+}
+
+/** The page has no input box for a running cell (the worker cannot wait for the page synchronously); says so. */
+export function requestInput(): Promise<string> {
+  return Promise.reject(new Error("input() is not available in the course site's cells: set the value in the cell instead"));
+}

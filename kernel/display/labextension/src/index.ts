@@ -1,7 +1,8 @@
 import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
 import { Widget } from "@lumino/widgets";
 import { PLOTLY_MIME } from "../../names";
-import { loadPlotly, type PlotlyApi } from "./load-plotly";
+import { leftOutNote, trustedFigure, untrustedFigure } from "../../untrusted-figure";
+import { loadPlotly, staticFolderUrl, type PlotlyApi } from "./load-plotly";
 import { isDarkTheme, onThemeChange, themedLayout } from "./theme";
 
 /**
@@ -12,54 +13,82 @@ import { isDarkTheme, onThemeChange, themedLayout } from "./theme";
  */
 
 interface PlotlyFigure {
+  [key: string]: unknown;
   data: unknown[];
   layout?: Record<string, unknown>;
   config?: Record<string, unknown>;
   frames?: unknown[];
 }
 
-/** One drawn figure; it redraws on theme changes, resizes with its panel and frees plotly.js's state when it goes. */
+/** Plotly cannot lay out a plot with no box: one JupyterLab has hidden (a collapsed output, a closed tab) or detached. */
+function isDisplayed(node: HTMLElement): boolean {
+  return node.isConnected && node.getClientRects().length > 0;
+}
+
+/**
+ * One drawn figure; it redraws on theme changes, resizes with its panel and
+ * frees plotly.js's state when it goes. The widget holds the plot and, for an
+ * untrusted figure that lost something, a one-line note under it.
+ */
 class PlotlyRenderer extends Widget implements IRenderMime.IRenderer {
   private plotly: PlotlyApi | null = null;
   private figure: PlotlyFigure | null = null;
+  private readonly plot = document.createElement("div");
+  private readonly note = document.createElement("div");
   private readonly stopWatchingTheme: () => void;
   // A panel resized by dragging, a sidebar opened or a window resized all change this node's width; Lumino's
-  // resize messages do not reach every output, the observer sees them all.
+  // resize messages do not reach every output, the observer sees them all. It also fires as JupyterLab hides
+  // or detaches an output, when plotly.js refuses to resize ("Resize must be passed a displayed plot div
+  // element", 23 of them on opening and running notebook 05): a hidden plot is resized once it shows again.
   private readonly resizeObserver = new ResizeObserver(() => {
-    if (this.plotly && this.node.getAttribute("data-drawn")) void this.plotly.Plots.resize(this.node);
+    if (this.plotly && this.plot.getAttribute("data-drawn") && isDisplayed(this.plot)) {
+      void Promise.resolve(this.plotly.Plots.resize(this.plot)).catch(() => undefined);
+    }
   });
 
   constructor(private readonly mimeType: string) {
     super();
-    this.addClass("gradient-lab-plotly");
-    this.stopWatchingTheme = onThemeChange(() => void this.draw());
+    this.addClass("gradient-lab-plotly-output");
+    this.plot.className = "gradient-lab-plotly";
+    this.note.className = "gradient-lab-plotly-note";
+    this.node.append(this.plot, this.note);
+    this.stopWatchingTheme = onThemeChange(() => void this.draw().catch((error: Error) => this.showFailure(error)));
   }
 
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
-    this.figure = readFigure(model.data[this.mimeType]);
     try {
+      const authored = readFigure(model.data[this.mimeType]);
+      const maps = new URL("topojson/", staticFolderUrl()).href;
+      // An untrusted notebook's figure must not make the reader's browser call the addresses it names.
+      const { figure, leftOut } = model.trusted ? { figure: trustedFigure(authored, maps), leftOut: [] } : untrustedFigure(authored, maps);
+      this.figure = figure as PlotlyFigure;
+      this.note.textContent = leftOut.length > 0 ? leftOutNote(leftOut) : "";
       this.plotly = await loadPlotly();
+      await this.draw();
     } catch (error) {
-      this.node.textContent = (error as Error).message;
-      return;
+      this.showFailure(error as Error);
     }
-    await this.draw();
+  }
+
+  /** One line instead of an empty output. */
+  private showFailure(error: Error): void {
+    this.plot.textContent = `This figure could not be drawn: ${error.message}`;
   }
 
   private async draw(): Promise<void> {
     if (!this.plotly || !this.figure || this.isDisposed) return;
     const { data, layout, config, frames } = this.figure;
     // react() on a node that is not drawn yet behaves as newPlot(); later calls (theme changes) redraw in place.
-    await this.plotly.react(this.node, { data, layout: themedLayout(layout ?? {}, isDarkTheme()), config: config ?? {}, frames });
-    this.node.setAttribute("data-drawn", "true");
-    this.resizeObserver.observe(this.node);
+    await this.plotly.react(this.plot, { data, layout: themedLayout(layout ?? {}, isDarkTheme()), config: config ?? {}, frames });
+    this.plot.setAttribute("data-drawn", "true");
+    this.resizeObserver.observe(this.plot);
   }
 
   override dispose(): void {
     if (this.isDisposed) return;
     this.stopWatchingTheme();
     this.resizeObserver.disconnect();
-    if (this.plotly) this.plotly.purge(this.node);
+    if (this.plotly) this.plotly.purge(this.plot);
     super.dispose();
   }
 }

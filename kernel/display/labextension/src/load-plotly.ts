@@ -23,10 +23,15 @@ declare global {
 
 let loading: Promise<PlotlyApi> | undefined;
 
+/** This extension's static folder, where plotly.js and the maps (topojson/) lie beside our code. */
+export function staticFolderUrl(): URL {
+  return new URL(__webpack_public_path__, document.baseURI);
+}
+
 export function loadPlotly(): Promise<PlotlyApi> {
   loading ??= new Promise<PlotlyApi>((resolve, reject) => {
     const script = document.createElement("script");
-    script.src = new URL(PLOTLY_FILE, new URL(__webpack_public_path__, document.baseURI)).href;
+    script.src = new URL(PLOTLY_FILE, staticFolderUrl()).href;
     script.onload = () => (window.Plotly ? resolve(window.Plotly) : reject(new Error(`${script.src} loaded but defined no Plotly`)));
     script.onerror = () => reject(new Error(`This figure needs ${script.src}; run 'gradient-lab kernel install' again to put plotly.js there.`));
     document.head.appendChild(script);
