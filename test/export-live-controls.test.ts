@@ -113,6 +113,34 @@ describe.skipIf(skipBrowser)("the live course page's controls (issue 23)", () =>
     }
   });
 
+  it("a wrong exercise answer is checked in the page by the engine's check: the ✗ line with its hint, then WrongAnswerError", async () => {
+    const nb = loadCourseNotebook("01-forward-pass.ipynb");
+    const exercise = nb.cells.findIndex((cell) => /^z4 = /m.test(joinText(cell.source))) + 1;
+    const planted = joinText(nb.cells[exercise - 1]!.source).replace(/^z4 = .*$/m, "z4 = 2.5;");
+    const w = await site.open("01-forward-pass.html", 0);
+    try {
+      await livePage(w);
+      const outputs = await w.page.evaluate(
+        async ([cell, text]) => {
+          window.gradientLabLive!.setSource(cell as number, text as string);
+          const all = await window.gradientLabLive!.runAll();
+          window.gradientLabLive!.reset();
+          return all;
+        },
+        [exercise, planted] as const,
+      );
+      const checked = Object.values(outputs).find((list) => list.some((output) => output.output_type === "error"));
+      expect(checked).toBeDefined();
+      const [printed, error] = checked!;
+      expect(printed).toMatchObject({ output_type: "stream", name: "stdout" });
+      const line = joinText(printed!.output_type === "stream" ? printed!.text : "").trim();
+      expect(line).toMatch(/^✗ Z4/);
+      expect(error).toMatchObject({ output_type: "error", ename: "WrongAnswerError", evalue: line });
+    } finally {
+      await w.page.close();
+    }
+  });
+
   describe("notebook 05 with learningRate = 0.1, in the page and on the kernel", () => {
     let work: string | undefined;
     let kernelRun: Notebook | undefined;
