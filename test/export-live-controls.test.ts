@@ -29,6 +29,19 @@ async function livePage(w: WatchedPage): Promise<void> {
   await w.page.waitForFunction(() => window.gradientLabLive !== undefined);
 }
 
+/** Puts `text` in one cell, runs all the page's cells, then resets the page (the edit is not kept); the outputs by cell number. */
+function runAllEdited(w: WatchedPage, cell: number, text: string): Promise<Record<number, Output[]>> {
+  return w.page.evaluate(
+    async ([number, source]) => {
+      window.gradientLabLive!.setSource(number, source);
+      const all = await window.gradientLabLive!.runAll();
+      window.gradientLabLive!.reset();
+      return all;
+    },
+    [cell, text] as const,
+  );
+}
+
 /** The code cells that hold code, numbered as the harness numbers cells (the page makes each of them live). */
 function codeCellNumbers(nb: Notebook): number[] {
   return nb.cells.flatMap((cell, i) => (cell.cell_type === "code" && joinText(cell.source).trim() !== "" ? [i + 1] : []));
@@ -120,15 +133,7 @@ describe.skipIf(skipBrowser)("the live course page's controls (issue 23)", () =>
     const w = await site.open("01-forward-pass.html", 0);
     try {
       await livePage(w);
-      const outputs = await w.page.evaluate(
-        async ([cell, text]) => {
-          window.gradientLabLive!.setSource(cell as number, text as string);
-          const all = await window.gradientLabLive!.runAll();
-          window.gradientLabLive!.reset();
-          return all;
-        },
-        [exercise, planted] as const,
-      );
+      const outputs = await runAllEdited(w, exercise, planted);
       const checked = Object.values(outputs).find((list) => list.some((output) => output.output_type === "error"));
       expect(checked).toBeDefined();
       const [printed, error] = checked!;
@@ -165,15 +170,7 @@ describe.skipIf(skipBrowser)("the live course page's controls (issue 23)", () =>
       const w = await site.open("05-training-loop.html", 0);
       try {
         await livePage(w);
-        const outputs = await w.page.evaluate(
-          async ([cell, text]) => {
-            window.gradientLabLive!.setSource(cell as number, text as string);
-            const all = await window.gradientLabLive!.runAll();
-            window.gradientLabLive!.reset();
-            return all;
-          },
-          [parametersCell, edited] as const,
-        );
+        const outputs = await runAllEdited(w, parametersCell, edited);
         const page: Notebook = { ...kernel, cells: kernel.cells.map((cell, i) => (cell.cell_type === "code" ? { ...cell, outputs: outputs[i + 1] ?? [] } : cell)) };
         expect(compareNotebooks(kernel, page).map((m) => `cell ${m.cellNumber} (${m.firstLine}):\n${m.diff}`).join("\n\n")).toBe("");
         // And the rate changed what the notebook shows: the stored (0.01) run differs from both.
