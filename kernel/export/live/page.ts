@@ -48,6 +48,12 @@ class LivePage {
   constructor() {
     this.status = this.toolbar();
     this.cells = Array.from(document.querySelectorAll<HTMLElement>("section.gl-code-cell[data-cell]")).map((section) => this.liveCell(section));
+    // The worker (a few hundred ms to parse and start) is started once the page is idle, so a later first Run finds it
+    // ready (Safari has no requestIdleCallback: there, right after this task).
+    const whenIdle = typeof requestIdleCallback === "function" ? requestIdleCallback : (run: () => void) => setTimeout(run, 0);
+    whenIdle(() => {
+      if (this.cells.length > 0) this.worker ??= this.startWorker();
+    });
   }
 
   /** Runs one cell after any queued before it; resolves with its outputs (nbformat), false ok if it failed. */
