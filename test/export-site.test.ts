@@ -85,8 +85,9 @@ describe.skipIf(skipBrowser)("exported site in Chromium", () => {
         (document.querySelector(".gl-cell, .gl-summary") ?? document.body).append(control);
         const notebookContent = Array.from(document.querySelectorAll(".gl-cell *, .gl-summary *"));
         // A javascript: link would navigate in a later task; clicking it proves nothing, its href is checked below.
-        // A drawn figure is plotly.js's own SVG, not the notebook's markup (and plotly.js throws on synthetic clicks).
-        const clickable = notebookContent.filter((element) => !(element instanceof HTMLAnchorElement) && !element.closest(".js-plotly-plot"));
+        // A drawn figure is plotly.js's own SVG, not the notebook's markup (and plotly.js throws on synthetic clicks);
+        // the live cells' editor and buttons (.gl-live) are the site's own, and Run would replace the outputs checked below.
+        const clickable = notebookContent.filter((element) => !(element instanceof HTMLAnchorElement) && !element.closest(".js-plotly-plot, .gl-live"));
         // dispatchEvent (unlike click()) reaches SVG elements too, and runs the handlers before it returns.
         for (const element of clickable) element.dispatchEvent(new MouseEvent("click", { bubbles: true }));
         return { pwned: (window as Flags).__glPwned ?? null, control: (window as Flags).__glControl ?? null };

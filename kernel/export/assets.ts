@@ -4,6 +4,7 @@ import { TOPOJSON_FOLDER } from "../display/names";
 import { minifiedPlotlyPath } from "../display/plotly-source";
 import { topojsonFiles, topojsonFolder } from "../display/topojson-source";
 import { projectRoot } from "../project-root";
+import { buildLiveBundles } from "./live/build";
 
 /**
  * The files every page shares, written once into `<site>/assets/`:
@@ -26,6 +27,10 @@ async function writeKatex(assets: string): Promise<void> {
   const fonts = (await fs.readdir(path.join(dist, "fonts"))).filter((f) => f.endsWith(".woff2"));
   await Promise.all(fonts.map((f) => fs.copyFile(path.join(dist, "fonts", f), path.join(assets, "katex", "fonts", f))));
 }
+
+/** The live cells' two scripts, shared by every page (their size is in the export's report). */
+export const LIVE_WORKER_FILE = "live-worker.js";
+export const LIVE_PAGE_FILE = "live-page.js";
 
 /**
  * The maps geographic figures draw on, as scripts that hand plotly.js each map
@@ -61,6 +66,10 @@ export async function writeAssets(site: string): Promise<AssetReport> {
   // installs gradient-lab ships 4.8 MB, not the 10 MB unminified build.
   const plotly = await fs.readFile(minifiedPlotlyPath(), "utf8");
   await fs.writeFile(path.join(assets, "plotly.js"), plotly);
+  // The live cells (live/): the worker's code as a string the page starts a Blob worker from, and the page script.
+  const live = await buildLiveBundles();
+  await fs.writeFile(path.join(assets, LIVE_WORKER_FILE), `window.gradientLabWorkerSource = ${JSON.stringify(live.worker)};\n`);
+  await fs.writeFile(path.join(assets, LIVE_PAGE_FILE), live.page);
   const middle = Math.floor(plotly.length / 2);
   return { plotlyFile: "assets/plotly.js", plotlySignature: plotly.slice(middle, middle + 200) };
 }

@@ -7,7 +7,7 @@ export interface PageLink {
   titleHtml: string;
 }
 
-function head(title: string, withPlotly: boolean): string {
+function head(title: string, withPlotly: boolean, live = false): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -18,7 +18,7 @@ function head(title: string, withPlotly: boolean): string {
 <link rel="stylesheet" href="assets/katex/katex.min.css">
 <link rel="stylesheet" href="assets/site.css">
 <script src="assets/theme.js"></script>${withPlotly ? '\n<script defer src="assets/plotly.js"></script>' : ""}
-<script defer src="assets/site.js"></script>
+<script defer src="assets/site.js"></script>${live ? '\n<script defer src="assets/live-worker.js"></script>\n<script defer src="assets/live-page.js"></script>' : ""}
 </head>`;
 }
 
@@ -56,7 +56,7 @@ export interface NotebookPageParts {
 
 /** A whole notebook page around its rendered cells. */
 export function notebookPage(p: NotebookPageParts): string {
-  return `${head(`${p.title} · ${p.courseTitle}`, p.figures > 0)}
+  return `${head(`${p.title} · ${p.courseTitle}`, p.figures > 0, true)}
 <body class="gl-page">
 ${topBar(p.courseTitle)}
 ${pager(p.prev, p.next)}

@@ -1,7 +1,7 @@
 import { highlightCode } from "./highlight";
 import { firstParagraph, newPageEnv, renderInlineMarkdown, renderMarkdown, type Heading } from "./markdown";
 import { joinText, type Notebook } from "../notebook/nbformat";
-import { countFigures, renderOutput } from "./outputs";
+import { countFigures, jsonForScript, renderOutput } from "./outputs";
 import { escapeHtml } from "./sanitize";
 
 /** How code cells appear: shown, folded behind a "Code" toggle, or left out (outputs stay). */
@@ -57,8 +57,11 @@ export function renderNotebook(nb: Notebook, file: string, fallbackTitle: string
       case "code": {
         const input = renderCodeInput(source, notebookLanguage(nb), code);
         const outputs = cell.outputs.map((o, j) => renderOutput(o, env, trusted, `${label}, output ${j + 1}`)).join("\n");
-        if (!input && !outputs) return "";
-        return `<section class="gl-cell gl-code-cell">${input}${outputs ? `<div class="gl-outputs">${outputs}</div>` : ""}</section>`;
+        if (source.trim() === "" && !outputs) return "";
+        // The cell's source as data for the page's editor (live/page.ts), numbered as the regression harness numbers cells.
+        const live = source.trim() === "" ? "" : ` data-cell="${i + 1}"`;
+        const island = live ? `<script type="application/json" class="gl-cell-source">${jsonForScript(source)}</script>` : "";
+        return `<section class="gl-cell gl-code-cell"${live}>${input}${island}${outputs ? `<div class="gl-outputs">${outputs}</div>` : ""}</section>`;
       }
       case "raw":
         return ""; // raw cells are meant for other output formats (LaTeX, reST), not this site

@@ -1,5 +1,6 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
+import { gzipSync } from "node:zlib";
 
 /** Sizes of a built site, measured on disk after it is written. */
 export interface SiteMeasure {
@@ -8,7 +9,12 @@ export interface SiteMeasure {
   largestPage: { file: string; bytes: number };
   /** Files (relative paths) that contain a copy of plotly.js's code. */
   plotlyCopies: string[];
+  /** What the live cells add, shared by every page: their scripts' bytes on disk and gzipped (as a server or a zip sends them). */
+  live: { files: string[]; bytes: number; gzippedBytes: number };
 }
+
+/** The live cells' scripts (assets.ts writes them). */
+const LIVE_SCRIPT = /^assets\/live-[^/]+\.js$/;
 
 /** Every file under `dir` (symlinks included, folders walked), as sorted paths relative to `base`. */
 export async function walk(dir: string, base = dir): Promise<string[]> {
@@ -25,13 +31,19 @@ export async function measureSite(site: string, plotlySignature: string): Promis
   let totalBytes = 0;
   let largestPage = { file: "", bytes: -1 };
   const plotlyCopies: string[] = [];
+  const live = { files: [] as string[], bytes: 0, gzippedBytes: 0 };
   for (const file of files) {
     const content = await fs.readFile(path.join(site, file));
     totalBytes += content.length;
+    if (LIVE_SCRIPT.test(file.split(path.sep).join("/"))) {
+      live.files.push(file);
+      live.bytes += content.length;
+      live.gzippedBytes += gzipSync(content, { level: 9 }).length;
+    }
     if (file.endsWith(".html") && content.length > largestPage.bytes) largestPage = { file, bytes: content.length };
     if (/\.(html|js)$/.test(file) && content.includes(plotlySignature)) plotlyCopies.push(file);
   }
-  return { totalBytes, fileCount: files.length, largestPage, plotlyCopies };
+  return { totalBytes, fileCount: files.length, largestPage, plotlyCopies, live };
 }
 
 export function formatBytes(bytes: number): string {

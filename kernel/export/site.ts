@@ -164,6 +164,7 @@ export function describeSite(report: SiteReport): string {
     `site: ${report.out}/index.html (${report.pages.length} pages, ${figures} figures)`,
     `total size: ${formatBytes(report.totalBytes)} in ${report.fileCount} files`,
     `largest page: ${report.largestPage.file} (${formatBytes(report.largestPage.bytes)})`,
+    `live cells: ${report.live.files.join(" + ") || "none"}, ${formatBytes(report.live.bytes)} (${formatBytes(report.live.gzippedBytes)} gzipped), shared by every page`,
     `plotly.js: ${report.plotlyCopies.length} ${report.plotlyCopies.length === 1 ? "copy" : "copies"} (${report.plotlyCopies.join(", ") || "none"}, minified)`,
   ].join("\n");
 }
