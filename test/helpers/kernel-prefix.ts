@@ -8,8 +8,12 @@ export const REPOSITORY = resolve(__dirname, "../..");
 export interface KernelPrefix {
   /** The folder `gradient-lab kernel install --prefix` wrote into. */
   readonly prefix: string;
-  /** This process's environment with `JUPYTER_PATH` at the prefix's Jupyter data folder: how Jupyter's own tools find the kernel. */
+  /** The prefix's Jupyter data folder, where the kernelspec and the labextension lie. */
+  readonly dataDir: string;
+  /** This process's environment with `JUPYTER_PATH` at `dataDir`: how Jupyter's own tools find the kernel. */
   readonly env: NodeJS.ProcessEnv;
+  /** What `kernel install` printed: one line per file it wrote. */
+  readonly installed: string[];
   remove(): void;
 }
 
@@ -24,9 +28,12 @@ export function installKernelPrefix(): KernelPrefix {
   const prefix = mkdtempSync(join(tmpdir(), "gradient-lab-kernel-prefix-"));
   const install = spawnSync(process.execPath, [join(REPOSITORY, "dist", "kernel", "cli.js"), "kernel", "install", "--prefix", prefix], { encoding: "utf8" });
   if (install.status !== 0) throw new Error(`gradient-lab kernel install --prefix ${prefix} failed (run npm run build first?):\n${install.stdout}${install.stderr}`);
+  const dataDir = join(prefix, "share", "jupyter");
   return {
     prefix,
-    env: { ...process.env, JUPYTER_PATH: join(prefix, "share", "jupyter") },
+    dataDir,
+    env: { ...process.env, JUPYTER_PATH: dataDir },
+    installed: install.stdout.split("\n").filter((line) => line !== ""),
     remove: () => rmSync(prefix, { recursive: true, force: true }),
   };
 }

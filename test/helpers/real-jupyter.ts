@@ -1,11 +1,13 @@
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { basename, join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { BROWSER_WAIT_MS, launchChromium, setUp, type Session } from "../export-chromium";
 import { startJupyterServer, type RunningServer } from "./jupyter-server";
+import { installKernelPrefix, REPOSITORY, type KernelPrefix } from "./kernel-prefix";
+import { needVenv, VENV } from "./venv";
 
 /**
  * The real JupyterLab 4.6 and Notebook 7.6 (pinned in
@@ -22,9 +24,9 @@ import { startJupyterServer, type RunningServer } from "./jupyter-server";
  * workspace, setting or trust signature leaks in: a notebook copied from the
  * repository opens untrusted, as from a fresh clone.
  */
-export const REPOSITORY = resolve(__dirname, "../..");
+export { REPOSITORY };
 /** The Jupyter launcher of the pinned Python tools. */
-export const VENV_JUPYTER = join(REPOSITORY, ".venv", "bin", "jupyter");
+export const VENV_JUPYTER = join(VENV, "bin", "jupyter");
 /** A notebook open, its kernel started, every cell run, its figures drawn, on a loaded 2-core machine: room, not a speed goal. */
 export const FRONTEND_TEST_TIMEOUT_MS = 600_000;
 /** Installing the kernel, starting the server and Chromium. */
@@ -58,15 +60,7 @@ const SETTINGS: Record<string, object> = {
 
 /** Fails (with CI set) or explains how to install the pinned tools; returns true when the suite must skip. */
 export function realJupyterMissing(suite: string): boolean {
-  try {
-    accessSync(VENV_JUPYTER, constants.X_OK);
-    return false;
-  } catch {
-    const what = `${suite}: ${VENV_JUPYTER} not found (python3 -m venv .venv && .venv/bin/pip install -r test/python/requirements.txt)`;
-    if (process.env.CI) throw new Error(`${what}; CI must have it, .ci/run installs it`);
-    console.warn(`${what}; skipped here, with CI set this fails`);
-    return true;
-  }
+  return needVenv(suite, "jupyter").skip;
 }
 
 /**
@@ -89,6 +83,7 @@ export function writeTestJupyterConfig(config: string): void {
  */
 export function realJupyter(): RealJupyter {
   let home: string | undefined;
+  let kernel: KernelPrefix | undefined;
   let root: string | undefined;
   let server: RunningServer | undefined;
   let session: Session | undefined;
@@ -97,10 +92,8 @@ export function realJupyter(): RealJupyter {
 
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), "gradient-lab-real-jupyter-"));
-    const prefix = join(home, "prefix");
-    const install = spawnSync(process.execPath, [join(REPOSITORY, "dist", "kernel", "cli.js"), "kernel", "install", "--prefix", prefix], { encoding: "utf8" });
-    if (install.status !== 0) throw new Error(`gradient-lab kernel install --prefix ${prefix} failed (run npm run build first?):\n${install.stdout}${install.stderr}`);
-    installed.push(...install.stdout.split("\n").filter((line) => line !== ""));
+    kernel = installKernelPrefix();
+    installed.push(...kernel.installed);
     const config = join(home, "config");
     writeTestJupyterConfig(config);
     root = mkdtempSync(join(REPOSITORY, "test", ".jupyterlab-run-"));
@@ -119,7 +112,7 @@ export function realJupyter(): RealJupyter {
       ],
       (environment = {
         ...process.env,
-        JUPYTER_PATH: join(prefix, "share", "jupyter"),
+        JUPYTER_PATH: kernel.dataDir,
         JUPYTER_CONFIG_DIR: config,
         JUPYTER_DATA_DIR: join(home, "data"),
         JUPYTER_RUNTIME_DIR: join(home, "runtime"),
@@ -133,6 +126,7 @@ export function realJupyter(): RealJupyter {
     await server?.stop();
     if (root) rmSync(root, { recursive: true, force: true });
     if (home) rmSync(home, { recursive: true, force: true });
+    kernel?.remove();
   });
 
   const ready = <T>(value: T | undefined, what: string): T => setUp(value, `realJupyter: the ${what}`);
@@ -141,7 +135,7 @@ export function realJupyter(): RealJupyter {
       return ready(server, "server").base;
     },
     get dataDir() {
-      return join(ready(home, "install"), "prefix", "share", "jupyter");
+      return ready(kernel, "install").dataDir;
     },
     installed,
     get root() {
