@@ -5,6 +5,7 @@ import { type Epilogues, epiloguesFor } from "./epilogues";
 import type { FloatArray } from "../math/float-array";
 import { type FastLayout, planLayout } from "./layout";
 import { activationLoop, type Phase, runPhase, type StepContext, stepContext } from "./batch-step";
+import { scalarStep, scalarStepFits } from "./scalar-step";
 import { StepCommand } from "./step-command";
 import { StepThreads } from "./threads";
 import { type Precision, PRECISION_FORMS } from "./precision";
@@ -86,6 +87,8 @@ export class FastNetwork<P extends Precision = "float64"> {
   private readonly command = new StepCommand();
   private context: StepContext;
   private stepThreads = 1;
+  private scalarCheckedBatch = 0;
+  private scalarFitsChecked = false;
 
   constructor(
     readonly sizes: readonly number[],
@@ -198,16 +201,21 @@ export class FastNetwork<P extends Precision = "float64"> {
   }
 
   private step(batch: number, loss: LossName, learningRate: number, phases: readonly Phase[]): void {
+    const parts = this.partsFor(batch);
+    this.stepThreads = parts;
+    if (parts === 1 && this.scalarStepFits(batch)) {
+      scalarStep(this.context, batch, lossByName(loss), learningRate, phases === FORWARD_PHASES);
+      return;
+    }
     // One command and one context, filled in again each step: the source's 2-2-1 net takes millions of steps a second, and garbage would cost it a tenth of them.
     const command = this.command;
     command.batch = batch;
-    command.parts = this.partsFor(batch);
+    command.parts = parts;
     command.loss = loss;
     command.learningRate = learningRate;
     command.forwardOnly = phases === FORWARD_PHASES;
     const context = this.context;
-    this.stepThreads = command.parts;
-    if (command.parts === 1) {
+    if (parts === 1) {
       for (const phase of phases) runPhase(context, phase, command, 0);
       return;
     }
@@ -216,6 +224,15 @@ export class FastNetwork<P extends Precision = "float64"> {
       closeForgotten.register(this, this.pool, this);
     }
     for (const phase of phases) this.pool.run(context, phase);
+  }
+
+  /** Whether a step of this batch stays in JavaScript throughout, so scalar-step.ts may run it (asked again only when the batch changes). */
+  private scalarStepFits(batch: number): boolean {
+    if (batch !== this.scalarCheckedBatch) {
+      this.scalarCheckedBatch = batch;
+      this.scalarFitsChecked = scalarStepFits(this.context, batch);
+    }
+    return this.scalarFitsChecked;
   }
 
   /** Threads for a step of this batch: all of them once the work is large enough to gain, else one. */
