@@ -10,7 +10,7 @@ import { StepCommand } from "./step-command";
 import { StepThreads } from "./threads";
 import { type Precision, PRECISION_FORMS } from "./precision";
 import { type ProductKernel, productKernel } from "./simd-products";
-import { checkOutputActivation, lossByName, type LossName } from "../math/losses";
+import { checkOutputActivation, type Loss, lossByName, type LossName, losses } from "../math/losses";
 import { type NetworkDescription, validateNetwork } from "../network/description";
 import { describe, fastShape, loadParameters, type NeuronNames, namedValues } from "./descriptions";
 import { checkLearningRate } from "../trace/sgd";
@@ -161,7 +161,7 @@ export class FastNetwork<P extends Precision = "float64"> {
   /** The outputs for a batch (batch x outputs), as a view into an internal buffer that the next call overwrites. */
   forward(inputs: ArrayLike<number>, batch: number): FloatArrayOf<P> {
     this.load(inputs, null, batch);
-    this.step(batch, "squared-error", 0, FORWARD_PHASES);
+    this.step(batch, losses["squared-error"], 0, FORWARD_PHASES);
     const L = this.sizes.length - 1;
     return (this.buffers.activations[L] as FloatArrayOf<P>).subarray(0, batch * (this.sizes[L] as number)) as FloatArrayOf<P>;
   }
@@ -181,7 +181,8 @@ export class FastNetwork<P extends Precision = "float64"> {
   }
 
   private train(inputs: ArrayLike<number>, targets: ArrayLike<number>, batch: number, learningRate: number, loss: LossName): number {
-    const logitsForm = lossByName(loss).fromLogits;
+    const record = lossByName(loss);
+    const logitsForm = record.fromLogits;
     const L = this.sizes.length - 1;
     if (logitsForm !== undefined && this.activations[L - 1] !== logitsForm.activation) {
       const names = this.names?.neurons[L - 1] ?? [];
@@ -193,25 +194,25 @@ export class FastNetwork<P extends Precision = "float64"> {
     }
     this.load(inputs, targets, batch);
     // The parameters change in the "columns" phase, after every read of the old ones (they were packed in "pack").
-    this.step(batch, loss, learningRate, TRAINING_PHASES);
+    this.step(batch, record, learningRate, TRAINING_PHASES);
     let lossSum = 0;
     const sampleLoss = this.buffers.sampleLoss;
     for (let s = 0; s < batch; s++) lossSum += sampleLoss[s] as number;
     return lossSum / batch;
   }
 
-  private step(batch: number, loss: LossName, learningRate: number, phases: readonly Phase[]): void {
+  private step(batch: number, loss: Loss, learningRate: number, phases: readonly Phase[]): void {
     const parts = this.partsFor(batch);
     this.stepThreads = parts;
     if (parts === 1 && this.scalarStepFits(batch)) {
-      scalarStep(this.context, batch, lossByName(loss), learningRate, phases === FORWARD_PHASES);
+      scalarStep(this.context, batch, loss, learningRate, phases === FORWARD_PHASES);
       return;
     }
     // One command and one context, filled in again each step: the source's 2-2-1 net takes millions of steps a second, and garbage would cost it a tenth of them.
     const command = this.command;
     command.batch = batch;
     command.parts = parts;
-    command.loss = loss;
+    command.loss = loss.name;
     command.learningRate = learningRate;
     command.forwardOnly = phases === FORWARD_PHASES;
     const context = this.context;
