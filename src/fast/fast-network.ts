@@ -204,11 +204,12 @@ export class FastNetwork<P extends Precision = "float64"> {
   private step(batch: number, loss: Loss, learningRate: number, phases: readonly Phase[]): void {
     const parts = this.partsFor(batch);
     this.stepThreads = parts;
+    // A net too small for SIMD (the source's 2-2-1) takes millions of steps a second: the phases' shares and choices would cost more than its arithmetic.
     if (parts === 1 && this.scalarStepFits(batch)) {
       scalarStep(this.context, batch, loss, learningRate, phases === FORWARD_PHASES);
       return;
     }
-    // One command and one context, filled in again each step: the source's 2-2-1 net takes millions of steps a second, and garbage would cost it a tenth of them.
+    // One command and one context, filled in again each step, so a step leaves no garbage.
     const command = this.command;
     command.batch = batch;
     command.parts = parts;
