@@ -5,7 +5,7 @@ import { type Epilogues, epiloguesFor } from "./epilogues";
 import type { FloatArray } from "../math/float-array";
 import { type FastLayout, planLayout } from "./layout";
 import { activationLoop, type Phase, runPhase, type StepContext, stepContext } from "./batch-step";
-import { scalarStep, scalarStepFits } from "./scalar-step";
+import { SCALAR_MAX_WORK, scalarStep, scalarStepFits } from "./scalar-step";
 import { StepCommand } from "./step-command";
 import { StepThreads } from "./threads";
 import { type Precision, PRECISION_FORMS } from "./precision";
@@ -36,6 +36,8 @@ export interface FastOptions<P extends Precision = Precision> {
   threads?: number | "auto";
   /** Multiply-adds per step from which a step is shared between threads (default THREAD_MIN_WORK for the precision, measured on this machine). */
   threadMinWork?: number;
+  /** Multiply-adds per step up to which a step on one thread runs as plain loops, not in phases (default SCALAR_MAX_WORK, measured on this machine; the numbers are the same either way). */
+  scalarMaxWork?: number;
 }
 
 /**
@@ -73,6 +75,7 @@ export class FastNetwork<P extends Precision = "float64"> {
   /** The most threads a step may use. */
   readonly threads: number;
   private readonly threadMinWork: number;
+  private readonly scalarMaxWork: number;
   /** Forward multiply-adds per sample (the sum of each layer's inputs x outputs): with the batch, what decides the threads. */
   private readonly workPerSample: number;
   // Looked up once: an unknown name fails here, in the constructor, not in the middle of training.
@@ -107,6 +110,8 @@ export class FastNetwork<P extends Precision = "float64"> {
     this.threads = threadCount(options.threads);
     this.threadMinWork = options.threadMinWork ?? THREAD_MIN_WORK[precision];
     if (!(this.threadMinWork >= 0)) throw new Error(`FastNetwork: threadMinWork must be a number of multiply-adds, 0 or more, got ${options.threadMinWork}`);
+    this.scalarMaxWork = options.scalarMaxWork ?? SCALAR_MAX_WORK;
+    if (!(this.scalarMaxWork >= 0)) throw new Error(`FastNetwork: scalarMaxWork must be a number of multiply-adds, 0 or more, got ${options.scalarMaxWork}`);
     this.activationRecords = activations.map((name) => activationByName(name));
     this.workPerSample = sizes.slice(1).reduce((sum, out, l) => sum + out * (sizes[l] as number), 0);
     this.memory = typeof WebAssembly === "object" ? new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: true }) : null;
@@ -232,7 +237,7 @@ export class FastNetwork<P extends Precision = "float64"> {
   private scalarStepFits(batch: number): boolean {
     if (batch !== this.scalarCheckedBatch) {
       this.scalarCheckedBatch = batch;
-      this.scalarFitsChecked = scalarStepFits(this.context, batch);
+      this.scalarFitsChecked = scalarStepFits(this.context, batch, this.scalarMaxWork);
     }
     return this.scalarFitsChecked;
   }

@@ -18,11 +18,24 @@ import { type StepContext, simdGradients, usesSimd } from "./batch-step";
  */
 
 /**
- * Whether no product and no elementwise loop of a step on this batch would
+ * Multiply-adds per step (batch x the sum of each layer's inputs x outputs)
+ * up to which the plain loops beat the phases. Above it the phases' products,
+ * eight running sums at once, win although they cost more to set up
+ * (measured by bench/scalar-threshold.ts: the 2-2-1 net on one sample, 6,
+ * ran 2.5-3x faster here, 5-5-5 on 4 samples, 200, already slower).
+ */
+export const SCALAR_MAX_WORK = 128;
+
+/**
+ * Whether a step on this batch is small enough for the plain loops (at most
+ * `maxWork` multiply-adds) and no product or elementwise loop of it would
  * take SIMD in batch-step.ts: then this file computes exactly what the
  * phases would, and only then may it stand in for them.
  */
-export function scalarStepFits(context: StepContext, batch: number): boolean {
+export function scalarStepFits(context: StepContext, batch: number, maxWork: number = SCALAR_MAX_WORK): boolean {
+  let work = 0;
+  for (const { inputs, width } of context.layers) work += batch * inputs * width;
+  if (work > maxWork) return false;
   for (const { inputs, width } of context.layers) {
     // The forward product, the backward one, the weight gradients (either way round), and their epilogues.
     if (usesSimd(context, batch, width, inputs) || usesSimd(context, batch, inputs, width)) return false;

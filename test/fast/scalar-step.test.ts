@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { type ActivationName, activationByName, type LossName, lossByName, type Precision, SeededRandom } from "../../src";
+import { type ActivationName, activationByName, FastNetwork, type LossName, lossByName, type Precision, SeededRandom, seedNetwork } from "../../src";
 import { runPhase, type StepContext, stepContext } from "../../src/fast/batch-step";
 import { viewBuffers } from "../../src/fast/buffers";
 import { epiloguesFor } from "../../src/fast/epilogues";
 import { planLayout } from "../../src/fast/layout";
-import { scalarStep, scalarStepFits } from "../../src/fast/scalar-step";
+import { SCALAR_MAX_WORK, scalarStep, scalarStepFits } from "../../src/fast/scalar-step";
 import { productKernel } from "../../src/fast/simd-products";
 import { StepCommand } from "../../src/fast/step-command";
 
@@ -94,7 +94,7 @@ describe("the scalar step gives the phases' numbers on networks too small for SI
       it(`${precision}, ${c.sizes.join("-")} ${c.activations.join("/")} ${c.loss}, batch ${c.batch}: three steps, gradients only, forward only, bit for bit`, () => {
         const scalar = seededContext(precision, c, 20 + k);
         const phased = seededContext(precision, c, 20 + k);
-        expect(scalarStepFits(scalar, c.batch)).toBe(true);
+        expect(scalarStepFits(scalar, c.batch, Number.POSITIVE_INFINITY)).toBe(true);
         expect(written(scalar, c.batch)).toEqual(written(phased, c.batch));
         const record = lossByName(c.loss);
         const before = written(scalar, c.batch).weights;
@@ -112,17 +112,38 @@ describe("the scalar step gives the phases' numbers on networks too small for SI
     });
   }
 
-  it("is not taken where the phases would use SIMD (a product or an elementwise loop)", () => {
+  it("is taken up to SCALAR_MAX_WORK multiply-adds, and never where the phases would use SIMD", () => {
     const shape = (sizes: number[], batch: number): Case => ({ sizes, activations: sizes.slice(1).map(() => "relu" as const), loss: "squared-error", batch });
-    const fits = (c: Case, precision: Precision = "float64") => scalarStepFits(seededContext(precision, c, 1), c.batch);
-    expect(fits(shape([2, 2, 1], 64))).toBe(true);
+    const fits = (c: Case, maxWork?: number, precision: Precision = "float64") => scalarStepFits(seededContext(precision, c, 1), c.batch, maxWork);
+    // The 2-2-1 net does 6 multiply-adds per sample.
+    expect(SCALAR_MAX_WORK).toBe(128);
+    expect(fits(shape([2, 2, 1], 1))).toBe(true);
+    expect(fits(shape([2, 2, 1], 21))).toBe(true);
+    expect(fits(shape([2, 2, 1], 22))).toBe(false);
+    expect(fits(shape([2, 2, 1], 1), 0)).toBe(false);
+    const anyWork = Number.POSITIVE_INFINITY;
     // The forward product of 784-128-10 on one sample is 100,352 multiply-adds: SIMD.
-    expect(fits(shape([784, 128, 10], 1))).toBe(false);
+    expect(fits(shape([784, 128, 10], 1), anyWork)).toBe(false);
     // 2-64-64-1 on one sample: no product is large enough, but 64 x 64 weight gradients take the SIMD epilogue.
-    expect(fits(shape([2, 64, 64, 1], 1))).toBe(false);
+    expect(fits(shape([2, 64, 64, 1], 1), anyWork)).toBe(false);
     // A batch large enough makes even the 2-2-1 net's bias gradients a SIMD loop in float64 (256 numbers, 2 lanes);
-    // float32's 4 lanes never fit a layer 2 wide, so there it stays scalar.
-    expect(fits(shape([2, 2, 1], 128))).toBe(false);
-    expect(fits(shape([2, 2, 1], 128), "float32")).toBe(true);
+    // float32's 4 lanes never fit a layer 2 wide, so there it stays JavaScript.
+    expect(fits(shape([2, 2, 1], 128), anyWork)).toBe(false);
+    expect(fits(shape([2, 2, 1], 128), anyWork, "float32")).toBe(true);
+  });
+
+  it("FastNetwork gives the same numbers with the scalar step as without it (scalarMaxWork 0), and refuses a bad scalarMaxWork", () => {
+    const train = (precision: Precision, scalarMaxWork?: number) => {
+      const network = FastNetwork.fromDescription(seedNetwork(), { precision, ...(scalarMaxWork === undefined ? {} : { scalarMaxWork }) });
+      const losses = Array.from({ length: 5 }, () => network.trainStep([1, 0], [2], 1, 0.01));
+      return { losses, parameters: [...network.parameters()], forward: Array.from(network.forward([0.5, 0.25], 1)) };
+    };
+    for (const precision of ["float64", "float32"] as const) {
+      const scalar = train(precision);
+      expect(scalar.losses[0]).toBe(0.25);
+      expect(scalar).toEqual(train(precision, 0));
+    }
+    expect(() => FastNetwork.fromDescription(seedNetwork(), { scalarMaxWork: -1 })).toThrow("FastNetwork: scalarMaxWork must be a number of multiply-adds, 0 or more, got -1");
+    expect(() => FastNetwork.fromDescription(seedNetwork(), { scalarMaxWork: Number.NaN })).toThrow("scalarMaxWork must be a number of multiply-adds, 0 or more, got NaN");
   });
 });
