@@ -1,9 +1,11 @@
+import type { GoalRow } from "./goals";
 import type { KernelRow } from "./kernel-start";
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Precision } from "../src";
 import type { Machine, NativePeak } from "./machine";
 import type { MeasureOptions } from "./measure";
+import type { MemoryReport } from "./memory";
 import type { SimdPeak } from "./simd-peak";
 
 export type System = "gradient-lab" | "tfjs-cpu" | "tfjs-wasm" | "pytorch" | "nbconvert";
@@ -22,6 +24,8 @@ export interface ResultRow {
   threadsUsed?: number;
   /** GFLOP/s of the step's matrix products (bench/flops.ts), on the batched training workloads. */
   gflops?: number;
+  /** PyTorch: its process's CPU time over wall time while timed, in cores (median of the rounds); below `threads`, it did not get its cores. */
+  cpuCores?: number;
   /** gradient-lab's best throughput on this workload over this row's: above 1, the engine is ahead. */
   ratio?: number;
 }
@@ -39,6 +43,12 @@ export interface BenchReport {
   courseRuns?: number;
   /** Notebook 01 on a fresh kernel: median milliseconds from the kernel's start to its first output, and to the end (bench/first-output.ts). */
   firstOutput?: { notebook: string; firstOutputMs: number; notebookMs: number; runs: number };
+  /** The PyTorch the peer rows come from (torch.__version__), and the Python that ran it. */
+  pytorch?: { version: string; python: string };
+  /** Workload 6: peak resident memory of a kernel after notebook 08 and of `npm start` (bench/memory.ts). */
+  memory?: MemoryReport;
+  /** Issue 26's goals, each with this run's figure and whether it is met (bench/goals.ts). */
+  goals?: GoalRow[];
   /** Workload 5: each kernel's start (medians) and jupyter_kernel_test score (bench/kernel-start.ts). */
   kernels?: KernelRow[];
   rows: ResultRow[];
