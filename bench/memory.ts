@@ -50,15 +50,20 @@ function commandLine(pid: number): string {
   }
 }
 
-/** The root and its descendants now, from every process's parent in /proc. */
-function tree(root: number): Map<number, ProcEntry> {
+/** Every process now, by pid. */
+function allProcesses(): Map<number, ProcEntry> {
   const all = new Map<number, ProcEntry>();
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
     const entry = readProcess(Number(name));
     if (entry) all.set(Number(name), entry);
   }
-  const members = new Map<number, ProcEntry>();
+  return all;
+}
+
+/** The root and its descendants among `all` (pid to parent), found by their parents. */
+export function descendants<T extends { ppid: number }>(root: number, all: ReadonlyMap<number, T>): Map<number, T> {
+  const members = new Map<number, T>();
   const rootEntry = all.get(root);
   if (!rootEntry) return members;
   members.set(root, rootEntry);
@@ -75,7 +80,11 @@ function tree(root: number): Map<number, ProcEntry> {
 }
 
 /** Runs the command to its end, sampling its process tree; rejects, with its output's tail, when it fails. */
-export function watchTreeMemory(command: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; intervalMs?: number }): Promise<TreeMemory> {
+export function watchTreeMemory(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; intervalMs?: number; onSample?: (processes: TreeMemory["processes"]) => void },
+): Promise<TreeMemory> {
   const started = process.hrtime.bigint();
   const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
@@ -87,13 +96,14 @@ export function watchTreeMemory(command: string, args: readonly string[], option
   const sample = (): void => {
     if (child.pid === undefined) return;
     let sum = 0;
-    for (const [pid, entry] of tree(child.pid)) {
+    for (const [pid, entry] of descendants(child.pid, allProcesses())) {
       sum += entry.rssKb;
       const known = seen.get(pid) ?? { command: commandLine(pid), peakKb: 0 };
       known.peakKb = Math.max(known.peakKb, entry.hwmKb);
       seen.set(pid, known);
     }
     treePeakKb = Math.max(treePeakKb, sum);
+    options.onSample?.([...seen].map(([pid, p]) => ({ pid, command: p.command, peakBytes: p.peakKb * 1024 })));
   };
   const timer = setInterval(sample, options.intervalMs ?? defaultIntervalMs);
   return new Promise((resolve, reject) => {

@@ -24,7 +24,7 @@ export interface ResultRow {
   threadsUsed?: number;
   /** GFLOP/s of the step's matrix products (bench/flops.ts), on the batched training workloads. */
   gflops?: number;
-  /** PyTorch: its process's CPU time over wall time while timed, in cores (median of the rounds); below `threads`, it did not get its cores. */
+  /** The timed process's CPU time over wall time, in cores (median of the rounds): below `threads`, the row did not get its cores (in-process rows count the whole Node process). */
   cpuCores?: number;
   /** gradient-lab's best throughput on this workload over this row's: above 1, the engine is ahead. */
   ratio?: number;

@@ -7,7 +7,7 @@ import { defaultSetting, type EngineSetting, engineTrainer } from "./engine";
 import { gigaflopsPerSecond } from "./flops";
 import type { Precision } from "../src";
 import { busyLoad, busyWarning, cpuTicks, describeMachine, loadAverage, nativePeak, othersCores } from "./machine";
-import { type Contender, defaultMeasure, interleavedThroughputs, type MeasureOptions, median } from "./measure";
+import { type Contender, defaultMeasure, interleavedThroughputs, type MeasureOptions, median, type Throughput } from "./measure";
 import { pytorchUnavailable, runPytorch, venvPython } from "./pytorch";
 import { formatGoalTable, goalRows } from "./goals";
 import { formatMegabytes, measureMemory, type MemoryReport } from "./memory";
@@ -83,12 +83,15 @@ function tfjsEntry(workload: TrainingWorkload, system: TfjsSystem): Entry {
 /** Times in-process systems on workloads in interleaved rounds (see measure.ts); `afterRound` lets PyTorch take its turn. */
 async function timeEntries(entries: readonly Entry[], measure: MeasureOptions, afterRound?: () => void): Promise<ResultRow[]> {
   try {
-    const steps = await interleavedThroughputs(
+    const measured = await interleavedThroughputs(
       entries.map((e) => e.contender),
       measure,
       afterRound,
     );
-    return entries.map((e, k) => ({ ...e.row, throughput: (steps[k] as number) * e.stepsToUnits, ...optional("threadsUsed", e.threadsUsed?.()) }));
+    return entries.map((e, k) => {
+      const { stepsPerSecond, cpuCores } = measured[k] as Throughput;
+      return { ...e.row, throughput: stepsPerSecond * e.stepsToUnits, cpuCores, ...optional("threadsUsed", e.threadsUsed?.()) };
+    });
   } finally {
     for (const e of entries) e.dispose();
   }
@@ -113,6 +116,21 @@ function withGigaflops(row: ResultRow, workloads: readonly TrainingWorkload[]): 
   const workload = workloads.find((w) => w.name === row.workload);
   if (!workload || workload.batch === 1) return row;
   return { ...row, gflops: gigaflopsPerSecond(row.throughput / workPerStep(workload), workload.sizes, workload.batch) };
+}
+
+/** Below this share of its threads in CPU time, a row was starved of cores by other processes. */
+const starvedShare = 0.8;
+
+/**
+ * A warning for each row that did not get the cores it was given. Threads
+ * that wait for each other by spinning (OpenMP's default, the engine's
+ * brief spin) lose most when one of them is descheduled: on a busy 2-core
+ * machine PyTorch on 2 threads fell from 130k to 3-20k samples/s on W3.
+ */
+export function starvedRows(rows: readonly ResultRow[]): string[] {
+  return rows
+    .filter((r) => r.cpuCores !== undefined && r.threads !== undefined && r.cpuCores < starvedShare * (r.threadsUsed ?? r.threads))
+    .map((r) => `WARNING: ${r.system} ${r.workload} ${r.precision} on ${r.threads} thread(s) had ${(r.cpuCores as number).toFixed(2)} cores of CPU time while timed: other processes took its cores, this figure is not comparable`);
 }
 
 /** gradient-lab at the given settings (float64 on one thread unless told), tfjs-cpu and tfjs-wasm on one training workload, in this process. */
@@ -187,11 +205,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       const same = torchRounds.map((round) => round[k] as ResultRow);
       const cpuCores = median(same.map((row) => row.cpuCores ?? Number.NaN));
       rows.push({ ...first, throughput: median(same.map((row) => row.throughput)), ...optional("cpuCores", Number.isFinite(cpuCores) ? cpuCores : undefined) });
-      // A thread pool that waits by spinning collapses when it cannot have its cores: the row must say so.
-      if (Number.isFinite(cpuCores) && first.threads !== undefined && cpuCores < 0.8 * first.threads) {
-        log(`WARNING: PyTorch ${first.workload} ${first.precision} on ${first.threads} thread(s) had ${cpuCores.toFixed(2)} cores of CPU time: it did not get its cores, its figure is not comparable`);
-      }
     }
+    for (const line of starvedRows(rows)) log(line);
   }
   let firstOutput: BenchReport["firstOutput"];
   if (options.course) {
