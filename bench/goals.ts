@@ -1,5 +1,5 @@
 import type { Precision } from "../src";
-import { type BenchReport, bestEngine, formatThroughput, type ResultRow } from "./results";
+import { type BenchReport, bestEngine, fastest, formatThroughput, type ResultRow } from "./results";
 import { courseWorkloadName, mnistShapedMlp, seedStep, smallMlp, wideMlp } from "./workloads";
 
 /**
@@ -29,10 +29,6 @@ const courseTarget = 5;
 
 function find(rows: readonly ResultRow[], workload: string, system: ResultRow["system"], precision?: Precision, threads?: number): ResultRow | undefined {
   return rows.find((r) => r.workload === workload && r.system === system && r.precision === precision && (threads === undefined || r.threads === threads));
-}
-
-function fastest(rows: readonly ResultRow[]): ResultRow | undefined {
-  return rows.reduce<ResultRow | undefined>((best, r) => (best && best.throughput >= r.throughput ? best : r), undefined);
 }
 
 function goal(goalText: string, now: string, value: number, target: number, kind: GoalRow["kind"]): GoalRow {

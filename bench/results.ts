@@ -129,13 +129,17 @@ export function formatOtherTable(rows: readonly ResultRow[]): string {
   return lines.join("\n");
 }
 
+/** The row with the highest throughput, or undefined for none. */
+export function fastest(candidates: readonly ResultRow[]): ResultRow | undefined {
+  return candidates.reduce<ResultRow | undefined>((best, r) => (best && best.throughput >= r.throughput ? best : r), undefined);
+}
+
 /**
  * Per workload and precision, the engine's best line over PyTorch's best
  * (over thread counts): the ratios the speed goals are stated in.
  */
 export function formatVersusPytorch(rows: readonly ResultRow[]): string {
   const lines: string[] = [];
-  const fastest = (candidates: ResultRow[]): ResultRow | undefined => candidates.reduce<ResultRow | undefined>((best, r) => (best && best.throughput >= r.throughput ? best : r), undefined);
   for (const workload of [...new Set(rows.map((r) => r.workload))]) {
     for (const precision of ["float32", "float64"] as const) {
       const same = rows.filter((r) => r.workload === workload && r.precision === precision);
