@@ -122,15 +122,16 @@ function withGigaflops(row: ResultRow, workloads: readonly TrainingWorkload[]): 
 const starvedShare = 0.8;
 
 /**
- * A warning for each row that did not get the cores it was given. Threads
- * that wait for each other by spinning (OpenMP's default, the engine's
- * brief spin) lose most when one of them is descheduled: on a busy 2-core
- * machine PyTorch on 2 threads fell from 130k to 3-20k samples/s on W3.
+ * One warning naming every row that did not get the cores it was given, or
+ * none. Threads that wait for each other by spinning (OpenMP's default, the
+ * engine's brief spin) lose most when one of them is descheduled: on a busy
+ * 2-core machine PyTorch on 2 threads fell from 130k to 3-20k samples/s on W3.
  */
 export function starvedRows(rows: readonly ResultRow[]): string[] {
-  return rows
-    .filter((r) => r.cpuCores !== undefined && r.threads !== undefined && r.cpuCores < starvedShare * (r.threadsUsed ?? r.threads))
-    .map((r) => `WARNING: ${r.system} ${r.workload} ${r.precision} on ${r.threads} thread(s) had ${(r.cpuCores as number).toFixed(2)} cores of CPU time while timed: other processes took its cores, this figure is not comparable`);
+  const starved = rows.filter((r) => r.cpuCores !== undefined && r.threads !== undefined && r.cpuCores < starvedShare * (r.threadsUsed ?? r.threads));
+  if (starved.length === 0) return [];
+  const names = starved.map((r) => `${r.system} ${r.workload} ${r.precision} ${r.threads}t (${(r.cpuCores as number).toFixed(2)} cores)`);
+  return [`WARNING: ${starved.length} row(s) had less than ${100 * starvedShare}% of their threads in CPU time while timed: other processes took their cores, these figures are not comparable: ${names.join(", ")}`];
 }
 
 /** gradient-lab at the given settings (float64 on one thread unless told), tfjs-cpu and tfjs-wasm on one training workload, in this process. */
