@@ -204,8 +204,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     rows.push(...(await timeEntries(entries, measure, torchRound)));
     for (const [k, first] of (torchRounds[0] ?? []).entries()) {
       const same = torchRounds.map((round) => round[k] as ResultRow);
-      const cpuCores = median(same.map((row) => row.cpuCores ?? Number.NaN));
-      rows.push({ ...first, throughput: median(same.map((row) => row.throughput)), ...optional("cpuCores", Number.isFinite(cpuCores) ? cpuCores : undefined) });
+      // bench/pytorch_workloads.py gives every row its CPU time.
+      rows.push({ ...first, throughput: median(same.map((row) => row.throughput)), cpuCores: median(same.map((row) => row.cpuCores as number)) });
     }
     for (const line of starvedRows(rows)) log(line);
   }
