@@ -2,14 +2,15 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { formatGoalValue, type GoalRow, goalRows } from "./goals";
 import { formatMegabytes } from "./memory";
-import { type BenchReport, formatThroughput, type ResultRow, setting } from "./results";
+import { type BenchReport, formatThroughput, isStarved, type ResultRow, setting } from "./results";
 
 const USAGE = `usage: node dist/bench/readme-table.js RUN1.json RUN2.json
   Renders the README's benchmark tables from two bench/results files side by
   side: issue 26's goals with each run's figure, every row's ratio to
   gradient-lab's best, and peak memory. A ratio that moved more than 15%
   between the runs is flagged: it does not repeat, so the README must not
-  quote it.`;
+  quote it. A row that had less than 80% of its threads in CPU time is
+  marked (starved).`;
 
 /** How far a figure may move between two runs and still count as repeating. */
 export const repeatTolerance = 0.15;
@@ -64,7 +65,8 @@ function ratioTable(first: BenchReport, second: BenchReport): { lines: string[];
   const flagged: string[] = [];
   for (const one of first.rows) {
     const two = seconds.get(key(one));
-    const throughput = (r: ResultRow | undefined): string => (r ? `${formatThroughput(r.throughput)} ${r.unit}` : "");
+    // A row starved of its cores in a run explains why its ratio moved.
+    const throughput = (r: ResultRow | undefined): string => (r ? `${formatThroughput(r.throughput)} ${r.unit}${isStarved(r) ? " (starved)" : ""}` : "");
     const ratio = (r: ResultRow | undefined): string => (r?.ratio === undefined ? "" : `${r.ratio.toFixed(2)}x`);
     // Ratios, not throughputs, must repeat: a busier second run slows every system alike.
     const change = movedCell(one.ratio, two?.ratio);

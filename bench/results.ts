@@ -54,6 +54,14 @@ export interface BenchReport {
   rows: ResultRow[];
 }
 
+/** Below this share of its threads in CPU time, a row was starved of cores by other processes. */
+export const starvedShare = 0.8;
+
+/** Whether a row had less CPU time than its threads need: its figure says more about the machine's load than about the system. */
+export function isStarved(row: ResultRow): boolean {
+  return row.cpuCores !== undefined && row.threads !== undefined && row.cpuCores < starvedShare * (row.threadsUsed ?? row.threads);
+}
+
 /** Each row with its `ratio` filled in: the engine's best on the same workload (any precision, any threads) over the row. */
 export function withRatios(rows: readonly ResultRow[]): ResultRow[] {
   return rows.map((row) => {

@@ -12,7 +12,7 @@ import { pytorchUnavailable, runPytorch, venvPython } from "./pytorch";
 import { formatGoalTable, goalRows } from "./goals";
 import { formatMegabytes, measureMemory, type MemoryReport } from "./memory";
 import { defaultTiming, measureSimdPeak, type SimdPeak, type Timing } from "./simd-peak";
-import { type BenchReport, compareRows, formatOtherTable, formatPeaks, formatTrainingTable, formatVersusPytorch, type ResultRow, withRatios, writeResults } from "./results";
+import { type BenchReport, compareRows, isStarved, starvedShare, formatOtherTable, formatPeaks, formatTrainingTable, formatVersusPytorch, type ResultRow, withRatios, writeResults } from "./results";
 import { type TfjsSystem, type TfjsTrainer, tfjsTrainer, useTfjsBackend } from "./tfjs";
 import { courseWorkloadName, type TrainingWorkload, trainingWorkloads, workloadKey, workPerStep } from "./workloads";
 
@@ -118,9 +118,6 @@ function withGigaflops(row: ResultRow, workloads: readonly TrainingWorkload[]): 
   return { ...row, gflops: gigaflopsPerSecond(row.throughput / workPerStep(workload), workload.sizes, workload.batch) };
 }
 
-/** Below this share of its threads in CPU time, a row was starved of cores by other processes. */
-const starvedShare = 0.8;
-
 /**
  * One warning naming every row that did not get the cores it was given, or
  * none. Threads that wait for each other by spinning (OpenMP's default, the
@@ -128,7 +125,7 @@ const starvedShare = 0.8;
  * 2-core machine PyTorch on 2 threads fell from 130k to 3-20k samples/s on W3.
  */
 export function starvedRows(rows: readonly ResultRow[]): string[] {
-  const starved = rows.filter((r) => r.cpuCores !== undefined && r.threads !== undefined && r.cpuCores < starvedShare * (r.threadsUsed ?? r.threads));
+  const starved = rows.filter(isStarved);
   if (starved.length === 0) return [];
   const names = starved.map((r) => `${r.system} ${r.workload} ${r.precision} ${r.threads}t (${(r.cpuCores as number).toFixed(2)} cores)`);
   return [`WARNING: ${starved.length} row(s) had less than ${100 * starvedShare}% of their threads in CPU time while timed: other processes took their cores, these figures are not comparable: ${names.join(", ")}`];
