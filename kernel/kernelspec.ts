@@ -42,8 +42,9 @@ const CHECK_LAUNCHER = [
  * shell's PATH; the launcher then picks tslab as tslab would (the copy
  * nearest the notebook first).
  */
-export function kernelSpec(snapshot: string | undefined = usableSnapshot()): KernelSpec {
-  // Restored from a start-up snapshot when one fits this Node (tslab/kernel-snapshot.ts); its main function makes the launcher check.
+export function kernelSpec(options: { snapshot?: string | false } = {}): KernelSpec {
+  // Restored from a start-up snapshot when one fits this Node (tslab/kernel-snapshot.ts; `false`: never), whose main function makes the launcher check.
+  const snapshot = options.snapshot ?? usableSnapshot();
   const start = snapshot ? ["--snapshot-blob", snapshot] : ["-e", CHECK_LAUNCHER];
   return {
     argv: [process.execPath, ...start, kernelLauncher(), "--config-path", "{connection_file}"],

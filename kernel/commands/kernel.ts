@@ -4,7 +4,7 @@ import { installLabextension, labextensionFolder } from "../display/labextension
 import { installPlotlyNbextension, nbextensionFolder } from "../display/nbextension";
 import { prefixDataDir, userDataDir } from "../jupyter-paths";
 import { installKernelSpec, KERNEL_NAME, kernelSpec, kernelSpecFolder } from "../kernelspec";
-import { buildKernelSnapshot } from "../tslab/kernel-snapshot";
+import { copyKernelSnapshot } from "../tslab/kernel-snapshot";
 import { UsageError, runCommand } from "./args";
 
 const USAGE = "usage: gradient-lab kernel install|uninstall [--user | --prefix DIR]";
@@ -32,12 +32,11 @@ export async function main(argv: string[]): Promise<number> {
 
 async function install(dataDir: string): Promise<number> {
   // The blob goes beside kernel.json, so uninstall removes it and clearing the project's cache cannot break the kernelspec.
-  const snapshotFolder = kernelSpecFolder(dataDir);
-  const snapshot = await buildKernelSnapshot({ cache: snapshotFolder }).catch((error: Error) => {
+  const snapshot = await copyKernelSnapshot(kernelSpecFolder(dataDir)).catch((error: Error) => {
     console.error(`gradient-lab kernel install: no start-up snapshot, the kernel will start the slower way: ${error.message}`);
     return undefined;
   });
-  const kernelFolder = await installKernelSpec(dataDir, kernelSpec(snapshot));
+  const kernelFolder = await installKernelSpec(dataDir, kernelSpec({ snapshot: snapshot ?? false }));
   if (snapshot) console.log(`wrote ${snapshot} (the kernel's start-up snapshot)`);
   console.log(`wrote ${resolve(kernelFolder, "kernel.json")} (kernelspec "${KERNEL_NAME}")`);
   // The classic Notebook draws figures with the plotly.js it serves from here, so nothing is fetched from the network.

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { cacheFolder } from "../cache/cache-folder";
 import { projectRoot } from "../project-root";
 import { declaredTypePackages } from "./automatic-types";
@@ -91,6 +91,22 @@ export async function buildKernelSnapshot(place?: SnapshotPlace): Promise<string
     rmSync(script, { force: true });
     rmSync(temporary, { force: true });
   }
+}
+
+/**
+ * The project's blob (built if need be) copied into `folder`, for a
+ * kernelspec there: a copy, so clearing the project's cache cannot break
+ * an installed kernel, and removing the kernelspec's folder removes it.
+ */
+export async function copyKernelSnapshot(folder: string): Promise<string> {
+  const source = await buildKernelSnapshot();
+  const target = join(folder, basename(source));
+  mkdirSync(folder, { recursive: true });
+  copyFileSync(source, `${target}.${process.pid}.tmp`);
+  copyFileSync(noteOf(source), noteOf(target));
+  renameSync(`${target}.${process.pid}.tmp`, target);
+  removeOtherBlobs(target);
+  return target;
 }
 
 /** Blobs of an earlier Node, TypeScript or kernel build in the same folder: 60 MB each, never used again. */

@@ -175,6 +175,10 @@ function parseFirstProgram(typescript: TypeScript, folder: string): void {
 if (startupSnapshot.isBuildingSnapshot()) {
   const snapshot = buildSnapshot();
   startupSnapshot.setDeserializeMainFunction(() => {
+    // TypeScript's `sys` remembers the first working folder it was asked for (and its arguments): the builder's, not this kernel's.
+    const sys = (snapshot.typescript as unknown as { sys: { getCurrentDirectory(): string; args: string[] } }).sys;
+    sys.getCurrentDirectory = () => process.cwd();
+    sys.args = process.argv.slice(2);
     (globalThis as Record<symbol, unknown>)[SNAPSHOT_GLOBAL] = snapshot;
     // Node passes the script named after the blob as argv[1]: the kernel's main.js, run as `node main.js` would.
     const launcher = process.argv[1] ?? "";
