@@ -61,6 +61,9 @@ describe("gradient-lab kernel install --prefix", () => {
     expect(readFileSync(join(extension, "static", PLOTLY_FILE), "utf8")).toBe(plotly);
     expect(readFileSync(join(dataDir, "nbextensions", "gradient-lab", PLOTLY_FILE), "utf8")).toBe(plotly);
     expect(existsSync(join(dataDir, "kernels", "gradient-lab", "kernel.json"))).toBe(true);
+    // The kernelspec starts the kernel from the start-up snapshot copied beside it (kernel/tslab/kernel-snapshot.ts).
+    const { argv } = JSON.parse(readFileSync(join(dataDir, "kernels", "gradient-lab", "kernel.json"), "utf8")) as { argv: string[] };
+    expect(argv[argv.indexOf("--snapshot-blob") + 1]).toMatch(new RegExp(`^${join(dataDir, "kernels", "gradient-lab")}/kernel-[0-9a-f]{16}\\.blob$`));
 
     const again = await kernel(["install", "--prefix", prefix]);
     expect(again.out).toEqual(out);

@@ -37,7 +37,10 @@ async function install(dataDir: string): Promise<number> {
     return undefined;
   });
   const kernelFolder = await installKernelSpec(dataDir, kernelSpec({ snapshot: snapshot ?? false }));
-  if (snapshot) console.log(`wrote ${snapshot} (the kernel's start-up snapshot)`);
+  if (snapshot) {
+    console.log(`wrote ${snapshot} (the kernel's start-up snapshot)`);
+    console.log(`wrote ${snapshot}.json (its size, checked before a kernelspec names it)`);
+  }
   console.log(`wrote ${resolve(kernelFolder, "kernel.json")} (kernelspec "${KERNEL_NAME}")`);
   // The classic Notebook draws figures with the plotly.js it serves from here, so nothing is fetched from the network.
   console.log(`wrote ${await installPlotlyNbextension(dataDir)} (plotly.js for the classic Notebook)`);
