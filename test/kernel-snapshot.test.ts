@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, unlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { basename, join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Kernel } from "../kernel/kernel";
 import { kernelSpec } from "../kernel/kernelspec";
 import { buildKernelSnapshot, usableSnapshot } from "../kernel/tslab/kernel-snapshot";
+import { restoredTypescript } from "../kernel/tslab/snapshot-entry";
 import type { JupyterMessage } from "../kernel/wire/message";
 
 /**
@@ -53,8 +54,14 @@ async function runCells(blob: string, cwd: string, cells: string[]): Promise<{ r
 }
 
 describe("the kernel's start-up snapshot", () => {
+  /** One blob for the course's notebooks/, built once (seconds of CPU) for the tests that do not change what it is built from. */
+  let courseBlob: string;
+  beforeAll(async () => {
+    courseBlob = await buildKernelSnapshot({ cache: temporaryFolder("cache") });
+  }, TIMEOUT_MS);
+
   it("restores a kernel that imports the engine, runs cells and still reports type errors", async () => {
-    const blob = await buildKernelSnapshot({ cache: temporaryFolder("cache") });
+    const blob = courseBlob;
     expect(usableSnapshot({ cache: join(blob, "..") })).toBe(blob);
     const { replies, stages } = await runCells(blob, join(ROOT, "notebooks"), [
       'import { seedNetwork, traceStep } from "gradient-lab";\nconsole.log(traceStep(seedNetwork(), { input: [1, 0], target: [2], learningRate: 0.01 }).loss.value);',
@@ -94,7 +101,10 @@ describe("the kernel's start-up snapshot", () => {
   it("names no blob that is missing, cut short or without its note: the kernel then starts the usual way", async () => {
     const cache = temporaryFolder("cache");
     expect(usableSnapshot({ cache })).toBeUndefined();
-    const blob = await buildKernelSnapshot({ cache });
+    const blob = join(cache, basename(courseBlob));
+    copyFileSync(courseBlob, blob);
+    copyFileSync(`${courseBlob}.json`, `${blob}.json`);
+    expect(usableSnapshot({ cache })).toBe(blob);
     const whole = readFileSync(blob).length;
     truncateSync(blob, whole - 1);
     expect(usableSnapshot({ cache })).toBeUndefined();
@@ -107,4 +117,21 @@ describe("the kernel's start-up snapshot", () => {
     expect(usableSnapshot({ cache })).toBeUndefined();
     expect(kernelSpec({ snapshot: usableSnapshot({ cache }) ?? false }).argv[1]).toBe("-e");
   }, TIMEOUT_MS);
+
+  it("hands its TypeScript only to a kernel whose tslab resolves the same typescript.js, unchanged", () => {
+    const file = join(temporaryFolder("typescript"), "typescript.js");
+    writeFileSync(file, "// TypeScript\n");
+    const { size, mtimeMs } = statSync(file);
+    const global = globalThis as Record<symbol, unknown>;
+    const restored = { typescriptPath: file, typescriptStamp: `${size}:${mtimeMs}`, typescript: {}, parsedFiles: () => ({ held: 0, used: 0, missed: [] }) };
+    global[Symbol.for("gradient-lab.kernel-snapshot")] = restored;
+    try {
+      expect(restoredTypescript(file)).toBe(restored);
+      expect(restoredTypescript(join(ROOT, "typescript.js"))).toBeUndefined();
+      writeFileSync(file, "// another TypeScript, a different size\n");
+      expect(restoredTypescript(file)).toBeUndefined();
+    } finally {
+      delete global[Symbol.for("gradient-lab.kernel-snapshot")];
+    }
+  });
 });
