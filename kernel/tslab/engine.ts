@@ -142,7 +142,8 @@ export class Engine {
     await step();
     // The first check of a cell loads most of the standard library's types: done now, before any cell waits for it.
     converter.convert("", "export {};");
-    startStage(restored ? `standard library checked (${restored.parsedFiles().used} declaration files from the snapshot)` : "standard library checked");
+    const parsed = restored?.parsedFiles();
+    startStage(parsed ? `standard library checked (${parsed.used} declaration files from the snapshot, ${parsed.missed.length} parsed anew)` : "standard library checked");
     engine.codeCache = codeCache;
     return engine;
   }

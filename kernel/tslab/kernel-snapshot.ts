@@ -26,8 +26,6 @@ import { tslabRequire } from "./tslab-modules";
  */
 
 export interface SnapshotPlace {
-  /** the project whose dist/ and node_modules the kernel runs from */
-  root?: string;
   /** where `import "gradient-lab"` of the snapshot's sample cell resolves (default: the project's notebooks/) */
   folder?: string;
   /** where blobs are kept (default: the project's cache, `node_modules/.cache/gradient-lab/kernel-snapshot/`) */
@@ -35,7 +33,7 @@ export interface SnapshotPlace {
 }
 
 function resolvePlace(place: SnapshotPlace = {}) {
-  const root = place.root ?? projectRoot();
+  const root = projectRoot();
   const folder = place.folder ?? join(root, "notebooks");
   const entry = join(root, "dist", "kernel", "tslab", "snapshot-entry.js");
   const typescript = tslabRequire(folder).resolve("@tslab/typescript-for-tslab");
@@ -46,7 +44,7 @@ function resolvePlace(place: SnapshotPlace = {}) {
     .digest("hex")
     .slice(0, 16);
   const blob = join(place.cache ?? join(cacheFolder(root), "kernel-snapshot"), `kernel-${key}.blob`);
-  return { root, folder, entry, typescript, types, blob };
+  return { folder, entry, typescript, types, blob };
 }
 
 /** The note beside a blob: its size, checked before a kernelspec names it. */
