@@ -74,6 +74,13 @@ describe("gradient-lab kernel install --prefix", () => {
     expect(removed.out).toEqual([join(dataDir, "kernels", "gradient-lab"), join(dataDir, "nbextensions", "gradient-lab"), extension].map((folder) => `removed ${folder}`));
     expect(filesUnder(dataDir)).toEqual([]);
     expect((await kernel(["uninstall", "--prefix", prefix])).out).toEqual([`nothing of gradient-lab was installed in ${dataDir}`]);
+
+    // --no-snapshot: the kernelspec starts the kernel the usual way, and no blob is copied.
+    expect((await kernel(["install", "--prefix", prefix, "--no-snapshot"])).code).toBe(0);
+    const plain = JSON.parse(readFileSync(join(dataDir, "kernels", "gradient-lab", "kernel.json"), "utf8")) as { argv: string[] };
+    expect(plain.argv).not.toContain("--snapshot-blob");
+    expect(readdirSync(join(dataDir, "kernels", "gradient-lab"))).toEqual(["kernel.json"]);
+    await kernel(["uninstall", "--prefix", prefix]);
   });
 
   it.each([
@@ -85,7 +92,7 @@ describe("gradient-lab kernel install --prefix", () => {
     const { code, out, err } = await kernel(argv);
     expect(code).toBe(2);
     expect(out).toEqual([]);
-    expect(err).toEqual([`${message}\nusage: gradient-lab kernel install|uninstall [--user | --prefix DIR]`]);
+    expect(err).toEqual([`${message}\nusage: gradient-lab kernel install|uninstall [--user | --prefix DIR] [--no-snapshot]`]);
   });
 });
 
