@@ -8,7 +8,7 @@
  *
  * What the snapshot holds, so that a kernel started from it skips the slow
  * part of its start (kernel/README.md, "Start-up"): TypeScript loaded, and
- * the parsed declarations the first cell's program needs (the standard
+ * the parsed (and bound) declarations the first cell's program needs (the standard
  * library, `@types/node`, the engine's and Plotly's types), found by
  * building that program once here. A parsed file is handed out only for the
  * same path and the same text, compared whole when the compiler asks: a
@@ -27,9 +27,10 @@ import { startupSnapshot } from "node:v8";
 /** Where the restored kernel finds what this snapshot holds. */
 const SNAPSHOT_GLOBAL = Symbol.for("gradient-lab.kernel-snapshot");
 
-/** TypeScript's own parser, entered first thing by the hook below (see `withParsedFileHook`). */
+/** TypeScript's own parser: the hook's call becomes its first line (see `withParsedFileHook`). */
 const CREATE_SOURCE_FILE = "function createSourceFile(fileName, sourceText, languageVersionOrOptions, setParentNodes = false, scriptKind) {";
-const PARSED_FILE_HOOK = Symbol.for("gradient-lab.parsed-file-hook");
+const PARSED_FILE_HOOK_NAME = "gradient-lab.parsed-file-hook";
+const PARSED_FILE_HOOK = Symbol.for(PARSED_FILE_HOOK_NAME);
 
 type SourceFileOptions = number | { languageVersion: number; impliedNodeFormat?: number; setExternalModuleIndicator?: (file: unknown) => void };
 type ParsedFileHook = (fileName: string, text: string, options: SourceFileOptions, setParentNodes: boolean, scriptKind: number | undefined) => unknown;
@@ -86,7 +87,7 @@ function withParsedFileHook(typescriptPath: string): TypeScript {
   if (!source.includes(CREATE_SOURCE_FILE)) throw new Error(`${typescriptPath}: no "${CREATE_SOURCE_FILE}" to hook: another TypeScript than 5.0?`);
   const hooked = source.replace(
     CREATE_SOURCE_FILE,
-    `${CREATE_SOURCE_FILE} const parsed = globalThis[Symbol.for("gradient-lab.parsed-file-hook")]?.(fileName, sourceText, languageVersionOrOptions, setParentNodes, scriptKind); if (parsed) return parsed;`,
+    `${CREATE_SOURCE_FILE} const parsed = globalThis[Symbol.for(${JSON.stringify(PARSED_FILE_HOOK_NAME)})]?.(fileName, sourceText, languageVersionOrOptions, setParentNodes, scriptKind); if (parsed) return parsed;`,
   );
   const module = { exports: {} as TypeScript };
   // An indirect eval: a function in the global scope, as Node's own module wrapper makes one.
