@@ -61,6 +61,9 @@ describe("gradient-lab kernel install --prefix", () => {
     expect(readFileSync(join(extension, "static", PLOTLY_FILE), "utf8")).toBe(plotly);
     expect(readFileSync(join(dataDir, "nbextensions", "gradient-lab", PLOTLY_FILE), "utf8")).toBe(plotly);
     expect(existsSync(join(dataDir, "kernels", "gradient-lab", "kernel.json"))).toBe(true);
+    // The kernelspec starts the kernel from the start-up snapshot copied beside it (kernel/tslab/kernel-snapshot.ts).
+    const { argv } = JSON.parse(readFileSync(join(dataDir, "kernels", "gradient-lab", "kernel.json"), "utf8")) as { argv: string[] };
+    expect(argv[argv.indexOf("--snapshot-blob") + 1]).toMatch(new RegExp(`^${join(dataDir, "kernels", "gradient-lab")}/kernel-[0-9a-f]{16}\\.blob$`));
 
     const again = await kernel(["install", "--prefix", prefix]);
     expect(again.out).toEqual(out);
@@ -71,6 +74,13 @@ describe("gradient-lab kernel install --prefix", () => {
     expect(removed.out).toEqual([join(dataDir, "kernels", "gradient-lab"), join(dataDir, "nbextensions", "gradient-lab"), extension].map((folder) => `removed ${folder}`));
     expect(filesUnder(dataDir)).toEqual([]);
     expect((await kernel(["uninstall", "--prefix", prefix])).out).toEqual([`nothing of gradient-lab was installed in ${dataDir}`]);
+
+    // --no-snapshot: the kernelspec starts the kernel the usual way, and no blob is copied.
+    expect((await kernel(["install", "--prefix", prefix, "--no-snapshot"])).code).toBe(0);
+    const plain = JSON.parse(readFileSync(join(dataDir, "kernels", "gradient-lab", "kernel.json"), "utf8")) as { argv: string[] };
+    expect(plain.argv).not.toContain("--snapshot-blob");
+    expect(readdirSync(join(dataDir, "kernels", "gradient-lab"))).toEqual(["kernel.json"]);
+    await kernel(["uninstall", "--prefix", prefix]);
   });
 
   it.each([
@@ -82,7 +92,7 @@ describe("gradient-lab kernel install --prefix", () => {
     const { code, out, err } = await kernel(argv);
     expect(code).toBe(2);
     expect(out).toEqual([]);
-    expect(err).toEqual([`${message}\nusage: gradient-lab kernel install|uninstall [--user | --prefix DIR]`]);
+    expect(err).toEqual([`${message}\nusage: gradient-lab kernel install|uninstall [--user | --prefix DIR] [--no-snapshot]`]);
   });
 });
 
