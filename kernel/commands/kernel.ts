@@ -7,20 +7,23 @@ import { installKernelSpec, KERNEL_NAME, kernelSpec, kernelSpecFolder } from "..
 import { copyKernelSnapshot } from "../tslab/kernel-snapshot";
 import { UsageError, runCommand } from "./args";
 
-const USAGE = "usage: gradient-lab kernel install|uninstall [--user | --prefix DIR] [--no-snapshot]";
+const USAGE = "usage: gradient-lab kernel install|uninstall [--user | --prefix DIR] [--snapshot]";
 
 /**
  * `gradient-lab kernel install`: the kernelspec, plotly.js for the classic
  * Notebook and the JupyterLab / Notebook 7 extension, all in one Jupyter data
  * directory, with no Python. `uninstall` removes the same three.
- * `--no-snapshot`: a kernelspec without the start-up snapshot (slower to a
- * first output, about 110 MB less resident per kernel: kernel/README.md, "Start-up").
+ * `--snapshot`: the kernelspec starts the kernel from a start-up snapshot
+ * copied beside it (a first output about twice as soon, about 110 MB more
+ * resident per kernel: kernel/README.md, "Start-up"). Opt-in, because the blob
+ * fits one Node build only: after Node is upgraded in place, Node refuses the
+ * blob and the kernel dies at start until `kernel install --snapshot` is run again.
  */
 export async function main(argv: string[]): Promise<number> {
   return runCommand(argv, USAGE, {
     user: { type: "boolean" },
     prefix: { type: "string" },
-    "no-snapshot": { type: "boolean" },
+    snapshot: { type: "boolean" },
   }, async (values, positionals) => {
     const action = positionals[0];
     if (positionals.length !== 1 || (action !== "install" && action !== "uninstall")) {
@@ -29,8 +32,8 @@ export async function main(argv: string[]): Promise<number> {
     if (values.user && values.prefix !== undefined) throw new UsageError("choose --user or --prefix, not both");
     if (values.prefix !== undefined && values.prefix.trim() === "") throw new UsageError("--prefix wants a folder, got an empty string");
     const dataDir = values.prefix !== undefined ? prefixDataDir(resolve(values.prefix)) : userDataDir();
-    if (action === "uninstall" && values["no-snapshot"]) throw new UsageError("--no-snapshot is for install");
-    return action === "install" ? install(dataDir, !values["no-snapshot"]) : uninstall(dataDir);
+    if (action === "uninstall" && values.snapshot) throw new UsageError("--snapshot is for install");
+    return action === "install" ? install(dataDir, values.snapshot === true) : uninstall(dataDir);
   });
 }
 
