@@ -144,8 +144,8 @@ function withAmbientModuleLookup(program: Program): Program {
 }
 
 /** Makes a watch compiler host create plain programs instead of builders. */
-export function withPlainPrograms<Host extends WatchHost>(typescript: PlainProgramTypescript, host: Host): Host {
-  host.createProgram = ((rootNames: readonly string[], options: object, compilerHost: object, old: PlainBuilder | undefined, configFileParsingDiagnostics: unknown, projectReferences: unknown) =>
+export function withPlainPrograms<Host extends object>(typescript: PlainProgramTypescript, host: Host): Host {
+  (host as WatchHost).createProgram = ((rootNames: readonly string[], options: object, compilerHost: object, old: PlainBuilder | undefined, configFileParsingDiagnostics: unknown, projectReferences: unknown) =>
     new PlainBuilder(typescript, typescript.createProgram({ rootNames, options, host: compilerHost, oldProgram: old?.program, configFileParsingDiagnostics, projectReferences }))) as never;
   return host;
 }

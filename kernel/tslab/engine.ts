@@ -1,4 +1,4 @@
-import { onlyDeclaredTypesAutomatically, type DirectorySystem } from "./automatic-types";
+import { listAutomaticTypesOnce, onlyDeclaredTypesAutomatically, type DirectorySystem } from "./automatic-types";
 import { withPlainPrograms, type PlainProgramTypescript } from "./cell-program";
 import { CompilerCodeCache } from "./compiler-cache";
 import { queueConverterTimers, type TimerSystem } from "./converter-timers";
@@ -113,7 +113,9 @@ export class Engine {
     }
     queueConverterTimers(typescript.sys);
     onlyDeclaredTypesAutomatically(typescript.sys, cwd);
-    compileWithSourceMaps(typescriptPath, typescript as never, (host) => withPlainPrograms(typescript as unknown as PlainProgramTypescript, host));
+    compileWithSourceMaps(typescriptPath, typescript as never, (host) =>
+      listAutomaticTypesOnce(typescript as never, withPlainPrograms(typescript as unknown as PlainProgramTypescript, host as { options: { types?: string[] } })),
+    );
     await step();
     const converterModule = fromTslab("./converter.js") as { createConverter(options: { isJS: boolean; isBrowser: boolean }): Converter; isCompleteCode: Engine["isCompleteCode"] };
     const executorModule = fromTslab("./executor.js") as { createExecutor(cwd: string, converters: object, console: object): Executor };
