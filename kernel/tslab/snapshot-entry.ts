@@ -181,6 +181,9 @@ if (startupSnapshot.isBuildingSnapshot()) {
     sys.getCurrentDirectory = () => process.cwd();
     sys.args = process.argv.slice(2);
     (globalThis as Record<symbol, unknown>)[SNAPSHOT_GLOBAL] = snapshot;
+    // Node 20 restores a user-land snapshot without Error.stackTraceLimit, and V8 then records no stack at all: an error thrown
+    // in a cell had no `stack`, so its traceback lost the cell's lines (`Cell In[n], line m`). V8's default, as in any start.
+    if (typeof Error.stackTraceLimit !== "number") Error.stackTraceLimit = 10;
     // Node passes the script named after the blob as argv[1]: the kernel's main.js, run as `node main.js` would.
     const launcher = process.argv[1] ?? "";
     try {
