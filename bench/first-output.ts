@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -105,7 +105,15 @@ function medianPhases(phases: readonly FirstOutputPhases[]): FirstOutputPhases {
  */
 export async function compareFirstOutput(baselineLauncher: string, options: FirstOutputOptions = {}): Promise<{ baseline: FirstOutputResult; ours: FirstOutputResult }> {
   const launcher = resolve(baselineLauncher);
-  const baselineSpec = await startedAsItsBuildStartsIt(launcher);
+  const snapshotFolder = mkdtempSync(join(tmpdir(), "gradient-lab-first-output-baseline-"));
+  try {
+    return await takeTurns(launcher, await startedAsItsBuildStartsIt(launcher, snapshotFolder), options);
+  } finally {
+    rmSync(snapshotFolder, { recursive: true, force: true });
+  }
+}
+
+async function takeTurns(launcher: string, baselineSpec: KernelSpec, options: FirstOutputOptions): Promise<{ baseline: FirstOutputResult; ours: FirstOutputResult }> {
   // The other build runs its own tree's copy of the notebook, so its kernel finds its own tslab, engine and snapshot there.
   const ourNotebook = resolve(options.notebook ?? firstCourseNotebook());
   const theirNotebook = join(resolve(dirname(launcher), "..", "..", ".."), relative(projectRoot(), ourNotebook));
@@ -127,18 +135,18 @@ export async function compareFirstOutput(baselineLauncher: string, options: Firs
 
 /**
  * The other build's kernel as its own `gradient-lab run` starts it: from its
- * own start-up snapshot when that build has them (built first, into a
- * temporary folder), else its launcher the usual way. Our snapshot holds our build's TypeScript and
- * declarations, not its.
+ * own start-up snapshot when that build has them (built first, into
+ * `snapshotFolder`), else its launcher the usual way. Our snapshot holds our
+ * build's TypeScript and declarations, not its.
  */
-async function startedAsItsBuildStartsIt(launcher: string): Promise<KernelSpec> {
+async function startedAsItsBuildStartsIt(launcher: string, snapshotFolder: string): Promise<KernelSpec> {
   const dist = resolve(dirname(launcher), "..", "..");
   const snapshotModule = join(dist, "kernel", "tslab", "kernel-snapshot.js");
   if (existsSync(snapshotModule)) {
     const { buildKernelSnapshot: buildTheirs } = require(snapshotModule) as { buildKernelSnapshot: (place: { cache: string }) => Promise<string> };
     const { kernelSpec: theirSpec } = require(join(dist, "kernel", "kernelspec.js")) as { kernelSpec: (options: { snapshot: string }) => KernelSpec };
-    // A folder of their own: a snapshot build removes the other blobs of its folder, and theirs stays out of their tree.
-    return theirSpec({ snapshot: await buildTheirs({ cache: join(tmpdir(), "gradient-lab-first-output-baseline") }) });
+    // A folder of its own: a snapshot build removes the other blobs of its folder, and theirs stays out of their tree.
+    return theirSpec({ snapshot: await buildTheirs({ cache: snapshotFolder }) });
   }
   const spec = kernelSpec({ snapshot: false });
   spec.argv = spec.argv.map((arg) => (arg === kernelLauncher() ? launcher : arg));
