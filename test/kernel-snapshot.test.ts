@@ -29,7 +29,7 @@ afterAll(() => {
 });
 
 /** Runs cells on a kernel started from `blob` in `cwd`; returns each cell's reply and text, and the kernel's logged start stages. */
-async function runCells(blob: string, cwd: string, cells: string[]): Promise<{ replies: { status: unknown; ename?: unknown; evalue?: unknown; text: string }[]; stages: string }> {
+async function runCells(blob: string, cwd: string, cells: string[]): Promise<{ replies: { status: unknown; ename?: unknown; evalue?: unknown; traceback?: string[]; text: string }[]; stages: string }> {
   const timing = join(temporaryFolder("timing"), "stages.txt");
   const spec = kernelSpec({ snapshot: blob });
   expect(spec.argv.slice(1, 3)).toEqual(["--snapshot-blob", blob]);
@@ -44,8 +44,8 @@ async function runCells(blob: string, cwd: string, cells: string[]): Promise<{ r
         if (message.header.msg_type === "execute_result") text.push(content.data?.["text/plain"] ?? "");
       };
       const reply = await kernel.execute(code, onOutput, TIMEOUT_MS);
-      const content = reply.content as { status: unknown; ename?: unknown; evalue?: unknown };
-      replies.push({ status: content.status, ename: content.ename, evalue: content.evalue, text: text.join("") });
+      const content = reply.content as { status: unknown; ename?: unknown; evalue?: unknown; traceback?: string[] };
+      replies.push({ status: content.status, ename: content.ename, evalue: content.evalue, traceback: content.traceback, text: text.join("") });
     }
     return { replies, stages: readFileSync(timing, "utf8") };
   } finally {
@@ -67,6 +67,7 @@ describe("the kernel's start-up snapshot", () => {
       'import { seedNetwork, traceStep } from "gradient-lab";\nconsole.log(traceStep(seedNetwork(), { input: [1, 0], target: [2], learningRate: 0.01 }).loss.value);',
       'const wrong: number = "text";',
       "wrong",
+      'const layers = 3;\nthrow new RangeError(`no layer ${layers + 1}`);',
     ]);
     expect(stages).toMatch(/typescript restored from the snapshot \(\d+ declaration files parsed\)/);
     // The first program's declarations came parsed from the snapshot (the standard library and @types/node: well over 100 files);
@@ -78,6 +79,9 @@ describe("the kernel's start-up snapshot", () => {
     expect(replies[1]).toMatchObject({ status: "error", ename: "TSError", evalue: "TS2322: Type 'string' is not assignable to type 'number'." });
     // The type error stopped the cell before it ran: nothing was declared.
     expect(replies[2]).toMatchObject({ status: "error", ename: "TSError", evalue: "TS2304: Cannot find name 'wrong'." });
+    // A restored kernel's errors have stacks (Node drops Error.stackTraceLimit while it builds a snapshot), so the traceback names the cell's line.
+    expect(replies[3]).toMatchObject({ status: "error", ename: "RangeError", evalue: "no layer 4" });
+    expect(replies[3]?.traceback?.join("\n")).toMatch(/Cell In\[\d+\], line 2\n {6}1 const layers = 3;\n----> 2 throw new RangeError/);
   }, TIMEOUT_MS);
 
   it("reads a declaration changed after the snapshot was built anew, never the parsed copy", async () => {
