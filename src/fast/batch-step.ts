@@ -4,7 +4,7 @@ import type { Epilogues } from "./epilogues";
 import { type Strided, stridedProduct } from "./js-products";
 import type { FloatArray } from "../math/float-array";
 import { type FastLayout, roundUp, share } from "./layout";
-import { packB, type ProductKernel } from "./simd-products";
+import type { ProductKernel } from "./simd-products";
 import { lossByName } from "../math/losses";
 import { sgdStep } from "../trace/sgd";
 import type { StepCommand } from "./step-command";
@@ -147,7 +147,7 @@ function packPhase(context: StepContext, command: StepCommand, part: number): vo
     // The forward product's b is W itself: on the SIMD kernel, each block of W's rows is interleaved so one load reads a column of the block.
     if (!usesSimd(context, command.batch, nOut, nIn)) continue;
     const rows = share(roundUp(nOut, blockColumns), command.parts, part, blockColumns);
-    packB(weights[l] as FloatArray, nOut, nIn, blockColumns, packedWeights[l] as FloatArray, 0, rows.from, rows.to);
+    if (rows.from < rows.to) (context.kernel as ProductKernel).pack(weights[l] as FloatArray, nOut, nIn, packedWeights[l] as FloatArray, rows.from, rows.to);
   }
 }
 

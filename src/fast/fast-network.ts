@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { type Activation, type ActivationName, activationByName } from "../math/activations";
+import { copyInputs } from "./batch-input";
 import { type FastBuffers, viewBuffers } from "./buffers";
 import { type Epilogues, epiloguesFor } from "./epilogues";
 import type { FloatArray } from "../math/float-array";
@@ -233,14 +234,7 @@ export class FastNetwork<P extends Precision = "float64"> {
       this.buffers = this.place(this.layout);
       this.context = this.contextFor(this.buffers);
     }
-    const width0 = this.sizes[0] as number;
-    if (inputs.length < batch * width0) throw new Error(`forward: inputs hold ${inputs.length} numbers, a batch of ${batch} needs ${batch * width0}`);
-    const a0 = this.buffers.activations[0] as FloatArray;
-    for (let k = 0; k < batch * width0; k++) {
-      const x = inputs[k] as number;
-      if (!Number.isFinite(x)) throw new Error(`forward: input ${k % width0} of sample ${Math.floor(k / width0)} is ${x}`);
-      a0[k] = x;
-    }
+    copyInputs(inputs, this.buffers.activations[0] as FloatArray, batch, this.sizes[0] as number, this.epilogues);
     if (targets === null) return;
     const nOut = this.sizes[this.sizes.length - 1] as number;
     if (targets.length < batch * nOut) throw new Error(`computeGradients: targets hold ${targets.length} numbers, a batch of ${batch} needs ${batch * nOut}`);
