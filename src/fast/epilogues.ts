@@ -1,6 +1,6 @@
 import { type ActivationName, activations, slopeBelowZero } from "../math/activations";
 import { type Precision, PRECISION_FORMS } from "./precision";
-import { compiledModule, f64, type FunctionDefinition, type Instruction, i32, isSharedMemory, Locals, op, v128 } from "./wasm-assembler";
+import { compiledModule, f64, type FunctionDefinition, type Instruction, i32, isSharedMemory, Locals, op, shuffleLanes, v128 } from "./wasm-assembler";
 
 /**
  * The fast path's elementwise loops as WebAssembly SIMD functions: adding
@@ -34,6 +34,13 @@ export interface Epilogues {
   readonly biasGradients: Record<"only" | "step", (dz: number, dzRow: number, gb: number, b: number, rows: number, width: number, batch: number, learningRate: number) => void>;
   /** 1 when every one of `count` numbers from byte `at` is finite, else 0; `count` a multiple of the lanes. */
   readonly allFinite: (at: number, count: number) => number;
+  /**
+   * float32 only (null in float64): `count` float64 numbers from byte `from`
+   * rounded to float32 at byte `to`; 1 when every result is finite, else 0.
+   * A native typed-array copy between the two types costs several times a
+   * plain copy plus this.
+   */
+  readonly narrow: ((from: number, to: number, count: number) => number) | null;
   readonly lanes: number;
 }
 
@@ -186,6 +193,30 @@ function generate(precision: Precision) {
     ];
     functions.push({ name: "allFinite", locals, body, result: i32 });
   }
+  if (precision === "float32") {
+    const locals = new Locals([i32, i32, i32]);
+    const [FROM, TO, COUNT] = [0, 1, 2];
+    const [p, q, end] = [locals.add(i32), locals.add(i32), locals.add(i32)];
+    const [x, finite] = [locals.add(v128), locals.add(v128)];
+    // Four numbers a turn: two float64 vectors, each rounded into the low half of a float32 vector, then the halves joined.
+    const body = [
+      op.v128Const(new Array<number>(16).fill(0xff)), set(finite),
+      get(FROM), set(p), get(TO), set(q), get(TO), get(COUNT), int(4), op.i32Mul, op.i32Add, set(end),
+      op.block, op.loop,
+      get(q), get(end), op.i32LtU, op.i32Eqz, op.brIf(1),
+      get(p), op.v128Load(0, 0), op.f32x4DemoteF64x2Zero,
+      get(p), op.v128Load(16, 0), op.f32x4DemoteF64x2Zero,
+      op.i8x16Shuffle(shuffleLanes(4, [0, 1, 4, 5])), set(x),
+      get(q), get(x), op.v128Store(0, 0),
+      get(x), get(x), sub, get(x), get(x), sub, eq, get(finite), op.v128And, set(finite),
+      ...bump(p, int(32)),
+      ...bump(q, int(16)),
+      op.br(0),
+      op.end, op.end,
+      get(finite), op.i32x4AllTrue,
+    ];
+    functions.push({ name: "narrow", locals, body, result: i32 });
+  }
   return functions;
 }
 
@@ -207,6 +238,7 @@ export function epiloguesFor(precision: Precision, memory: WebAssembly.Memory): 
     weightGradients: pick("weightGradients", ["only", "step"]),
     biasGradients: pick("biasGradients", ["only", "step"]),
     allFinite: exported.allFinite as unknown as Epilogues["allFinite"],
+    narrow: (exported.narrow ?? null) as unknown as Epilogues["narrow"],
   };
   const onMemory = instances.get(memory) ?? new Map<Precision, Epilogues>();
   onMemory.set(precision, epilogues);

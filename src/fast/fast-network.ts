@@ -234,7 +234,7 @@ export class FastNetwork<P extends Precision = "float64"> {
       this.buffers = this.place(this.layout);
       this.context = this.contextFor(this.buffers);
     }
-    copyInputs(inputs, this.buffers.activations[0] as FloatArray, batch, this.sizes[0] as number, this.epilogues);
+    copyInputs(inputs, this.buffers.activations[0] as FloatArray, this.buffers.inputStaging, batch, this.sizes[0] as number, this.epilogues);
     if (targets === null) return;
     const nOut = this.sizes[this.sizes.length - 1] as number;
     if (targets.length < batch * nOut) throw new Error(`computeGradients: targets hold ${targets.length} numbers, a batch of ${batch} needs ${batch * nOut}`);

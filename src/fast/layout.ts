@@ -31,6 +31,8 @@ export interface FastLayout {
   readonly biasGradients: readonly Region[];
   /** This step's weights packed for the SIMD kernel's forward product (see packRows in batch-step.ts). */
   readonly packedWeights: readonly Region[];
+  /** float32 only (empty in float64): the batch's float64 inputs, copied as they are, before the SIMD epilogue rounds them into activations[0] (see copyInputs). */
+  readonly inputStaging: Region;
   /** Per layer l: activations[0] are the inputs, activations[l + 1] the layer's outputs. */
   readonly activations: readonly Region[];
   readonly preActivations: readonly Region[];
@@ -72,6 +74,7 @@ export function planLayout(
   const biasGradients = layers.map((s) => take(s.out));
   const packedWeights = layers.map((s) => take(roundUp(s.out, blockColumns) * s.in));
   const rows = capacity + blockRows;
+  const inputStaging = take(precision === "float32" ? rows * (sizes[0] as number) : 0, 8);
   const activations = sizes.map((n) => take(rows * n));
   const preActivations = layers.map((s) => take(rows * s.out));
   const dz = layers.map((s) => take(rows * s.out));
@@ -96,6 +99,7 @@ export function planLayout(
     weightGradients,
     biasGradients,
     packedWeights,
+    inputStaging,
     activations,
     preActivations,
     dz,

@@ -109,6 +109,8 @@ export const op = {
   f32x4Div: simd(0xe7) as Instruction,
   f64x2Sub: simd(0xf1) as Instruction,
   f64x2Div: simd(0xf3) as Instruction,
+  /** Two float64 lanes rounded to float32 into lanes 0 and 1, lanes 2 and 3 zero. */
+  f32x4DemoteF64x2Zero: simd(0x5e) as Instruction,
   f32x4Add: simd(0xe4) as Instruction,
   f32x4Mul: simd(0xe6) as Instruction,
   f64x2Add: simd(0xf0) as Instruction,
