@@ -8,22 +8,36 @@ import { StepCommand } from "./step-command";
 
 /**
  * Worker threads that share a step with the calling thread. Everything
- * lives in one shared memory, so a phase is started by writing a command
- * into a small shared control block and bumping a counter; each worker does
- * its part and bumps another. The caller blocks (Atomics.wait) until all are
- * done, which keeps trainStep synchronous. Waiting spins briefly first: a
- * phase often ends within microseconds, far sooner than a sleeping thread wakes.
+ * lives in one shared memory, so a phase is started by writing it into a
+ * small shared control block and bumping a generation counter. The phase is
+ * cut into slices (batch-step.ts), and every thread, the caller included,
+ * takes the next slice left until none is: a worker that the system wakes
+ * late, or runs on a busy core, takes fewer slices instead of holding the
+ * others up, and at worst the caller does the whole phase. The caller then
+ * blocks (Atomics.wait) until every slice is done, which keeps trainStep
+ * synchronous. Waiting spins first: a phase often ends within microseconds,
+ * far sooner than a sleeping thread wakes.
  */
 
 // Slots of the control block (Int32Array), then an error message. The step's command has its own shared memory (StepCommand).
-const SLOT = { generation: 0, done: 1, phase: 2, ready: 3, failed: 4 } as const;
+const SLOT = { generation: 0, finished: 1, phase: 2, ready: 3, failed: 4, claim: 5, slices: 6 } as const;
 const MESSAGE_BYTE = 64;
 const MESSAGE_BYTES = 1024;
 const CONTROL_BYTES = MESSAGE_BYTE + MESSAGE_BYTES;
 
 const phases: readonly Phase[] = ["pack", "rows", "columns"];
-/** Spins of Atomics.load before sleeping: about 20 microseconds here. */
+/**
+ * Slices per thread in a phase: enough that a thread that starts late still
+ * finds work, few enough that each slice's product stays large (a W3 step's
+ * 64 rows in slices of 8 samples).
+ */
+const SLICES_PER_THREAD = 4;
+/** The claim slot holds the phase's generation above this many bits and the next slice below, so a worker that read an old phase cannot take a slice of the next. */
+const SLICE_BITS = 16;
+/** Spins of Atomics.load before sleeping: about 20 microseconds here, while the caller waits for a phase's last slice. */
 const SPINS = 20000;
+/** A worker between phases spins ten times longer: the caller's own work between two steps (copying the next batch in) takes tens of microseconds, and waking a sleeping thread costs as much. */
+const IDLE_SPINS = 10 * SPINS;
 /** A worker that has not started within this long is reported, not waited on forever. */
 const START_TIMEOUT_MS = 30000;
 
@@ -36,6 +50,9 @@ export interface WorkerSetup {
   command: SharedArrayBuffer;
   part: number;
 }
+
+/** The slices a phase is cut into for `parts` threads. */
+export const slicesFor = (parts: number): number => (parts === 1 ? 1 : SLICES_PER_THREAD * parts);
 
 export class StepThreads {
   private readonly control = new SharedArrayBuffer(CONTROL_BYTES);
@@ -62,22 +79,30 @@ export class StepThreads {
     }
   }
 
-  /** Runs one phase on every thread, this one doing part 0; returns when all parts are done. */
+  /** Runs one phase on every thread, this one taking slices too; returns when all slices are done. */
   run(context: StepContext, phase: Phase): void {
     if (!this.started) this.awaitStart();
     const slots = this.slots;
+    const slices = slicesFor(this.command.parts);
+    const generation = (Atomics.load(slots, SLOT.generation) + 1) & 0x7fff;
     slots[SLOT.phase] = phases.indexOf(phase);
-    Atomics.store(slots, SLOT.done, 0);
-    Atomics.add(slots, SLOT.generation, 1);
+    slots[SLOT.slices] = slices;
+    Atomics.store(slots, SLOT.finished, 0);
+    Atomics.store(slots, SLOT.claim, generation << SLICE_BITS);
+    Atomics.store(slots, SLOT.generation, generation);
     Atomics.notify(slots, SLOT.generation);
     let failure: unknown;
     try {
-      runPhase(context, phase, this.command, 0);
+      for (let slice = claim(slots, generation, slices); slice >= 0; slice = claim(slots, generation, slices)) {
+        runPhase(context, phase, this.command, 0, slice, slices);
+        Atomics.add(slots, SLOT.finished, 1);
+      }
     } catch (error) {
       failure = error;
     }
-    // Even when this part failed, the workers are still writing: wait for them before anything reuses the buffers.
-    waitUntil(slots, SLOT.done, this.workers.length, Number.POSITIVE_INFINITY);
+    // Even when a slice failed here, the workers may still be writing: wait for their slices (and give up the ones nobody took) before anything reuses the buffers.
+    if (failure !== undefined) while (claim(slots, generation, slices) >= 0) Atomics.add(slots, SLOT.finished, 1);
+    waitUntil(slots, SLOT.finished, slices - (failure !== undefined ? 1 : 0), Number.POSITIVE_INFINITY, SPINS);
     if (failure !== undefined) throw failure;
     if (Atomics.load(slots, SLOT.failed) !== 0) {
       const message = new TextDecoder().decode(new Uint8Array(this.control, MESSAGE_BYTE, MESSAGE_BYTES).slice()).replace(/\0+$/, "");
@@ -92,7 +117,7 @@ export class StepThreads {
   }
 
   private awaitStart(): void {
-    if (!waitUntil(this.slots, SLOT.ready, this.workers.length, START_TIMEOUT_MS)) {
+    if (!waitUntil(this.slots, SLOT.ready, this.workers.length, START_TIMEOUT_MS, SPINS)) {
       this.close();
       throw new Error(`fast path: ${this.threads - 1} worker thread(s) did not start within ${START_TIMEOUT_MS / 1000} s`);
     }
@@ -100,21 +125,31 @@ export class StepThreads {
   }
 }
 
+/** The next slice of this generation's phase for the calling thread, or -1 when all are taken (or the phase is over). */
+function claim(slots: Int32Array, generation: number, slices: number): number {
+  for (;;) {
+    const word = Atomics.load(slots, SLOT.claim);
+    const slice = word & ((1 << SLICE_BITS) - 1);
+    if (word >>> SLICE_BITS !== generation || slice >= slices) return -1;
+    if (Atomics.compareExchange(slots, SLOT.claim, word, word + 1) === word) return slice;
+  }
+}
+
 /** Blocks until slot `index` reaches `target`: spins first, then sleeps on it. False when `timeoutMs` ran out. */
-function waitUntil(slots: Int32Array, index: number, target: number, timeoutMs: number): boolean {
+function waitUntil(slots: Int32Array, index: number, target: number, timeoutMs: number, spinsFirst: number): boolean {
   const deadline = Date.now() + timeoutMs;
   let spins = 0;
   for (;;) {
     const value = Atomics.load(slots, index);
     if (value >= target) return true;
-    if (++spins < SPINS) continue;
+    if (++spins < spinsFirst) continue;
     const left = deadline - Date.now();
     if (left <= 0) return false;
     Atomics.wait(slots, index, value, Math.min(left, 1000));
   }
 }
 
-/** The body of a worker thread: do this part of every phase the caller starts, forever (until terminated). */
+/** The body of a worker thread: take slices of every phase the caller starts, forever (until terminated). */
 export function serveSteps(setup: WorkerSetup, context: StepContext): void {
   const slots = new Int32Array(setup.control, 0, 16);
   const command = new StepCommand(setup.command);
@@ -124,20 +159,25 @@ export function serveSteps(setup: WorkerSetup, context: StepContext): void {
   for (;;) {
     let spins = 0;
     while (Atomics.load(slots, SLOT.generation) === seen) {
-      if (++spins > SPINS) Atomics.wait(slots, SLOT.generation, seen);
+      if (++spins > IDLE_SPINS) Atomics.wait(slots, SLOT.generation, seen);
     }
     seen = Atomics.load(slots, SLOT.generation);
-    try {
-      if (setup.part < command.parts) runPhase(context, phases[slots[SLOT.phase] as number] as Phase, command, setup.part);
-    } catch (error) {
-      const text = new TextEncoder().encode(error instanceof Error ? error.message : String(error)).slice(0, MESSAGE_BYTES);
-      const into = new Uint8Array(setup.control, MESSAGE_BYTE, MESSAGE_BYTES);
-      into.fill(0);
-      into.set(text);
-      Atomics.store(slots, SLOT.failed, 1);
+    if (setup.part >= command.parts) continue;
+    const phase = phases[slots[SLOT.phase] as number] as Phase;
+    const slices = slots[SLOT.slices] as number;
+    for (let slice = claim(slots, seen, slices); slice >= 0; slice = claim(slots, seen, slices)) {
+      try {
+        runPhase(context, phase, command, setup.part, slice, slices);
+      } catch (error) {
+        const text = new TextEncoder().encode(error instanceof Error ? error.message : String(error)).slice(0, MESSAGE_BYTES);
+        const into = new Uint8Array(setup.control, MESSAGE_BYTE, MESSAGE_BYTES);
+        into.fill(0);
+        into.set(text);
+        Atomics.store(slots, SLOT.failed, 1);
+      }
+      Atomics.add(slots, SLOT.finished, 1);
+      Atomics.notify(slots, SLOT.finished);
     }
-    Atomics.add(slots, SLOT.done, 1);
-    Atomics.notify(slots, SLOT.done);
   }
 }
 
