@@ -158,8 +158,7 @@ export class FastNetwork<P extends Precision = "float64"> {
 
   /** The outputs for a batch (batch x outputs), as a view into an internal buffer that the next call overwrites. */
   forward(inputs: ArrayLike<number>, batch: number): FloatArrayOf<P> {
-    this.load(inputs, null, batch);
-    this.step(batch, "squared-error", 0, FORWARD_PHASES);
+    this.step(batch, "squared-error", 0, FORWARD_PHASES, inputs, null);
     const L = this.sizes.length - 1;
     return (this.buffers.activations[L] as FloatArrayOf<P>).subarray(0, batch * (this.sizes[L] as number)) as FloatArrayOf<P>;
   }
@@ -189,16 +188,17 @@ export class FastNetwork<P extends Precision = "float64"> {
         Array.from({ length: this.sizes[L] as number }, (_, j) => ({ name: names[j] ?? `output ${j + 1}`, activation: this.activations[L - 1] as string })),
       );
     }
-    this.load(inputs, targets, batch);
     // The parameters change in the "columns" phase, after every read of the old ones (they were packed in "pack").
-    this.step(batch, loss, learningRate, TRAINING_PHASES);
+    this.step(batch, loss, learningRate, TRAINING_PHASES, inputs, targets);
     let lossSum = 0;
     const sampleLoss = this.buffers.sampleLoss;
     for (let s = 0; s < batch; s++) lossSum += sampleLoss[s] as number;
     return lossSum / batch;
   }
 
-  private step(batch: number, loss: LossName, learningRate: number, phases: readonly Phase[]): void {
+  /** Copies the batch in and runs the phases (the first being "pack"). */
+  private step(batch: number, loss: LossName, learningRate: number, phases: readonly Phase[], inputs: ArrayLike<number>, targets: ArrayLike<number> | null): void {
+    this.makeRoom(batch);
     // One command and one context, filled in again each step: the source's 2-2-1 net takes millions of steps a second, and garbage would cost it a tenth of them.
     const command = this.command;
     command.batch = batch;
@@ -209,6 +209,7 @@ export class FastNetwork<P extends Precision = "float64"> {
     const context = this.context;
     this.stepThreads = command.parts;
     if (command.parts === 1) {
+      this.load(inputs, targets, batch);
       for (const phase of phases) runPhase(context, phase, command, 0);
       return;
     }
@@ -216,7 +217,15 @@ export class FastNetwork<P extends Precision = "float64"> {
       this.pool = new StepThreads(this.threads, this.memory as WebAssembly.Memory, this.layout, this.activations, this.command);
       closeForgotten.register(this, this.pool, this);
     }
-    for (const phase of phases) this.pool.run(context, phase);
+    // Packing reads no input: the workers pack while this thread copies the batch in (all of it its own work), then it packs with them.
+    const pool = this.pool;
+    pool.start(phases[0] as Phase);
+    try {
+      this.load(inputs, targets, batch);
+    } finally {
+      pool.finish(context);
+    }
+    for (let p = 1; p < phases.length; p++) pool.run(context, phases[p] as Phase);
   }
 
   /** Threads for a step of this batch: all of them once the work is large enough to gain, else one. */
@@ -225,8 +234,8 @@ export class FastNetwork<P extends Precision = "float64"> {
     return batch * this.workPerSample >= this.threadMinWork && batch >= 2 * this.layout.blockRows ? this.threads : 1;
   }
 
-  /** Copies a batch into the network's memory, growing it to the largest batch seen (steps after that allocate nothing). */
-  private load(inputs: ArrayLike<number>, targets: ArrayLike<number> | null, batch: number): void {
+  /** Grows the network's memory to the largest batch seen (steps after that allocate nothing); before a step's threads start, since it ends them. */
+  private makeRoom(batch: number): void {
     if (!Number.isInteger(batch) || batch < 1) throw new Error(`batch must be a positive whole number, got ${batch}`);
     if (batch > this.layout.capacity) {
       this.close();
@@ -234,6 +243,10 @@ export class FastNetwork<P extends Precision = "float64"> {
       this.buffers = this.place(this.layout);
       this.context = this.contextFor(this.buffers);
     }
+  }
+
+  /** Copies a batch into the network's memory (made room for by makeRoom). */
+  private load(inputs: ArrayLike<number>, targets: ArrayLike<number> | null, batch: number): void {
     copyInputs(inputs, this.buffers.activations[0] as FloatArray, this.buffers.inputStaging, batch, this.sizes[0] as number, this.epilogues);
     if (targets === null) return;
     const nOut = this.sizes[this.sizes.length - 1] as number;

@@ -59,6 +59,10 @@ export class StepThreads {
   private readonly slots = new Int32Array(this.control, 0, 16);
   private readonly workers: Worker[] = [];
   private started = false;
+  /** The phase started last, its generation and its slices. */
+  private phase: Phase = "pack";
+  private generation = 0;
+  private slices = 1;
 
   /** `threads` counts the caller: 2 means one worker. Every phase runs `command`, which the caller fills in before each step. */
   constructor(
@@ -81,16 +85,28 @@ export class StepThreads {
 
   /** Runs one phase on every thread, this one taking slices too; returns when all slices are done. */
   run(context: StepContext, phase: Phase): void {
+    this.start(phase);
+    this.finish(context);
+  }
+
+  /** Starts a phase on the workers and returns at once, so this thread can do other work first; finish() then takes slices and waits for the rest. */
+  start(phase: Phase): void {
     if (!this.started) this.awaitStart();
     const slots = this.slots;
-    const slices = slicesFor(this.command.parts);
-    const generation = (Atomics.load(slots, SLOT.generation) + 1) & 0x7fff;
+    this.phase = phase;
+    this.slices = slicesFor(this.command.parts);
+    this.generation = (Atomics.load(slots, SLOT.generation) + 1) & 0x7fff;
     slots[SLOT.phase] = phases.indexOf(phase);
-    slots[SLOT.slices] = slices;
+    slots[SLOT.slices] = this.slices;
     Atomics.store(slots, SLOT.finished, 0);
-    Atomics.store(slots, SLOT.claim, generation << SLICE_BITS);
-    Atomics.store(slots, SLOT.generation, generation);
+    Atomics.store(slots, SLOT.claim, this.generation << SLICE_BITS);
+    Atomics.store(slots, SLOT.generation, this.generation);
     Atomics.notify(slots, SLOT.generation);
+  }
+
+  /** Takes slices of the started phase until none is left, then waits for the workers' last ones. */
+  finish(context: StepContext): void {
+    const { slots, generation, slices, phase } = this;
     let failure: unknown;
     try {
       for (let slice = claim(slots, generation, slices); slice >= 0; slice = claim(slots, generation, slices)) {
