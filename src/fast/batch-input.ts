@@ -28,30 +28,31 @@ export function copyInputs(
 ): void {
   const count = batch * width;
   if (inputs.length < count) throw new Error(`forward: inputs hold ${inputs.length} numbers, a batch of ${batch} needs ${count}`);
-  const refuse = (k: number): never => {
-    const x = inputs[k] as number;
-    const why = Number.isFinite(x) ? `${x}, too large for ${into instanceof Float32Array ? "float32" : "a float"}` : `${x}`;
-    throw new Error(`forward: input ${k % width} of sample ${Math.floor(k / width)} is ${why}`);
-  };
-  if (epilogues === null || count < BULK_MIN_NUMBERS || !ArrayBuffer.isView(inputs)) {
+  if (epilogues === null || count < BULK_MIN_NUMBERS || !(inputs instanceof Float64Array || inputs instanceof Float32Array)) {
     for (let k = 0; k < count; k++) {
       const x = inputs[k] as number;
       into[k] = x;
       // x itself too: a string "1" would be stored as the number 1.
-      if (!Number.isFinite(x) || !Number.isFinite(into[k] as number)) refuse(k);
+      if (!Number.isFinite(x) || !Number.isFinite(into[k] as number)) refuse(inputs, into, k, width);
     }
     return;
   }
-  const batchOf = (array: FloatArray) => (array.length === count ? array : array.subarray(0, count));
   const vectors = count - (count % epilogues.lanes);
   let finite: boolean;
   if (inputs instanceof Float64Array && epilogues.narrow !== null && staging.length >= count) {
-    staging.set(batchOf(inputs));
+    staging.set(inputs.length === count ? inputs : inputs.subarray(0, count));
     finite = epilogues.narrow(staging.byteOffset, into.byteOffset, vectors) === 1;
     for (let k = vectors; k < count; k++) into[k] = staging[k] as number;
   } else {
-    into.set(batchOf(inputs as unknown as FloatArray));
+    into.set(inputs.length === count ? inputs : inputs.subarray(0, count));
     finite = epilogues.allFinite(into.byteOffset, vectors) === 1;
   }
-  for (let k = finite ? vectors : 0; k < count; k++) if (!Number.isFinite(into[k] as number)) refuse(k);
+  for (let k = finite ? vectors : 0; k < count; k++) if (!Number.isFinite(into[k] as number)) refuse(inputs, into, k, width);
+}
+
+/** The error for input k, by sample and place in the row. A plain function, not a closure: the source's net copies its inputs millions of times a second. */
+function refuse(inputs: ArrayLike<number>, into: FloatArray, k: number, width: number): never {
+  const x = inputs[k] as number;
+  const why = Number.isFinite(x) ? `${x}, too large for ${into instanceof Float32Array ? "float32" : "a float"}` : `${x}`;
+  throw new Error(`forward: input ${k % width} of sample ${Math.floor(k / width)} is ${why}`);
 }

@@ -94,7 +94,7 @@ export function stepContext(
  */
 const SIMD_MIN_WORK = 8192;
 
-function usesSimd(context: StepContext, m: number, n: number, k: number): boolean {
+export function usesSimd(context: StepContext, m: number, n: number, k: number): boolean {
   // Fewer than 4 rows of b would leave most of each SIMD block padding.
   return context.kernel !== null && n >= 4 && m * n * k >= SIMD_MIN_WORK;
 }
@@ -107,7 +107,7 @@ const EPILOGUE_MIN_NUMBERS = 256;
  * all), or null for the JavaScript loops. Decided per layer, never per
  * thread's share, for the same reason as usesSimd.
  */
-function simdGradients(context: StepContext, width: number, count: number): Epilogues | null {
+export function simdGradients(context: StepContext, width: number, count: number): Epilogues | null {
   const epilogues = context.epilogues;
   return epilogues !== null && width % epilogues.lanes === 0 && count >= EPILOGUE_MIN_NUMBERS ? epilogues : null;
 }

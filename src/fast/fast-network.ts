@@ -6,11 +6,12 @@ import { type Epilogues, epiloguesFor } from "./epilogues";
 import type { FloatArray } from "../math/float-array";
 import { type FastLayout, planLayout } from "./layout";
 import { activationLoop, type Phase, runPhase, type StepContext, stepContext } from "./batch-step";
+import { SCALAR_MAX_WORK, scalarStep, scalarStepFits } from "./scalar-step";
 import { StepCommand } from "./step-command";
 import { StepThreads } from "./threads";
 import { type Precision, PRECISION_FORMS } from "./precision";
 import { type ProductKernel, productKernel } from "./simd-products";
-import { checkOutputActivation, lossByName, type LossName } from "../math/losses";
+import { checkOutputActivation, type Loss, lossByName, type LossName, losses } from "../math/losses";
 import { type NetworkDescription, validateNetwork } from "../network/description";
 import { describe, fastShape, loadParameters, type NeuronNames, namedValues } from "./descriptions";
 import { checkLearningRate } from "../trace/sgd";
@@ -36,6 +37,8 @@ export interface FastOptions<P extends Precision = Precision> {
   threads?: number | "auto";
   /** Multiply-adds per step from which a step is shared between threads (default THREAD_MIN_WORK for the precision, measured on this machine). */
   threadMinWork?: number;
+  /** Multiply-adds per step up to which a step on one thread runs as plain loops, not in phases (default SCALAR_MAX_WORK, measured on this machine; the numbers are the same either way). */
+  scalarMaxWork?: number;
 }
 
 /**
@@ -73,6 +76,7 @@ export class FastNetwork<P extends Precision = "float64"> {
   /** The most threads a step may use. */
   readonly threads: number;
   private readonly threadMinWork: number;
+  private readonly scalarMaxWork: number;
   /** Forward multiply-adds per sample (the sum of each layer's inputs x outputs): with the batch, what decides the threads. */
   private readonly workPerSample: number;
   // Looked up once: an unknown name fails here, in the constructor, not in the middle of training.
@@ -87,6 +91,8 @@ export class FastNetwork<P extends Precision = "float64"> {
   private readonly command = new StepCommand();
   private context: StepContext;
   private stepThreads = 1;
+  private scalarCheckedBatch = 0;
+  private scalarFitsChecked = false;
 
   constructor(
     readonly sizes: readonly number[],
@@ -105,6 +111,8 @@ export class FastNetwork<P extends Precision = "float64"> {
     this.threads = threadCount(options.threads);
     this.threadMinWork = options.threadMinWork ?? THREAD_MIN_WORK[precision];
     if (!(this.threadMinWork >= 0)) throw new Error(`FastNetwork: threadMinWork must be a number of multiply-adds, 0 or more, got ${options.threadMinWork}`);
+    this.scalarMaxWork = options.scalarMaxWork ?? SCALAR_MAX_WORK;
+    if (!(this.scalarMaxWork >= 0)) throw new Error(`FastNetwork: scalarMaxWork must be a number of multiply-adds, 0 or more, got ${options.scalarMaxWork}`);
     this.activationRecords = activations.map((name) => activationByName(name));
     this.workPerSample = sizes.slice(1).reduce((sum, out, l) => sum + out * (sizes[l] as number), 0);
     this.memory = typeof WebAssembly === "object" ? new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: true }) : null;
@@ -158,7 +166,7 @@ export class FastNetwork<P extends Precision = "float64"> {
 
   /** The outputs for a batch (batch x outputs), as a view into an internal buffer that the next call overwrites. */
   forward(inputs: ArrayLike<number>, batch: number): FloatArrayOf<P> {
-    this.step(batch, "squared-error", 0, FORWARD_PHASES, inputs, null);
+    this.step(batch, losses["squared-error"], 0, FORWARD_PHASES, inputs, null);
     const L = this.sizes.length - 1;
     return (this.buffers.activations[L] as FloatArrayOf<P>).subarray(0, batch * (this.sizes[L] as number)) as FloatArrayOf<P>;
   }
@@ -178,7 +186,8 @@ export class FastNetwork<P extends Precision = "float64"> {
   }
 
   private train(inputs: ArrayLike<number>, targets: ArrayLike<number>, batch: number, learningRate: number, loss: LossName): number {
-    const logitsForm = lossByName(loss).fromLogits;
+    const record = lossByName(loss);
+    const logitsForm = record.fromLogits;
     const L = this.sizes.length - 1;
     if (logitsForm !== undefined && this.activations[L - 1] !== logitsForm.activation) {
       const names = this.names?.neurons[L - 1] ?? [];
@@ -189,26 +198,33 @@ export class FastNetwork<P extends Precision = "float64"> {
       );
     }
     // The parameters change in the "columns" phase, after every read of the old ones (they were packed in "pack").
-    this.step(batch, loss, learningRate, TRAINING_PHASES, inputs, targets);
+    this.step(batch, record, learningRate, TRAINING_PHASES, inputs, targets);
     let lossSum = 0;
     const sampleLoss = this.buffers.sampleLoss;
     for (let s = 0; s < batch; s++) lossSum += sampleLoss[s] as number;
     return lossSum / batch;
   }
 
-  /** Copies the batch in and runs the phases (the first being "pack"). */
-  private step(batch: number, loss: LossName, learningRate: number, phases: readonly Phase[], inputs: ArrayLike<number>, targets: ArrayLike<number> | null): void {
+  /** Copies the batch in and runs the step: the scalar step, or the phases (the first being "pack"). */
+  private step(batch: number, loss: Loss, learningRate: number, phases: readonly Phase[], inputs: ArrayLike<number>, targets: ArrayLike<number> | null): void {
     this.makeRoom(batch);
-    // One command and one context, filled in again each step: the source's 2-2-1 net takes millions of steps a second, and garbage would cost it a tenth of them.
+    const parts = this.partsFor(batch);
+    this.stepThreads = parts;
+    // A net too small for SIMD (the source's 2-2-1) takes millions of steps a second: the phases' shares and choices would cost more than its arithmetic.
+    if (parts === 1 && this.scalarStepFits(batch)) {
+      this.load(inputs, targets, batch);
+      scalarStep(this.context, batch, loss, learningRate, phases === FORWARD_PHASES);
+      return;
+    }
+    // One command and one context, filled in again each step, so a step leaves no garbage.
     const command = this.command;
     command.batch = batch;
-    command.parts = this.partsFor(batch);
-    command.loss = loss;
+    command.parts = parts;
+    command.loss = loss.name;
     command.learningRate = learningRate;
     command.forwardOnly = phases === FORWARD_PHASES;
     const context = this.context;
-    this.stepThreads = command.parts;
-    if (command.parts === 1) {
+    if (parts === 1) {
       this.load(inputs, targets, batch);
       for (const phase of phases) runPhase(context, phase, command, 0);
       return;
@@ -226,6 +242,15 @@ export class FastNetwork<P extends Precision = "float64"> {
       pool.finish(context);
     }
     for (let p = 1; p < phases.length; p++) pool.run(context, phases[p] as Phase);
+  }
+
+  /** Whether a step of this batch stays in JavaScript throughout, so scalar-step.ts may run it (asked again only when the batch changes). */
+  private scalarStepFits(batch: number): boolean {
+    if (batch !== this.scalarCheckedBatch) {
+      this.scalarCheckedBatch = batch;
+      this.scalarFitsChecked = scalarStepFits(this.context, batch, this.scalarMaxWork);
+    }
+    return this.scalarFitsChecked;
   }
 
   /** Threads for a step of this batch: all of them once the work is large enough to gain, else one. */
