@@ -31,10 +31,12 @@ export function copyInputs(
   if (epilogues === null || count < BULK_MIN_NUMBERS || !(inputs instanceof Float64Array || inputs instanceof Float32Array)) {
     for (let k = 0; k < count; k++) {
       const x = inputs[k] as number;
+      // x as given, not its copy: a string "1" would be stored as the number 1.
+      if (!Number.isFinite(x)) refuse(inputs, into, k, width);
       into[k] = x;
-      // x itself too: a string "1" would be stored as the number 1.
-      if (!Number.isFinite(x) || !Number.isFinite(into[k] as number)) refuse(inputs, into, k, width);
     }
+    // A finite float64 too large for float32 is Infinity in the copy.
+    if (into instanceof Float32Array) for (let k = 0; k < count; k++) if (!Number.isFinite(into[k] as number)) refuse(inputs, into, k, width);
     return;
   }
   const vectors = count - (count % epilogues.lanes);
