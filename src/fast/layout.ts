@@ -111,8 +111,18 @@ export function planLayout(
   };
 }
 
-/** The part of `count` items that thread `part` of `parts` takes: contiguous, each share's start a multiple of `align`. */
-export function share(count: number, parts: number, part: number, align: number): { from: number; to: number } {
-  const cut = (t: number) => Math.min(count, roundUp(Math.floor((t * count) / parts), align));
-  return { from: cut(part), to: part === parts - 1 ? count : cut(part + 1) };
+/**
+ * Slice `slice` of `slices` of `count` items: contiguous, each slice's start
+ * a multiple of `align`. The first half of the slices (threads take them
+ * first, one each) share three quarters of the items, the rest the last
+ * quarter: on an idle machine each thread takes one large slice and one
+ * small, as even as fixed halves with few slices, and a thread that is held
+ * up leaves small slices for the others to take.
+ */
+export function share(count: number, slices: number, slice: number, align: number): { from: number; to: number } {
+  const large = Math.ceil(slices / 2);
+  const small = slices - large;
+  const fraction = (t: number) => (small === 0 ? t / slices : t <= large ? (0.75 * t) / large : 0.75 + (0.25 * (t - large)) / small);
+  const cut = (t: number) => Math.min(count, roundUp(Math.floor(fraction(t) * count), align));
+  return { from: cut(slice), to: slice === slices - 1 ? count : cut(slice + 1) };
 }
