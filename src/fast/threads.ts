@@ -20,10 +20,12 @@ import { StepCommand } from "./step-command";
  */
 
 // Slots of the control block (Int32Array), then an error message. The step's command has its own shared memory (StepCommand).
-const SLOT = { generation: 0, finished: 1, phase: 2, ready: 3, failed: 4, claim: 5, slices: 6 } as const;
+const SLOT = { generation: 0, finished: 1, phase: 2, ready: 3, failed: 4, slices: 5, workersAsleep: 6, callerAsleep: 7 } as const;
 const MESSAGE_BYTE = 64;
 const MESSAGE_BYTES = 1024;
-const CONTROL_BYTES = MESSAGE_BYTE + MESSAGE_BYTES;
+/** Then one Int32 per slice: the generation of the phase that took it last (a slice is free to a phase whose generation is newer). */
+const TAKEN_BYTE = MESSAGE_BYTE + MESSAGE_BYTES;
+const MAX_THREADS = 256;
 
 const phases: readonly Phase[] = ["pack", "rows", "columns"];
 /**
@@ -34,8 +36,6 @@ const phases: readonly Phase[] = ["pack", "rows", "columns"];
  * 5-8% slower than fixed halves there.
  */
 const SLICES_PER_THREAD = 2;
-/** The claim slot holds the phase's generation above this many bits and the next slice below, so a worker that read an old phase cannot take a slice of the next. */
-const SLICE_BITS = 16;
 /**
  * Spins of Atomics.load before sleeping: about 20 microseconds here. Longer
  * buys nothing between a training loop's steps, where the next phase starts
@@ -61,9 +61,12 @@ export interface WorkerSetup {
 /** The slices a phase is cut into for `parts` threads. */
 export const slicesFor = (parts: number): number => (parts === 1 ? 1 : SLICES_PER_THREAD * parts);
 
+const CONTROL_BYTES = TAKEN_BYTE + 4 * slicesFor(MAX_THREADS);
+
 export class StepThreads {
   private readonly control = new SharedArrayBuffer(CONTROL_BYTES);
   private readonly slots = new Int32Array(this.control, 0, 16);
+  private readonly taken = new Int32Array(this.control, TAKEN_BYTE);
   private readonly workers: Worker[] = [];
   private started = false;
   /** The phase started last, its generation and its slices. */
@@ -102,21 +105,21 @@ export class StepThreads {
     const slots = this.slots;
     this.phase = phase;
     this.slices = slicesFor(this.command.parts);
-    this.generation = (Atomics.load(slots, SLOT.generation) + 1) & 0x7fff;
+    // Compared by their difference (see take), so the count may wrap round.
+    this.generation = (Atomics.load(slots, SLOT.generation) + 1) | 0;
     slots[SLOT.phase] = phases.indexOf(phase);
     slots[SLOT.slices] = this.slices;
     Atomics.store(slots, SLOT.finished, 0);
-    Atomics.store(slots, SLOT.claim, this.generation << SLICE_BITS);
     Atomics.store(slots, SLOT.generation, this.generation);
-    Atomics.notify(slots, SLOT.generation);
+    wake(slots, SLOT.generation, SLOT.workersAsleep);
   }
 
   /** Takes slices of the started phase until none is left, then waits for the workers' last ones. */
   finish(context: StepContext): void {
-    const { slots, generation, slices, phase } = this;
+    const { slots, taken, generation, slices, phase } = this;
     let failure: unknown;
     try {
-      for (let slice = claim(slots, generation, slices); slice >= 0; slice = claim(slots, generation, slices)) {
+      for (let slice = claim(taken, generation, slices, 0); slice >= 0; slice = claim(taken, generation, slices, 0)) {
         runPhase(context, phase, this.command, 0, slice, slices);
         Atomics.add(slots, SLOT.finished, 1);
       }
@@ -124,7 +127,7 @@ export class StepThreads {
       failure = error;
     }
     // Even when a slice failed here, the workers may still be writing: wait for their slices (and give up the ones nobody took) before anything reuses the buffers.
-    if (failure !== undefined) while (claim(slots, generation, slices) >= 0) Atomics.add(slots, SLOT.finished, 1);
+    if (failure !== undefined) while (claim(taken, generation, slices, 0) >= 0) Atomics.add(slots, SLOT.finished, 1);
     waitUntil(slots, SLOT.finished, slices - (failure !== undefined ? 1 : 0), Number.POSITIVE_INFINITY, SPINS);
     if (failure !== undefined) throw failure;
     if (Atomics.load(slots, SLOT.failed) !== 0) {
@@ -148,14 +151,32 @@ export class StepThreads {
   }
 }
 
-/** The next slice of this generation's phase for the calling thread, or -1 when all are taken (or the phase is over). */
-function claim(slots: Int32Array, generation: number, slices: number): number {
-  for (;;) {
-    const word = Atomics.load(slots, SLOT.claim);
-    const slice = word & ((1 << SLICE_BITS) - 1);
-    if (word >>> SLICE_BITS !== generation || slice >= slices) return -1;
-    if (Atomics.compareExchange(slots, SLOT.claim, word, word + 1) === word) return slice;
-  }
+/**
+ * The next slice of this generation's phase for thread `thread`, or -1 when
+ * all are taken. A thread tries its own large slice first (share in
+ * layout.ts: the first half of the slices are large, one per thread), so on
+ * an idle machine each thread keeps the same rows and columns step after
+ * step, in its own cache, rather than taking over the other's; then the
+ * small slices, then another thread's large one if it is still there. A
+ * thread that read an old phase finds every slice taken in that phase.
+ */
+function claim(taken: Int32Array, generation: number, slices: number, thread: number): number {
+  const large = Math.ceil(slices / 2);
+  const own = thread < large ? thread : -1;
+  if (own >= 0 && take(taken, own, generation)) return own;
+  for (let slice = large; slice < slices; slice++) if (take(taken, slice, generation)) return slice;
+  for (let slice = 0; slice < large; slice++) if (slice !== own && take(taken, slice, generation)) return slice;
+  return -1;
+}
+
+/**
+ * Marks a slice taken in this generation; false when a thread took it in
+ * this generation or a later one. "Later", not just "other": a worker that
+ * read an old generation must not take back a slice of the next phase.
+ */
+function take(taken: Int32Array, slice: number, generation: number): boolean {
+  const was = Atomics.load(taken, slice);
+  return ((generation - was) | 0) > 0 && Atomics.compareExchange(taken, slice, was, generation) === was;
 }
 
 /** Blocks until slot `index` reaches `target`: spins first, then sleeps on it. False when `timeoutMs` ran out. */
@@ -168,13 +189,32 @@ function waitUntil(slots: Int32Array, index: number, target: number, timeoutMs: 
     if (++spins < spinsFirst) continue;
     const left = deadline - Date.now();
     if (left <= 0) return false;
-    Atomics.wait(slots, index, value, Math.min(left, 1000));
+    sleep(slots, index, value, SLOT.callerAsleep, Math.min(left, 1000));
   }
+}
+
+/**
+ * Atomics.wait on slot `index` while it holds `value`, counted in slot
+ * `asleep` so that wake() calls Atomics.notify only when someone sleeps:
+ * measured here, a notify on every phase took a third of the caller's time
+ * on a busy machine. No wake-up is lost: a sleeper counts itself before it
+ * checks the value, and a waker changes the value before it reads the count.
+ */
+function sleep(slots: Int32Array, index: number, value: number, asleep: number, timeoutMs?: number): void {
+  Atomics.add(slots, asleep, 1);
+  Atomics.wait(slots, index, value, timeoutMs);
+  Atomics.sub(slots, asleep, 1);
+}
+
+/** Wakes whoever sleeps on slot `index` (after the caller changed it), if anyone does. */
+function wake(slots: Int32Array, index: number, asleep: number): void {
+  if (Atomics.load(slots, asleep) > 0) Atomics.notify(slots, index);
 }
 
 /** The body of a worker thread: take slices of every phase the caller starts, forever (until terminated). */
 export function serveSteps(setup: WorkerSetup, context: StepContext): void {
   const slots = new Int32Array(setup.control, 0, 16);
+  const taken = new Int32Array(setup.control, TAKEN_BYTE);
   const command = new StepCommand(setup.command);
   let seen = Atomics.load(slots, SLOT.generation);
   Atomics.add(slots, SLOT.ready, 1);
@@ -182,13 +222,13 @@ export function serveSteps(setup: WorkerSetup, context: StepContext): void {
   for (;;) {
     let spins = 0;
     while (Atomics.load(slots, SLOT.generation) === seen) {
-      if (++spins > SPINS) Atomics.wait(slots, SLOT.generation, seen);
+      if (++spins > SPINS) sleep(slots, SLOT.generation, seen, SLOT.workersAsleep);
     }
     seen = Atomics.load(slots, SLOT.generation);
     if (setup.part >= command.parts) continue;
     const phase = phases[slots[SLOT.phase] as number] as Phase;
     const slices = slots[SLOT.slices] as number;
-    for (let slice = claim(slots, seen, slices); slice >= 0; slice = claim(slots, seen, slices)) {
+    for (let slice = claim(taken, seen, slices, setup.part); slice >= 0; slice = claim(taken, seen, slices, setup.part)) {
       try {
         runPhase(context, phase, command, setup.part, slice, slices);
       } catch (error) {
@@ -199,7 +239,7 @@ export function serveSteps(setup: WorkerSetup, context: StepContext): void {
         Atomics.store(slots, SLOT.failed, 1);
       }
       Atomics.add(slots, SLOT.finished, 1);
-      Atomics.notify(slots, SLOT.finished);
+      wake(slots, SLOT.finished, SLOT.callerAsleep);
     }
   }
 }
