@@ -28,7 +28,7 @@ const GROUPS: readonly { group: string; match: RegExp }[] = [
   { group: "packing the weights", match: /^(pack|packB|packPhase)$/ },
   { group: "epilogues (SIMD)", match: /^(biasActivate_|chain_|weightGradients_|biasGradients_)/ },
   { group: "copying the batch in", match: /^(copyInputs|narrow|allFinite|load)$/ },
-  { group: "waiting for the other thread", match: /^(waitUntil|serveSteps|claim|\(idle\))$/ },
+  { group: "waiting for and waking the other thread", match: /^(waitUntil|serveSteps|claim|take|sleep|wake|\(idle\))$/ },
   { group: "phases' JavaScript", match: /^(rowsPhase|columnsPhase|biasAndActivate|chain|multiply|multiplyPacked|runPhase|finish|start|run|step|train|trainStep)$/ },
 ];
 
