@@ -114,8 +114,9 @@ export function timeCourse(paths: CoursePaths, runs: number, withNbconvert: bool
     };
     let nbconvert: (() => void) | undefined;
     if (withNbconvert) {
-      // The kernelspec goes into a temporary JUPYTER_PATH, so nothing is installed for the user.
-      runCommand(process.execPath, [cli, "kernel", "install", "--prefix", scratch], paths.root);
+      // The kernelspec goes into a temporary JUPYTER_PATH, so nothing is installed for the user; with the
+      // snapshot, so nbconvert starts the same kernel our runner does and only the drivers differ.
+      runCommand(process.execPath, [cli, "kernel", "install", "--prefix", scratch, "--snapshot"], paths.root);
       const data = join(scratch, "share", "jupyter");
       const kernel = existsSync(join(data, "kernels")) ? readdirSync(join(data, "kernels"))[0] : undefined;
       if (kernel === undefined) throw new Error(`course bench: "kernel install --prefix ${scratch}" wrote no kernelspec under ${data}/kernels`);

@@ -44,27 +44,39 @@ export async function calibrate(repeat: Repeat, minSeconds: number, warmUp = Mat
   return count;
 }
 
+/** A contender's figures over the rounds: steps per second (median), and the cores' worth of CPU time this process took while it ran (median). */
+export interface Throughput {
+  stepsPerSecond: number;
+  /** CPU time of all this process's threads over wall time: below the threads a contender was given, it did not get its cores. */
+  cpuCores: number;
+}
+
 /**
  * Steps per second of each contender: the median over `runs` rounds.
  * `afterRound` runs at the end of each round: a place for contenders timed
  * in another process (PyTorch) to take their turn.
  */
-export async function interleavedThroughputs(contenders: readonly Contender[], options: MeasureOptions = defaultMeasure, afterRound?: () => Promise<void> | void): Promise<number[]> {
+export async function interleavedThroughputs(contenders: readonly Contender[], options: MeasureOptions = defaultMeasure, afterRound?: () => Promise<void> | void): Promise<Throughput[]> {
   const counts: number[] = [];
   for (const contender of contenders) {
     await contender.prepare?.();
     counts.push(await calibrate(contender.repeat, options.minSeconds));
   }
-  const rounds: number[][] = contenders.map(() => []);
+  const rounds: { seconds: number; cpuSeconds: number }[][] = contenders.map(() => []);
   for (let r = 0; r < options.runs; r++) {
     for (const [c, contender] of contenders.entries()) {
       await contender.prepare?.();
-      const count = counts[c] as number;
-      rounds[c]?.push(count / (await timed(contender.repeat, count)));
+      const cpuBefore = process.cpuUsage();
+      const seconds = await timed(contender.repeat, counts[c] as number);
+      const cpu = process.cpuUsage(cpuBefore);
+      rounds[c]?.push({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
     }
     await afterRound?.();
   }
-  return rounds.map(median);
+  return rounds.map((runs, c) => ({
+    stepsPerSecond: median(runs.map((run) => (counts[c] as number) / run.seconds)),
+    cpuCores: median(runs.map((run) => run.cpuSeconds / run.seconds)),
+  }));
 }
 
 export function median(values: readonly number[]): number {

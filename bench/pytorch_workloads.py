@@ -1,9 +1,12 @@
 """PyTorch side of `npm run bench`: the same training workloads, timed the same way.
 
-Reads the workloads and the thread counts as JSON on stdin (written by
-bench/pytorch.ts) and prints the result rows as JSON on stdout: one per
-workload, precision and thread count. Uses only PyTorch and the standard
-library, so the Debian package python3-torch is enough.
+Reads the workloads and one thread count as JSON on stdin (written by
+bench/pytorch.ts, which also sizes the BLAS and OpenMP pools through the
+environment before torch is imported) and prints the result rows as JSON on
+stdout: one per workload and precision. Each row also carries `cpuCores`:
+the process's CPU time over the wall time of its timed runs (median), so a
+run that did not get its cores, or whose threads busy-waited, shows it.
+Uses only PyTorch and the standard library.
 """
 import json
 import statistics
@@ -72,43 +75,58 @@ def trainer(workload, dtype):
     return repeat
 
 
+# As bench/measure.ts: untimed steps first (the thread pools start, the allocator settles).
+WARM_UP_SECONDS = 1.0
+
+
 def median_throughput(repeat, runs, min_seconds):
-    """Same rule as bench/measure.ts: grow the count until a run lasts long enough, warm up, then take the median of timed runs."""
+    """Same rule as bench/measure.ts: warm up, grow the count until a run lasts long enough, run once more untimed, then take the median of timed runs.
+
+    Returns (steps per second, cores' worth of CPU time during the timed runs), both medians.
+    """
+    warm_up = min(WARM_UP_SECONDS, 2.5 * min_seconds)
+    started, chunk = time.perf_counter(), 1
+    while time.perf_counter() - started < warm_up:
+        repeat(chunk)
+        chunk = min(2 * chunk, 1_000_000)
     count = 1
     while True:
-        seconds = timed(repeat, count)
+        seconds, _ = timed(repeat, count)
         if seconds >= min_seconds / 4 or count >= 1e9:
             count = max(1, int(-(-count * min_seconds // max(seconds, 1e-9))))
             break
         count *= 10 if seconds < min_seconds / 100 else 2
     timed(repeat, count)  # warm-up at full length, as bench/measure.ts does
-    return statistics.median(count / timed(repeat, count) for _ in range(runs))
+    results = [timed(repeat, count) for _ in range(runs)]
+    return statistics.median(count / wall for wall, _ in results), statistics.median(cpu / wall for wall, cpu in results)
 
 
 def timed(repeat, count):
-    start = time.perf_counter()
+    """Wall seconds and this process's CPU seconds (all its threads) of `count` steps."""
+    wall, cpu = time.perf_counter(), time.process_time()
     repeat(count)
-    return time.perf_counter() - start
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
 def main():
     config = json.load(sys.stdin)
+    # Intra-op threads split one product over cores; inter-op threads run independent operators of a graph, which eager training never has.
+    torch.set_num_threads(config["threads"])
+    torch.set_num_interop_threads(1)
     rows = []
     for workload in config["workloads"]:
         for dtype in ([torch.float32, torch.float64] if workload["float64"] else [torch.float32]):
-            for threads in config["threads"]:
-                # Intra-op threads: the pool that splits one matrix product over cores.
-                torch.set_num_threads(threads)
-                steps = median_throughput(trainer(workload, dtype), config["runs"], config["minSeconds"])
-                rows.append({
-                    "workload": workload["name"],
-                    "system": "pytorch",
-                    "precision": "float64" if dtype == torch.float64 else "float32",
-                    # What PyTorch says it used, not what it was asked for: the table reports the run.
-                    "threads": torch.get_num_threads(),
-                    "throughput": steps * workload["workPerStep"],
-                    "unit": workload["unit"],
-                })
+            steps, cpu_cores = median_throughput(trainer(workload, dtype), config["runs"], config["minSeconds"])
+            rows.append({
+                "workload": workload["name"],
+                "system": "pytorch",
+                "precision": "float64" if dtype == torch.float64 else "float32",
+                # What PyTorch says it used, not what it was asked for: the table reports the run.
+                "threads": torch.get_num_threads(),
+                "throughput": steps * workload["workPerStep"],
+                "unit": workload["unit"],
+                "cpuCores": cpu_cores,
+            })
     json.dump({"torch": torch.__version__, "rows": rows}, sys.stdout)
 
 

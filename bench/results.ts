@@ -1,9 +1,11 @@
+import type { GoalRow } from "./goals";
 import type { KernelRow } from "./kernel-start";
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Precision } from "../src";
 import type { Machine, NativePeak } from "./machine";
 import type { MeasureOptions } from "./measure";
+import type { MemoryReport } from "./memory";
 import type { SimdPeak } from "./simd-peak";
 
 export type System = "gradient-lab" | "tfjs-cpu" | "tfjs-wasm" | "pytorch" | "nbconvert";
@@ -22,6 +24,8 @@ export interface ResultRow {
   threadsUsed?: number;
   /** GFLOP/s of the step's matrix products (bench/flops.ts), on the batched training workloads. */
   gflops?: number;
+  /** The timed process's CPU time over wall time, in cores (median of the rounds): below `threads`, the row did not get its cores (in-process rows count the whole Node process). */
+  cpuCores?: number;
   /** gradient-lab's best throughput on this workload over this row's: above 1, the engine is ahead. */
   ratio?: number;
 }
@@ -39,9 +43,23 @@ export interface BenchReport {
   courseRuns?: number;
   /** Notebook 01 on a fresh kernel: median milliseconds from the kernel's start to its first output, and to the end (bench/first-output.ts). */
   firstOutput?: { notebook: string; firstOutputMs: number; notebookMs: number; runs: number };
+  /** The PyTorch the peer rows come from (torch.__version__), and the Python that ran it. */
+  pytorch?: { version: string; python: string };
+  /** Workload 6: peak resident memory of a kernel after notebook 08 and of `npm start` (bench/memory.ts). */
+  memory?: MemoryReport;
+  /** Issue 26's goals, each with this run's figure and whether it is met (bench/goals.ts). */
+  goals?: GoalRow[];
   /** Workload 5: each kernel's start (medians) and jupyter_kernel_test score (bench/kernel-start.ts). */
   kernels?: KernelRow[];
   rows: ResultRow[];
+}
+
+/** Below this share of its threads in CPU time, a row was starved of cores by other processes. */
+export const starvedShare = 0.8;
+
+/** Whether a row had less CPU time than its threads need: its figure says more about the machine's load than about the system. */
+export function isStarved(row: ResultRow): boolean {
+  return row.cpuCores !== undefined && row.threads !== undefined && row.cpuCores < starvedShare * (row.threadsUsed ?? row.threads);
 }
 
 /** Each row with its `ratio` filled in: the engine's best on the same workload (any precision, any threads) over the row. */
@@ -119,13 +137,17 @@ export function formatOtherTable(rows: readonly ResultRow[]): string {
   return lines.join("\n");
 }
 
+/** The row with the highest throughput, or undefined for none. */
+export function fastest(candidates: readonly ResultRow[]): ResultRow | undefined {
+  return candidates.reduce<ResultRow | undefined>((best, r) => (best && best.throughput >= r.throughput ? best : r), undefined);
+}
+
 /**
  * Per workload and precision, the engine's best line over PyTorch's best
  * (over thread counts): the ratios the speed goals are stated in.
  */
 export function formatVersusPytorch(rows: readonly ResultRow[]): string {
   const lines: string[] = [];
-  const fastest = (candidates: ResultRow[]): ResultRow | undefined => candidates.reduce<ResultRow | undefined>((best, r) => (best && best.throughput >= r.throughput ? best : r), undefined);
   for (const workload of [...new Set(rows.map((r) => r.workload))]) {
     for (const precision of ["float32", "float64"] as const) {
       const same = rows.filter((r) => r.workload === workload && r.precision === precision);

@@ -7,14 +7,16 @@ import { defaultSetting, type EngineSetting, engineTrainer } from "./engine";
 import { gigaflopsPerSecond } from "./flops";
 import type { Precision } from "../src";
 import { busyLoad, busyWarning, cpuTicks, describeMachine, loadAverage, nativePeak, othersCores } from "./machine";
-import { type Contender, defaultMeasure, interleavedThroughputs, type MeasureOptions, median } from "./measure";
-import { pytorchUnavailable, runPytorch } from "./pytorch";
+import { type Contender, defaultMeasure, interleavedThroughputs, type MeasureOptions, median, type Throughput } from "./measure";
+import { pytorchUnavailable, runPytorch, venvPython } from "./pytorch";
+import { formatGoalTable, goalRows } from "./goals";
+import { formatMegabytes, measureMemory, type MemoryReport } from "./memory";
 import { defaultTiming, measureSimdPeak, type SimdPeak, type Timing } from "./simd-peak";
-import { type BenchReport, compareRows, formatOtherTable, formatPeaks, formatTrainingTable, formatVersusPytorch, type ResultRow, withRatios, writeResults } from "./results";
+import { type BenchReport, compareRows, isStarved, starvedShare, formatOtherTable, formatPeaks, formatTrainingTable, formatVersusPytorch, type ResultRow, withRatios, writeResults } from "./results";
 import { type TfjsSystem, type TfjsTrainer, tfjsTrainer, useTfjsBackend } from "./tfjs";
-import { courseWorkloadName, type TrainingWorkload, trainingWorkloads, workPerStep } from "./workloads";
+import { courseWorkloadName, type TrainingWorkload, trainingWorkloads, workloadKey, workPerStep } from "./workloads";
 
-const USAGE = `usage: node dist/bench/run.js [--workloads 1,2,3,4,5] [--threads 1,2] [--runs N] [--seconds S] [--course-runs N] [--out FILE]
+const USAGE = `usage: node dist/bench/run.js [--workloads 1,2,3,3b,4,5,6] [--threads 1,2] [--runs N] [--seconds S] [--course-runs N] [--out FILE]
   Runs each workload on gradient-lab (float64 and float32, on each thread
   count) and its peers (PyTorch on each thread count), prints a table
   (median of N runs of at least S seconds each) and writes everything as
@@ -23,9 +25,21 @@ const USAGE = `usage: node dist/bench/run.js [--workloads 1,2,3,4,5] [--threads 
   median counts. Workload 5 starts gradient-lab's kernel, Deno's and
   ipykernel --course-runs times each, taking turns (spawn to kernel_info, to
   the first output of a one-line cell), and runs Jupyter's conformance suite
-  on each.`;
+  on each. Workload 6 reads peak resident memory: a kernel's after
+  notebook 08, and npm start's whole process tree. Under the tables, every
+  goal of issue 26 with this run's figure.`;
 
 export type Log = (line: string) => void;
+
+/** What --workloads picks from: the training workloads by their key, then the course (4), kernels (5) and memory (6). */
+const workloadKeys = [...trainingWorkloads.map((w) => workloadKey(w.name)), "4", "5", "6"];
+
+function formatMemory(memory: MemoryReport): string {
+  const lines = ["| peak resident memory | |", "| --- | ---: |"];
+  if (memory.kernel) lines.push(`| a kernel after ${basename(memory.kernel.notebook)} (its VmHWM) | ${formatMegabytes(memory.kernel.peakBytes)} |`);
+  if (memory.npmStart) lines.push(`| npm start, the whole process tree (sum of VmRSS, sampled every 50 ms; ${memory.npmStart.seconds.toFixed(1)} s) | ${formatMegabytes(memory.npmStart.treePeakBytes)} |`);
+  return lines.join("\n");
+}
 
 interface Entry {
   row: Omit<ResultRow, "throughput">;
@@ -69,12 +83,15 @@ function tfjsEntry(workload: TrainingWorkload, system: TfjsSystem): Entry {
 /** Times in-process systems on workloads in interleaved rounds (see measure.ts); `afterRound` lets PyTorch take its turn. */
 async function timeEntries(entries: readonly Entry[], measure: MeasureOptions, afterRound?: () => void): Promise<ResultRow[]> {
   try {
-    const steps = await interleavedThroughputs(
+    const measured = await interleavedThroughputs(
       entries.map((e) => e.contender),
       measure,
       afterRound,
     );
-    return entries.map((e, k) => ({ ...e.row, throughput: (steps[k] as number) * e.stepsToUnits, ...optional("threadsUsed", e.threadsUsed?.()) }));
+    return entries.map((e, k) => {
+      const { stepsPerSecond, cpuCores } = measured[k] as Throughput;
+      return { ...e.row, throughput: stepsPerSecond * e.stepsToUnits, cpuCores, ...optional("threadsUsed", e.threadsUsed?.()) };
+    });
   } finally {
     for (const e of entries) e.dispose();
   }
@@ -101,6 +118,19 @@ function withGigaflops(row: ResultRow, workloads: readonly TrainingWorkload[]): 
   return { ...row, gflops: gigaflopsPerSecond(row.throughput / workPerStep(workload), workload.sizes, workload.batch) };
 }
 
+/**
+ * One warning naming every row that did not get the cores it was given, or
+ * none. Threads that wait for each other by spinning (OpenMP's default, the
+ * engine's brief spin) lose most when one of them is descheduled: on a busy
+ * 2-core machine PyTorch on 2 threads fell from 130k to 3-20k samples/s on W3.
+ */
+export function starvedRows(rows: readonly ResultRow[]): string[] {
+  const starved = rows.filter(isStarved);
+  if (starved.length === 0) return [];
+  const names = starved.map((r) => `${r.system} ${r.workload} ${r.precision} ${r.threads}t (${(r.cpuCores as number).toFixed(2)} cores)`);
+  return [`WARNING: ${starved.length} row(s) had less than ${100 * starvedShare}% of their threads in CPU time while timed: other processes took their cores, these figures are not comparable: ${names.join(", ")}`];
+}
+
 /** gradient-lab at the given settings (float64 on one thread unless told), tfjs-cpu and tfjs-wasm on one training workload, in this process. */
 export async function benchInProcess(workload: TrainingWorkload, measure: MeasureOptions, settings: readonly EngineSetting[] = [defaultSetting]): Promise<ResultRow[]> {
   const entries = [...settings.map((s) => engineEntry(workload, s)), tfjsEntry(workload, "tfjs-cpu"), tfjsEntry(workload, "tfjs-wasm")];
@@ -112,6 +142,8 @@ export interface BenchOptions {
   course: boolean;
   /** Workload 5: kernel starts and conformance. */
   kernels?: boolean;
+  /** Workload 6: peak resident memory of a kernel and of npm start. */
+  memory?: boolean;
   measure: MeasureOptions;
   /** Thread counts for the engine and PyTorch (default 1 and 2). */
   threads?: readonly number[];
@@ -133,6 +165,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   if (startWarning) log(startWarning);
   const wasmSimd = simdPeak(options.simdPeakTiming ?? defaultTiming, log);
   const rows: ResultRow[] = [];
+  let pytorch: BenchReport["pytorch"];
   for (const workload of options.workloads) log(`${workload.name}: ${workload.title}`);
   if (options.workloads.some((w) => w.batch === 1)) log(`a batch of one sample cannot be split over threads: on those workloads gradient-lab runs on 1 thread only`);
   if (options.workloads.length > 0) {
@@ -144,7 +177,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       ? undefined
       : () => {
           const torch = runPytorch(options.workloads, { ...measure, runs: 1 }, threads);
-          if (torchRounds.length === 0) log(`PyTorch ${torch.version} on ${threads.join(" and ")} thread(s)`);
+          if (torchRounds.length === 0) {
+            pytorch = { version: torch.version, python: venvPython };
+            log(`PyTorch ${torch.version} on ${threads.join(" and ")} thread(s)`);
+          }
           torchRounds.push(torch.rows);
         };
     const entries: Entry[] = [];
@@ -160,12 +196,15 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
           skipped.add(reason);
         }
       }
-      entries.push(tfjsEntry(workload, "tfjs-cpu"), tfjsEntry(workload, "tfjs-wasm"));
+      if (workload.tfjs) entries.push(tfjsEntry(workload, "tfjs-cpu"), tfjsEntry(workload, "tfjs-wasm"));
     }
     rows.push(...(await timeEntries(entries, measure, torchRound)));
     for (const [k, first] of (torchRounds[0] ?? []).entries()) {
-      rows.push({ ...first, throughput: median(torchRounds.map((round) => (round[k] as ResultRow).throughput)) });
+      const same = torchRounds.map((round) => round[k] as ResultRow);
+      // bench/pytorch_workloads.py gives every row its CPU time.
+      rows.push({ ...first, throughput: median(same.map((row) => row.throughput)), cpuCores: median(same.map((row) => row.cpuCores as number)) });
     }
+    for (const line of starvedRows(rows)) log(line);
   }
   let firstOutput: BenchReport["firstOutput"];
   if (options.course) {
@@ -208,6 +247,19 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       log(`5-kernels skipped: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+  let memory: MemoryReport | undefined;
+  if (options.memory) {
+    log("6-memory: peak resident memory of a kernel after notebook 08, and of npm start's whole process tree");
+    const missing = courseUnavailable(defaultCoursePaths);
+    if (missing) log(`6-memory skipped: ${missing}`);
+    else {
+      try {
+        memory = await measureMemory(defaultCoursePaths.root, join(defaultCoursePaths.root, "notebooks", "08-two-spirals.ipynb"));
+      } catch (error) {
+        log(`6-memory skipped: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
   const endLoad = loadAverage();
   const endTicks = cpuTicks();
   // The load average at the end counts the benchmark's own threads; the CPU time other processes took during the run does not.
@@ -217,16 +269,21 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   else log(`other processes used ${others.toFixed(2)} cores on average during the run`);
   const endWarning = others === undefined ? undefined : busyWarning("other processes' CPU use during the run, in cores,", others, machine.cores);
   if (endWarning) log(endWarning);
+  const sortedRows = withRatios(rows.map((r) => withGigaflops(r, options.workloads)).sort(compareRows));
+  const peaks = { ...optional("native", nativePeak(machine)), ...optional("wasmSimd", wasmSimd) };
   return {
     date: new Date().toISOString(),
     machine,
-    peaks: { ...optional("native", nativePeak(machine)), ...optional("wasmSimd", wasmSimd) },
+    peaks,
     load: { start: startLoad, end: endLoad, ...optional("othersCores", others), busy: startLoad > busyLoad(machine.cores) || (others ?? 0) > busyLoad(machine.cores) },
     measure,
     ...optional("courseRuns", options.course ? options.courseRuns : undefined),
     ...optional("firstOutput", firstOutput),
     ...optional("kernels", kernels),
-    rows: withRatios(rows.map((r) => withGigaflops(r, options.workloads)).sort(compareRows)),
+    ...optional("pytorch", pytorch),
+    ...optional("memory", memory),
+    goals: goalRows({ rows: sortedRows, peaks, machine }),
+    rows: sortedRows,
   };
 }
 
@@ -251,7 +308,7 @@ async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      workloads: { type: "string", default: "1,2,3,4,5" },
+      workloads: { type: "string", default: workloadKeys.join(",") },
       runs: { type: "string", default: String(defaultMeasure.runs) },
       seconds: { type: "string", default: String(defaultMeasure.minSeconds) },
       threads: { type: "string", default: "1,2" },
@@ -265,15 +322,16 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const chosen = values.workloads.split(",").map((w) => w.trim());
-  const unknown = chosen.filter((w) => !["1", "2", "3", "4", "5"].includes(w));
-  if (unknown.length > 0) throw new Error(`--workloads: unknown workload(s) ${unknown.join(", ")}; choose from 1,2,3,4,5`);
+  const unknown = chosen.filter((w) => !workloadKeys.includes(w));
+  if (unknown.length > 0) throw new Error(`--workloads: unknown workload(s) ${unknown.join(", ")}; choose from ${workloadKeys.join(",")}`);
   const measure = { runs: positive(values.runs, "--runs"), minSeconds: positive(values.seconds, "--seconds") };
   const threads = values.threads.split(",").map((t) => wholeNumber(t.trim(), "--threads"));
   const log: Log = (line) => console.log(line);
   const report = await runBench({
-    workloads: trainingWorkloads.filter((w) => chosen.includes(w.name.slice(0, 1))),
+    workloads: trainingWorkloads.filter((w) => chosen.includes(workloadKey(w.name))),
     course: chosen.includes("4"),
     kernels: chosen.includes("5"),
+    memory: chosen.includes("6"),
     measure,
     threads: [...new Set(threads)],
     courseRuns: positive(values["course-runs"], "--course-runs"),
@@ -286,6 +344,8 @@ async function main(argv: string[]): Promise<number> {
   if (report.rows.some((r) => r.precision === undefined)) log(`\n${formatOtherTable(report.rows)}`);
   if (report.kernels) log(`\nkernels: medians of ${report.kernels[0]?.runs ?? 0} starts each, taking turns; jupyter_kernel_test 0.7's KernelTests\n${formatKernelTable(report.kernels)}`);
   log(`\n${formatPeaks(report.peaks, report.machine.cores)}`);
+  if (report.memory) log(`\n${formatMemory(report.memory)}`);
+  if (report.goals && report.goals.length > 0) log(`\nissue 26's goals (ratios within this run; W1 absolute, read it on a quiet machine):\n${formatGoalTable(report.goals)}`);
   // Said again last, where the eye lands: figures from a busy machine must not be quoted as quiet ones.
   if (report.load.busy) log(`\nWARNING: the machine was busy (load average ${report.load.start.toFixed(2)} at the start${report.load.othersCores === undefined ? "" : `, other processes used ${report.load.othersCores.toFixed(2)} cores during the run`}): these figures are NOT comparable with a quiet run`);
   writeResults(values.out, report);

@@ -49,7 +49,7 @@ async function main(): Promise<void> {
       const work = batch * sizes.slice(1).reduce((sum, out, l) => sum + out * (sizes[l] as number), 0);
       const scalar = trainer(sizes, batch, Number.POSITIVE_INFINITY);
       const phases = trainer(sizes, batch, 0);
-      const [scalarRate = 0, phasesRate = 0] = await interleavedThroughputs([{ repeat: scalar }, { repeat: phases }], { runs, minSeconds });
+      const [scalarRate = 0, phasesRate = 0] = (await interleavedThroughputs([{ repeat: scalar }, { repeat: phases }], { runs, minSeconds })).map((rate) => rate.stepsPerSecond);
       console.log(`${sizes.join("-")} | ${batch} | ${work} | ${scalarRate.toFixed(0)} | ${phasesRate.toFixed(0)} | ${(scalarRate / phasesRate).toFixed(2)}`);
       if (scalarRate < phasesRate) phasesWinFrom = Math.min(phasesWinFrom, work);
     }

@@ -1,6 +1,7 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { projectRoot } from "./project-root";
+import { usableSnapshot } from "./tslab/kernel-snapshot";
 
 /** The name notebooks put in `metadata.kernelspec.name` to run on this kernel. */
 export const KERNEL_NAME = "gradient-lab";
@@ -41,9 +42,12 @@ const CHECK_LAUNCHER = [
  * shell's PATH; the launcher then picks tslab as tslab would (the copy
  * nearest the notebook first).
  */
-export function kernelSpec(): KernelSpec {
+export function kernelSpec(options: { snapshot?: string | false } = {}): KernelSpec {
+  // Restored from a start-up snapshot when one fits this Node (tslab/kernel-snapshot.ts; `false`: never), whose main function makes the launcher check.
+  const snapshot = options.snapshot ?? usableSnapshot();
+  const start = snapshot ? ["--snapshot-blob", snapshot] : ["-e", CHECK_LAUNCHER];
   return {
-    argv: [process.execPath, "-e", CHECK_LAUNCHER, kernelLauncher(), "--config-path", "{connection_file}"],
+    argv: [process.execPath, ...start, kernelLauncher(), "--config-path", "{connection_file}"],
     display_name: "TypeScript (gradient-lab)",
     language: "typescript",
     interrupt_mode: "message",

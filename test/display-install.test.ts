@@ -61,6 +61,10 @@ describe("gradient-lab kernel install --prefix", () => {
     expect(readFileSync(join(extension, "static", PLOTLY_FILE), "utf8")).toBe(plotly);
     expect(readFileSync(join(dataDir, "nbextensions", "gradient-lab", PLOTLY_FILE), "utf8")).toBe(plotly);
     expect(existsSync(join(dataDir, "kernels", "gradient-lab", "kernel.json"))).toBe(true);
+    // By default the kernelspec starts the kernel the usual way, and no blob is copied (a blob fits one Node build only).
+    const { argv } = JSON.parse(readFileSync(join(dataDir, "kernels", "gradient-lab", "kernel.json"), "utf8")) as { argv: string[] };
+    expect(argv).not.toContain("--snapshot-blob");
+    expect(readdirSync(join(dataDir, "kernels", "gradient-lab"))).toEqual(["kernel.json"]);
 
     const again = await kernel(["install", "--prefix", prefix]);
     expect(again.out).toEqual(out);
@@ -71,6 +75,12 @@ describe("gradient-lab kernel install --prefix", () => {
     expect(removed.out).toEqual([join(dataDir, "kernels", "gradient-lab"), join(dataDir, "nbextensions", "gradient-lab"), extension].map((folder) => `removed ${folder}`));
     expect(filesUnder(dataDir)).toEqual([]);
     expect((await kernel(["uninstall", "--prefix", prefix])).out).toEqual([`nothing of gradient-lab was installed in ${dataDir}`]);
+
+    // --snapshot: the kernelspec starts the kernel from the start-up snapshot copied beside it (kernel/tslab/kernel-snapshot.ts).
+    expect((await kernel(["install", "--prefix", prefix, "--snapshot"])).code).toBe(0);
+    const fast = JSON.parse(readFileSync(join(dataDir, "kernels", "gradient-lab", "kernel.json"), "utf8")) as { argv: string[] };
+    expect(fast.argv[fast.argv.indexOf("--snapshot-blob") + 1]).toMatch(new RegExp(`^${join(dataDir, "kernels", "gradient-lab")}/kernel-[0-9a-f]{16}\\.blob$`));
+    await kernel(["uninstall", "--prefix", prefix]);
   });
 
   it.each([
@@ -78,11 +88,12 @@ describe("gradient-lab kernel install --prefix", () => {
     [["install", "--user", "--prefix", "/tmp/x"], "choose --user or --prefix, not both"],
     [["reinstall"], 'kernel: unknown action "reinstall"'],
     [[], "kernel: say install or uninstall"],
+    [["uninstall", "--snapshot"], "--snapshot is for install"],
   ])("refuses %j with one line and the usage", async (argv, message) => {
     const { code, out, err } = await kernel(argv);
     expect(code).toBe(2);
     expect(out).toEqual([]);
-    expect(err).toEqual([`${message}\nusage: gradient-lab kernel install|uninstall [--user | --prefix DIR]`]);
+    expect(err).toEqual([`${message}\nusage: gradient-lab kernel install|uninstall [--user | --prefix DIR] [--snapshot]`]);
   });
 });
 

@@ -3,6 +3,7 @@ import { cacheFolder } from "../cache/cache-folder";
 import { ExecutionCache } from "../cache/execution-cache";
 import { clearProgressLine, REUSED, terminalProgress } from "../progress";
 import { listNotebooks } from "../notebook/nbformat";
+import { buildKernelSnapshot } from "../tslab/kernel-snapshot";
 import { boundJobs, checkOutDir, describeProblem, runNotebooks } from "../runner";
 import { ParametersError } from "../teach/parameters";
 import { parameterHooks, takeParameterFlags } from "../teach/run-parameters";
@@ -66,6 +67,8 @@ async function runWithParameters(parameterFlags: ReturnType<typeof takeParameter
       return 2;
     }
     const effectiveJobs = boundJobs(jobs, files.length);
+    // Once per Node, TypeScript and kernel build (seconds); every kernel of this run and later ones then starts from it.
+    await buildKernelSnapshot().catch((error: Error) => console.error(`gradient-lab run: kernels start without a snapshot: ${error.message}`));
     const outcomes = await runNotebooks(files, {
       outDir: values.out,
       inPlace: values["in-place"],

@@ -1,6 +1,7 @@
 import { onlyDeclaredTypesAutomatically, type DirectorySystem } from "./automatic-types";
 import { CompilerCodeCache } from "./compiler-cache";
 import { queueConverterTimers, type TimerSystem } from "./converter-timers";
+import { restoredTypescript } from "./snapshot-entry";
 import { compileWithSourceMaps } from "./source-map-patch";
 import { startStage } from "./start-timing";
 import { takeInlineMap, type DecodedMappings } from "./source-map";
@@ -95,9 +96,19 @@ export class Engine {
   static async load(fromTslab: NodeRequire, cwd: string, options: { step: () => Promise<void>; codeCacheFolder: string; log: (text: string) => void }): Promise<Engine> {
     const { step } = options;
     const typescriptPath = fromTslab.resolve("@tslab/typescript-for-tslab");
-    const { exports, cache } = CompilerCodeCache.load(typescriptPath, options.codeCacheFolder, options.log);
-    const typescript = exports as TypeScriptParser & { sys: TimerSystem & DirectorySystem };
-    startStage(`typescript loaded (code cache ${cache.state})`);
+    // From the kernel's start-up snapshot when it was started from one (kernel-snapshot.ts), else from the file, through V8's code cache.
+    const restored = restoredTypescript(typescriptPath);
+    let codeCache: CompilerCodeCache | undefined;
+    let typescript: TypeScriptParser & { sys: TimerSystem & DirectorySystem };
+    if (restored) {
+      typescript = restored.typescript as unknown as typeof typescript;
+      startStage(`typescript restored from the snapshot (${restored.parsedFiles().held} declaration files parsed)`);
+    } else {
+      const loaded = CompilerCodeCache.load(typescriptPath, options.codeCacheFolder, options.log);
+      typescript = loaded.exports as typeof typescript;
+      codeCache = loaded.cache;
+      startStage(`typescript loaded (code cache ${loaded.cache.state})`);
+    }
     queueConverterTimers(typescript.sys);
     onlyDeclaredTypesAutomatically(typescript.sys, cwd);
     compileWithSourceMaps(typescriptPath, typescript as never);
@@ -131,8 +142,9 @@ export class Engine {
     await step();
     // The first check of a cell loads most of the standard library's types: done now, before any cell waits for it.
     converter.convert("", "export {};");
-    startStage("standard library checked");
-    engine.codeCache = cache;
+    const parsed = restored?.parsedFiles();
+    startStage(parsed ? `standard library checked (${parsed.used} declaration files from the snapshot, ${parsed.missed.length} parsed anew)` : "standard library checked");
+    engine.codeCache = codeCache;
     return engine;
   }
 

@@ -8,9 +8,11 @@ import { engineTrainer } from "../../bench/engine";
 import { flopsPerStep, gigaflopsPerSecond } from "../../bench/flops";
 import { busyWarning, cpuTicks, describeMachine, nativePeak, othersCores } from "../../bench/machine";
 import { type BenchReport, formatOtherTable, formatPeaks, formatTrainingTable, formatVersusPytorch, type ResultRow, withRatios, writeResults } from "../../bench/results";
-import { benchInProcess, engineSettings, runBench } from "../../bench/run";
+import { descendants, watchTreeMemory } from "../../bench/memory";
+import { threadEnvironment } from "../../bench/pytorch";
+import { benchInProcess, engineSettings, runBench, starvedRows } from "../../bench/run";
 import { tfjsTrainer, useTfjsBackend } from "../../bench/tfjs";
-import { mnistShapedMlp, seedStep, smallMlp, type TrainingWorkload } from "../../bench/workloads";
+import { mnistShapedMlp, seedStep, smallMlp, type TrainingWorkload, trainingWorkloads, wideMlp, workloadKey } from "../../bench/workloads";
 import { needPytorch } from "../helpers/tools";
 
 // Tiny versions of the workloads and of the timing: this checks the program, not the speed.
@@ -25,7 +27,7 @@ const quickPeak = { runSeconds: 0.01, runs: 1 };
 function expectRowShape(rows: readonly ResultRow[]): void {
   expect(rows.length).toBeGreaterThan(0);
   for (const row of rows) {
-    expect(row.workload).toMatch(/^[1-4]-[a-z0-9-]+$/);
+    expect(row.workload).toMatch(/^[1-4]b?-[a-z0-9-]+$/);
     expect(systems).toContain(row.system);
     expect(Number.isFinite(row.throughput) && row.throughput > 0).toBe(true);
     expect(["steps/s", "samples/s", "notebooks/s"]).toContain(row.unit);
@@ -141,6 +143,25 @@ describe("bench: the table", () => {
     expect(rows.find((r) => r.system === "gradient-lab" && r.precision === "float32" && r.threads === 2)?.ratio).toBe(1);
   });
 
+  it("warns about each row that had less than 80% of its threads in CPU time, and picks workloads by the key before the first dash", () => {
+    const starved = [
+      { ...row("3-mlp-784-128-10", "pytorch", "float32", 2, 2_000), cpuCores: 0.58 },
+      { ...row("3-mlp-784-128-10", "pytorch", "float32", 1, 100_000), cpuCores: 0.99 },
+      { ...row("3-mlp-784-128-10", "gradient-lab", "float32", 2, 60_000), cpuCores: 0.9, threadsUsed: 1 },
+    ];
+    // The engine's row ran on the 1 thread it says it used, and had 0.9 of it.
+    expect(starvedRows(starved)).toEqual([
+      "WARNING: 1 row(s) had less than 80% of their threads in CPU time while timed: other processes took their cores, these figures are not comparable: pytorch 3-mlp-784-128-10 float32 2t (0.58 cores)",
+    ]);
+    expect(starvedRows(starved.slice(1))).toEqual([]);
+    expect(trainingWorkloads.map((w) => workloadKey(w.name))).toEqual(["1", "2", "3", "3b"]);
+    expect(wideMlp).toMatchObject({ sizes: [784, 512, 512, 10], activations: ["relu", "relu", "identity"], batch: 256, data: "one-hot" });
+    // 784-512-512-10 on 256: 2 products of 2*256*784*512, then 3 of 2*256*512*512 and 3 of 2*256*512*10.
+    expect(flopsPerStep(wideMlp.sizes, wideMlp.batch)).toBe(2 * 205_520_896 + 3 * 134_217_728 + 3 * 2_621_440);
+    // Each pool a BLAS may bring is sized before torch loads.
+    expect(threadEnvironment(2)).toEqual({ OMP_NUM_THREADS: "2", MKL_NUM_THREADS: "2", OPENBLAS_NUM_THREADS: "2" });
+  });
+
   it("times a one-sample batch on one thread only, and the batched workloads on every thread count", () => {
     expect(engineSettings(seedStep, [1, 2])).toEqual([
       { precision: "float64", threads: 1 },
@@ -223,7 +244,18 @@ describe("bench program", () => {
     expect(report.rows.filter((r) => r.system === "pytorch").map((r) => `${r.workload} ${r.precision} ${r.threads}`)).toEqual(
       [seedStep, tinyMlp].flatMap((w) => ["float64 1", "float64 2", "float32 1", "float32 2"].map((s) => `${w.name} ${s}`)),
     );
-    expect(lines.some((line) => /^PyTorch \d+\.\d+.* on 1 and 2 thread\(s\)$/.test(line))).toBe(true);
+    expect(lines.some((line) => /^PyTorch 2\.13\.\S+ on 1 and 2 thread\(s\)$/.test(line))).toBe(true);
+    expect(report.pytorch?.version).toMatch(/^2\.13\./);
+    // Debian's torch 1.13 on "1 thread" kept OpenBLAS's second thread busy (2.0 cores of CPU time): the pools are now sized before torch loads.
+    for (const row of report.rows.filter((r) => r.system === "pytorch")) {
+      expect(row.cpuCores, `${row.workload} ${row.precision} ${row.threads}`).toBeGreaterThan(0);
+      if (row.threads === 1) expect(row.cpuCores, `${row.workload} ${row.precision} on 1 thread`).toBeLessThan(1.15);
+    }
+    // The goals it has rows for: the tiny stand-in for W2 is named as W2, so its scaling and its ratio to PyTorch are there.
+    const scaling = report.goals?.find((g) => g.goal === "2-mlp-2-64-64-1 float32, 2 threads / 1 thread");
+    const engineAt = (threads: number) => report.rows.find((r) => r.workload === tinyMlp.name && r.system === "gradient-lab" && r.precision === "float32" && r.threads === threads)?.throughput as number;
+    expect(scaling?.value).toBeCloseTo(engineAt(2) / engineAt(1), 12);
+    expect(report.goals?.map((g) => g.goal)).toContain("2-mlp-2-64-64-1 float64, gradient-lab's best / PyTorch's best");
     // GFLOP/s on the batched workload only: steps/s (samples/s over the batch of 8) x the step's flops.
     for (const row of report.rows) {
       if (row.workload === seedStep.name) expect(row.gflops).toBeUndefined();
@@ -253,10 +285,50 @@ describe("bench program", () => {
     expect(typeof report.load.start === "number" && typeof report.load.end === "number" && typeof report.load.busy === "boolean").toBe(true);
     expect(report.peaks.native?.allCores.float32).toBeGreaterThan(0);
     expect(report.peaks.wasmSimd?.float32.gflops).toBeGreaterThan(0);
+    expect(report.pytorch?.version).toMatch(/^2\.13\./);
+    expect(report.rows.filter((r) => r.system === "pytorch").map((r) => `${r.workload} ${r.precision} ${r.threads}`)).toEqual(
+      trainingWorkloads.flatMap((w) => ["float64 1", "float64 2", "float32 1", "float32 2"].map((s) => `${w.name} ${s}`)),
+    );
+    // Issue 26's goals, each with its figure and whether it is met.
+    expect(report.goals?.length).toBeGreaterThanOrEqual(10);
+    for (const g of report.goals ?? []) expect(Number.isFinite(g.value) && g.value > 0 && g.met === g.value >= g.target).toBe(true);
+    expect(report.memory?.kernel?.peakBytes).toBeGreaterThan(20 * 2 ** 20);
+    expect(report.memory?.npmStart?.treePeakBytes).toBeGreaterThan(report.memory?.kernel?.peakBytes as number);
     // Every engine setting: float64 and float32, on 1 and 2 threads where the batch can be split.
-    for (const workload of [seedStep, smallMlp, mnistShapedMlp]) {
+    for (const workload of trainingWorkloads) {
       const engine = report.rows.filter((r) => r.workload === workload.name && r.system === "gradient-lab").map((r) => ({ precision: r.precision, threads: r.threads }));
       expect(engine).toEqual(engineSettings(workload, [1, 2]));
     }
+  });
+});
+
+describe("bench: peak memory", () => {
+  it("finds a process's descendants by their parents, however deep", () => {
+    const all = new Map([
+      [1, { ppid: 0 }],
+      [10, { ppid: 1 }],
+      [11, { ppid: 10 }],
+      [12, { ppid: 11 }],
+      [20, { ppid: 1 }],
+      [30, { ppid: 99 }],
+    ]);
+    expect([...descendants(10, all).keys()].sort()).toEqual([10, 11, 12]);
+    expect(descendants(42, all).size).toBe(0);
+  });
+
+  it("reads a child's peak resident memory from /proc while it runs", async () => {
+    // The child holds 96 MiB, written so the pages are resident, until the sampler has seen them and tells it to go.
+    const holder = "let held; process.on('SIGUSR2', () => process.exit(held?.[0] === 1 ? 0 : 3)); held = Buffer.alloc(96 * 2 ** 20, 1); setInterval(() => {}, 1e6);";
+    const memory = await watchTreeMemory(process.execPath, ["-e", holder], {
+      cwd: __dirname,
+      intervalMs: 20,
+      onSample: (processes) => {
+        for (const p of processes) if (p.peakBytes > 96 * 2 ** 20) process.kill(p.pid, "SIGUSR2");
+      },
+    });
+    expect(memory.processes.map((p) => p.pid)).toEqual([memory.rootPid]);
+    expect(memory.processes[0]?.peakBytes).toBeGreaterThan(96 * 2 ** 20);
+    expect(memory.treePeakBytes).toBeGreaterThan(96 * 2 ** 20);
+    await expect(watchTreeMemory(process.execPath, ["-e", "process.exit(4)"], { cwd: __dirname })).rejects.toThrow(/ended with exit code 4/);
   });
 });

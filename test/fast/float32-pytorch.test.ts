@@ -2,10 +2,11 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type ActivationName, buildNetwork, FastNetwork, SeededRandom } from "../../src";
-import { systemPython } from "../../bench/pytorch";
+import { venvPython } from "../../bench/pytorch";
 import { needPytorch } from "../helpers/tools";
 
 interface TorchGradients {
+  torch: string;
   loss: number;
   weightGradients: number[][];
   biasGradients: number[][];
@@ -43,10 +44,12 @@ describe.skipIf(pytorch.skip)("the float32 fast path against PyTorch float32", (
         inputs: Array.from(inputs, Math.fround),
         targets: Array.from(targets, Math.fround),
       };
-      const run = spawnSync(systemPython, [join(__dirname, "..", "helpers", "pytorch_gradients.py")], { input: JSON.stringify(spec), encoding: "utf8", maxBuffer: 1 << 26 });
+      const run = spawnSync(venvPython, [join(__dirname, "..", "helpers", "pytorch_gradients.py")], { input: JSON.stringify(spec), encoding: "utf8", maxBuffer: 1 << 26 });
       expect(run.stderr).toBe("");
       expect(run.status).toBe(0);
       const torch = JSON.parse(run.stdout) as TorchGradients;
+      // The peer users run today (test/python/requirements.txt pins its CPU build), not Debian's 1.13.
+      expect(torch.torch).toMatch(/^2\.13\./);
       const loss = network.computeGradients(inputs, targets, batch);
       expect(Math.abs(loss - torch.loss) / torch.loss).toBeLessThan(1e-6);
       for (let l = 0; l < sizes.length - 1; l++) {

@@ -2,7 +2,7 @@
 
 Reads {sizes, activations, weights, biases, inputs, targets, dtype} as JSON on
 stdin (weights per layer as (outputs x inputs) row-major lists, as the
-engine stores them) and prints {loss, weightGradients, biasGradients}.
+engine stores them) and prints {torch, loss, weightGradients, biasGradients} (torch: its version).
 Loss: squared error summed over the outputs, mean over the batch.
 """
 import json
@@ -27,6 +27,7 @@ def main():
     loss = ((a - y) ** 2).sum(dim=1).mean()
     loss.backward()
     json.dump({
+        "torch": torch.__version__,
         "loss": loss.item(),
         "weightGradients": [w.grad.reshape(-1).tolist() for w in weights],
         "biasGradients": [b.grad.tolist() for b in biases],

@@ -75,13 +75,13 @@ export function pythonOf(script: string): string {
 }
 
 /**
- * PyTorch in Debian's python3 (python3-torch), for the tests that compare
- * with it; like needTools, missing it skips outside CI and fails in CI.
+ * PyTorch (torch 2.13, CPU build) in the project's .venv, for the tests that
+ * compare with it; like needTools, missing it skips outside CI and fails in CI.
  */
 export function needPytorch(suite: string): { skip: boolean } {
   const missing = pytorchUnavailable();
   if (missing === null) return { skip: false };
-  if (process.env.CI) throw new Error(`${suite}: ${missing}; CI must have it, .ci/run installs python3-torch`);
+  if (process.env.CI) throw new Error(`${suite}: ${missing}; CI must have it, .ci/run installs torch into .venv from test/python/requirements.txt`);
   console.warn(`${suite}: ${missing}; skipped here, with CI set this fails`);
   return { skip: true };
 }
