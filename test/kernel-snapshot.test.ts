@@ -29,7 +29,7 @@ afterAll(() => {
 });
 
 /** Runs cells on a kernel started from `blob` in `cwd`; returns each cell's reply and text, and the kernel's logged start stages. */
-async function runCells(blob: string, cwd: string, cells: string[]): Promise<{ replies: { status: unknown; ename?: unknown; evalue?: unknown; traceback?: unknown; text: string }[]; stages: string }> {
+async function runCells(blob: string, cwd: string, cells: string[]): Promise<{ replies: { status: unknown; ename?: unknown; evalue?: unknown; traceback?: string[]; text: string }[]; stages: string }> {
   const timing = join(temporaryFolder("timing"), "stages.txt");
   const spec = kernelSpec({ snapshot: blob });
   expect(spec.argv.slice(1, 3)).toEqual(["--snapshot-blob", blob]);
@@ -44,7 +44,7 @@ async function runCells(blob: string, cwd: string, cells: string[]): Promise<{ r
         if (message.header.msg_type === "execute_result") text.push(content.data?.["text/plain"] ?? "");
       };
       const reply = await kernel.execute(code, onOutput, TIMEOUT_MS);
-      const content = reply.content as { status: unknown; ename?: unknown; evalue?: unknown; traceback?: unknown };
+      const content = reply.content as { status: unknown; ename?: unknown; evalue?: unknown; traceback?: string[] };
       replies.push({ status: content.status, ename: content.ename, evalue: content.evalue, traceback: content.traceback, text: text.join("") });
     }
     return { replies, stages: readFileSync(timing, "utf8") };
@@ -67,6 +67,7 @@ describe("the kernel's start-up snapshot", () => {
       'import { seedNetwork, traceStep } from "gradient-lab";\nconsole.log(traceStep(seedNetwork(), { input: [1, 0], target: [2], learningRate: 0.01 }).loss.value);',
       'const wrong: number = "text";',
       "wrong",
+      'const layers = 3;\nthrow new RangeError(`no layer ${layers + 1}`);',
       'function deeper(depth: number): number {\n  if (depth === 0) throw new RangeError("at the bottom");\n  return deeper(depth - 1);\n}\ndeeper(3);',
     ]);
     expect(stages).toMatch(/typescript restored from the snapshot \(\d+ declaration files parsed\)/);
@@ -79,13 +80,15 @@ describe("the kernel's start-up snapshot", () => {
     expect(replies[1]).toMatchObject({ status: "error", ename: "TSError", evalue: "TS2322: Type 'string' is not assignable to type 'number'." });
     // The type error stopped the cell before it ran: nothing was declared.
     expect(replies[2]).toMatchObject({ status: "error", ename: "TSError", evalue: "TS2304: Cannot find name 'wrong'." });
-    // A restored kernel records stacks (Node 20 restores a snapshot without Error.stackTraceLimit): the traceback names the
-    // cell's lines, innermost call last.
-    expect(replies[3]).toMatchObject({ status: "error", ename: "RangeError", evalue: "at the bottom" });
-    const traceback = (replies[3]?.traceback as string[]).join("\n");
-    expect(traceback).toContain("Cell In[4], line 5\n");
-    expect(traceback).toContain("Cell In[4], line 2, in deeper\n");
-    expect(traceback.indexOf("line 5")).toBeLessThan(traceback.lastIndexOf("line 2, in deeper"));
+    // A restored kernel's errors have stacks (Node drops Error.stackTraceLimit while it builds a snapshot), so the traceback names the cell's line.
+    expect(replies[3]).toMatchObject({ status: "error", ename: "RangeError", evalue: "no layer 4" });
+    expect(replies[3]?.traceback?.join("\n")).toMatch(/Cell In\[\d+\], line 2\n {6}1 const layers = 3;\n----> 2 throw new RangeError/);
+    // An error deep in a call: every frame named by its cell line, the call first, the throw last.
+    const deep = replies[4]?.traceback?.join("\n") ?? "";
+    expect(replies[4]).toMatchObject({ status: "error", ename: "RangeError", evalue: "at the bottom" });
+    expect(deep).toMatch(/Cell In\[\d+\], line 5\n/);
+    expect(deep).toMatch(/Cell In\[\d+\], line 2, in deeper\n/);
+    expect(deep.indexOf("line 5")).toBeLessThan(deep.lastIndexOf("line 2, in deeper"));
   }, TIMEOUT_MS);
 
   it("reads a declaration changed after the snapshot was built anew, never the parsed copy", async () => {

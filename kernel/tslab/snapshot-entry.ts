@@ -180,10 +180,10 @@ if (startupSnapshot.isBuildingSnapshot()) {
     const sys = (snapshot.typescript as unknown as { sys: { getCurrentDirectory(): string; args: string[] } }).sys;
     sys.getCurrentDirectory = () => process.cwd();
     sys.args = process.argv.slice(2);
-    (globalThis as Record<symbol, unknown>)[SNAPSHOT_GLOBAL] = snapshot;
-    // Node 20 restores a user-land snapshot without Error.stackTraceLimit, and V8 then records no stack at all: an error thrown
-    // in a cell had no `stack`, so its traceback lost the cell's lines (`Cell In[n], line m`). V8's default, as in any start.
+    // Node deletes Error.stackTraceLimit while it builds a snapshot and does not put it back: without it an error has no
+    // stack at all, and a traceback could not name the cell's line. 10 is Node's own default.
     if (typeof Error.stackTraceLimit !== "number") Error.stackTraceLimit = 10;
+    (globalThis as Record<symbol, unknown>)[SNAPSHOT_GLOBAL] = snapshot;
     // Node passes the script named after the blob as argv[1]: the kernel's main.js, run as `node main.js` would.
     const launcher = process.argv[1] ?? "";
     try {

@@ -4,7 +4,7 @@ import type { Epilogues } from "./epilogues";
 import { type Strided, stridedProduct } from "./js-products";
 import type { FloatArray } from "../math/float-array";
 import { type FastLayout, roundUp, share } from "./layout";
-import { packB, type ProductKernel } from "./simd-products";
+import type { ProductKernel } from "./simd-products";
 import { lossByName } from "../math/losses";
 import { sgdStep } from "../trace/sgd";
 import type { StepCommand } from "./step-command";
@@ -23,8 +23,10 @@ import type { StepCommand } from "./step-command";
  *   is no partial sum to combine and the result does not depend on the
  *   thread count.
  *
- * A thread runs a phase for its `part` of `parts`; all threads finish a
- * phase before any starts the next.
+ * A phase's work is cut into `slices` (ranges of rows or of columns);
+ * threads take slices until none is left (see threads.ts), each computing
+ * in its own scratch (`thread`), and all slices of a phase are done before
+ * any of the next starts. Which thread takes a slice changes no number.
  */
 export type Phase = "pack" | "rows" | "columns";
 
@@ -132,13 +134,14 @@ export function activationLoop(context: StepContext, activation: Activation, wid
   return simdActivation(context, slopeBelowZero(activation), width, batch * width) === null ? "javascript" : "simd";
 }
 
-export function runPhase(context: StepContext, phase: Phase, command: StepCommand, part: number): void {
-  if (phase === "pack") packPhase(context, command, part);
-  else if (phase === "rows") rowsPhase(context, command, part);
-  else columnsPhase(context, command, part);
+/** Runs slice `slice` of `slices` of a phase on thread `thread` (whose scratch it uses); one slice of one is the whole phase. */
+export function runPhase(context: StepContext, phase: Phase, command: StepCommand, thread: number, slice = 0, slices = 1): void {
+  if (phase === "pack") packPhase(context, command, slice, slices);
+  else if (phase === "rows") rowsPhase(context, command, thread, slice, slices);
+  else columnsPhase(context, command, thread, slice, slices);
 }
 
-function packPhase(context: StepContext, command: StepCommand, part: number): void {
+function packPhase(context: StepContext, command: StepCommand, slice: number, slices: number): void {
   const { sizes, blockColumns } = context.layout;
   const { weights, packedWeights } = context.buffers;
   for (let l = 0; l + 1 < sizes.length; l++) {
@@ -146,26 +149,26 @@ function packPhase(context: StepContext, command: StepCommand, part: number): vo
     const nOut = sizes[l + 1] as number;
     // The forward product's b is W itself: on the SIMD kernel, each block of W's rows is interleaved so one load reads a column of the block.
     if (!usesSimd(context, command.batch, nOut, nIn)) continue;
-    const rows = share(roundUp(nOut, blockColumns), command.parts, part, blockColumns);
-    packB(weights[l] as FloatArray, nOut, nIn, blockColumns, packedWeights[l] as FloatArray, 0, rows.from, rows.to);
+    const rows = share(roundUp(nOut, blockColumns), slices, slice, blockColumns);
+    if (rows.from < rows.to) (context.kernel as ProductKernel).pack(weights[l] as FloatArray, nOut, nIn, packedWeights[l] as FloatArray, rows.from, rows.to);
   }
 }
 
-function rowsPhase(context: StepContext, command: StepCommand, part: number): void {
+function rowsPhase(context: StepContext, command: StepCommand, thread: number, slice: number, slices: number): void {
   const { sizes, blockRows } = context.layout;
   const { batch } = command;
-  const rows = share(batch, command.parts, part, blockRows);
+  const rows = share(batch, slices, slice, blockRows);
   const { from, to } = rows;
   if (from >= to) return;
   const { top, targets, sampleLoss, packedWeights } = context.buffers;
-  const c = resultOf(context, part);
+  const c = resultOf(context, thread);
   const L = sizes.length - 1;
   for (let l = 0; l < L; l++) {
     const { inputs: nIn, width: nOut, x: input, weights } = context.layers[l] as LayerView;
     const x: Strided = { array: input, at: from * nIn, row: nIn, step: 1 };
     const stride = usesSimd(context, batch, nOut, nIn)
-      ? multiplyPacked(context, part, x, packedWeights[l] as FloatArray, to - from, nOut, nIn)
-      : multiply(context, part, x, { array: weights, at: 0, row: nIn, step: 1 }, to - from, nOut, nIn, false);
+      ? multiplyPacked(context, thread, x, packedWeights[l] as FloatArray, to - from, nOut, nIn)
+      : multiply(context, thread, x, { array: weights, at: 0, row: nIn, step: 1 }, to - from, nOut, nIn, false);
     biasAndActivate(context, batch, l, c, stride, rows);
   }
   if (command.forwardOnly) return;
@@ -186,26 +189,26 @@ function rowsPhase(context: StepContext, command: StepCommand, part: number): vo
     // b[i][p] = W[p][i]: W read down its columns, no copy.
     const up: Strided = { array: dz, at: from * width, row: width, step: 1 };
     const wT: Strided = { array: weights, at: 0, row: 1, step: nIn };
-    const stride = multiply(context, part, up, wT, to - from, nIn, width, usesSimd(context, batch, nIn, width));
+    const stride = multiply(context, thread, up, wT, to - from, nIn, width, usesSimd(context, batch, nIn, width));
     chain(context, batch, l - 1, c, stride, from, rows);
   }
 }
 
-function columnsPhase(context: StepContext, command: StepCommand, part: number): void {
+function columnsPhase(context: StepContext, command: StepCommand, thread: number, slice: number, slices: number): void {
   const { blockColumns, bytesPerNumber: E } = context.layout;
-  const { batch, parts, learningRate } = command;
-  const c = resultOf(context, part);
+  const { batch, learningRate } = command;
+  const c = resultOf(context, thread);
   for (const layer of context.layers) {
     const { inputs: nIn, width, x, dz: d, weights: w, weightGradients: gw, bias: b, biasGradients: gb } = layer;
     // dL/dW[j][i] sums dz[s][j] * x[s][i] over the samples in order. Both operands are read in place, down their columns.
     if (!usesSimd(context, width, nIn, batch) && usesSimd(context, nIn, width, batch)) {
       // Too few inputs for a SIMD block (the first layer of a 2-D problem): the transposed product, dL/dW^T = x^T dz, has them as rows instead. This thread takes a range of neurons j.
-      const neurons = share(width, parts, part, blockColumns);
+      const neurons = share(width, slices, slice, blockColumns);
       if (neurons.from < neurons.to) {
         const n = neurons.to - neurons.from;
         const xT: Strided = { array: x, at: 0, row: 1, step: nIn };
         const dzT: Strided = { array: d, at: neurons.from, row: 1, step: width };
-        const stride = multiply(context, part, xT, dzT, nIn, n, batch, true);
+        const stride = multiply(context, thread, xT, dzT, nIn, n, batch, true);
         for (let i = 0; i < nIn; i++) {
           for (let q = 0; q < n; q++) {
             const k = (neurons.from + q) * nIn + i;
@@ -220,12 +223,12 @@ function columnsPhase(context: StepContext, command: StepCommand, part: number):
       const simd = usesSimd(context, width, nIn, batch);
       const simdGradient = simdGradients(context, nIn, width * nIn);
       // Shares of whole SIMD blocks (or vectors), so no thread's loop runs into another's columns.
-      const inputs = share(nIn, parts, part, simd ? blockColumns : simdGradient !== null ? simdGradient.lanes : 1);
+      const inputs = share(nIn, slices, slice, simd ? blockColumns : simdGradient !== null ? simdGradient.lanes : 1);
       if (inputs.from < inputs.to) {
         const n = inputs.to - inputs.from;
         const dzT: Strided = { array: d, at: 0, row: 1, step: width };
         const xT: Strided = { array: x, at: inputs.from, row: 1, step: nIn };
-        const stride = multiply(context, part, dzT, xT, width, n, batch, simd);
+        const stride = multiply(context, thread, dzT, xT, width, n, batch, simd);
         if (simdGradient !== null) {
           simdGradient.weightGradients[learningRate !== 0 ? "step" : "only"](
             c.byteOffset,
@@ -251,7 +254,7 @@ function columnsPhase(context: StepContext, command: StepCommand, part: number):
       }
     }
     const simdBias = simdGradients(context, width, batch * width);
-    const neurons = share(width, parts, part, simdBias !== null ? simdBias.lanes : 1);
+    const neurons = share(width, slices, slice, simdBias !== null ? simdBias.lanes : 1);
     if (simdBias !== null) {
       if (neurons.from < neurons.to)
         simdBias.biasGradients[learningRate !== 0 ? "step" : "only"](
@@ -338,11 +341,11 @@ function chain(context: StepContext, batch: number, l: number, up: FloatArray, s
 }
 
 /** This thread's scratch for a product's result. */
-const resultOf = (context: StepContext, part: number) => (context.buffers.scratch[part] as FastBuffers["scratch"][number]).c;
+const resultOf = (context: StepContext, thread: number) => (context.buffers.scratch[thread] as FastBuffers["scratch"][number]).c;
 
 /** c = a times b transposed (c[i][j] = sum over p in order of a[i][p] * b[j][p]), a m x k and b n x k read through strides, into this thread's scratch. */
-function multiply(context: StepContext, part: number, a: Strided, b: Strided, m: number, n: number, k: number, simd: boolean): number {
-  const c = resultOf(context, part);
+function multiply(context: StepContext, thread: number, a: Strided, b: Strided, m: number, n: number, k: number, simd: boolean): number {
+  const c = resultOf(context, thread);
   const kernel = context.kernel;
   if (simd && kernel !== null) {
     const bytes = context.layout.bytesPerNumber;
@@ -369,8 +372,8 @@ function multiply(context: StepContext, part: number, a: Strided, b: Strided, m:
 }
 
 /** The forward product on the SIMD kernel: a's rows contiguous, b packed by packB. */
-function multiplyPacked(context: StepContext, part: number, a: Strided, packed: FloatArray, m: number, n: number, k: number): number {
-  const c = resultOf(context, part);
+function multiplyPacked(context: StepContext, thread: number, a: Strided, packed: FloatArray, m: number, n: number, k: number): number {
+  const c = resultOf(context, thread);
   const kernel = context.kernel as ProductKernel;
   const stride = roundUp(n, kernel.blockColumns);
   kernel.product(a.array.byteOffset + a.at * context.layout.bytesPerNumber, packed.byteOffset, c.byteOffset, roundUp(m, kernel.blockRows), stride, k);

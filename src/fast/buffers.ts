@@ -9,6 +9,7 @@ export interface FastBuffers {
   readonly weightGradients: FloatArray[];
   readonly biasGradients: FloatArray[];
   readonly packedWeights: FloatArray[];
+  readonly inputStaging: Float64Array;
   readonly activations: FloatArray[];
   readonly preActivations: FloatArray[];
   readonly dz: FloatArray[];
@@ -29,6 +30,7 @@ export function viewBuffers(buffer: ArrayBufferLike, layout: FastLayout): FastBu
     weightGradients: views(layout.weightGradients),
     biasGradients: views(layout.biasGradients),
     packedWeights: views(layout.packedWeights),
+    inputStaging: new Float64Array(buffer, layout.inputStaging.at, layout.inputStaging.length),
     activations: views(layout.activations),
     preActivations: views(layout.preActivations),
     dz: views(layout.dz),

@@ -1,6 +1,6 @@
 import { type ActivationName, activations, slopeBelowZero } from "../math/activations";
 import { type Precision, PRECISION_FORMS } from "./precision";
-import { compiledModule, f64, type FunctionDefinition, type Instruction, i32, isSharedMemory, Locals, op, v128 } from "./wasm-assembler";
+import { compiledModule, f64, type FunctionDefinition, type Instruction, i32, isSharedMemory, Locals, op, shuffleLanes, v128 } from "./wasm-assembler";
 
 /**
  * The fast path's elementwise loops as WebAssembly SIMD functions: adding
@@ -32,6 +32,15 @@ export interface Epilogues {
   readonly weightGradients: Record<"only" | "step", (c: number, cRow: number, gw: number, w: number, wRow: number, rows: number, width: number, batch: number, learningRate: number) => void>;
   /** g = (sum over the rows of dz, in order) / batch into gb (and, in `step`, b -= learningRate * g). */
   readonly biasGradients: Record<"only" | "step", (dz: number, dzRow: number, gb: number, b: number, rows: number, width: number, batch: number, learningRate: number) => void>;
+  /** 1 when every one of `count` numbers from byte `at` is finite, else 0; `count` a multiple of the lanes. */
+  readonly allFinite: (at: number, count: number) => number;
+  /**
+   * float32 only (null in float64): `count` float64 numbers from byte `from`
+   * rounded to float32 at byte `to`; 1 when every result is finite, else 0.
+   * A native typed-array copy between the two types costs several times a
+   * plain copy plus this.
+   */
+  readonly narrow: ((from: number, to: number, count: number) => number) | null;
   readonly lanes: number;
 }
 
@@ -43,7 +52,7 @@ const piecewiseLinear: readonly { name: ActivationName; slope: number }[] = Obje
 
 function generate(precision: Precision) {
   const { bytes: E, simd } = PRECISION_FORMS[precision];
-  const { add, sub, mul, div, greater: gt, constantSplat: splatConst, splatFloat64 } = simd;
+  const { add, sub, mul, div, greater: gt, equal: eq, constantSplat: splatConst, splatFloat64 } = simd;
   const { localGet: get, localSet: set, i32Const: int } = op;
   const bump = (local: number, ...value: Instruction[]): Instruction[] => [get(local), ...value, op.i32Add, set(local)];
   // Alignment hint 0: rows of a width that is not a multiple of four floats do not start on 16 bytes.
@@ -164,10 +173,54 @@ function generate(precision: Precision) {
       functions.push({ name: `biasGradients_${mode}`, locals, body });
     }
   }
+  {
+    const locals = new Locals([i32, i32]);
+    const [AT, COUNT] = [0, 1];
+    const [p, end] = [locals.add(i32), locals.add(i32)];
+    const [x, finite] = [locals.add(v128), locals.add(v128)];
+    // x - x is 0 for a finite x and NaN for an infinite or NaN one, and NaN is the one value unequal to itself.
+    const body = [
+      op.v128Const(new Array<number>(16).fill(0xff)), set(finite),
+      get(AT), set(p), get(AT), get(COUNT), int(E), op.i32Mul, op.i32Add, set(end),
+      op.block, op.loop,
+      get(p), get(end), op.i32LtU, op.i32Eqz, op.brIf(1),
+      get(p), op.v128Load(0, 0), set(x),
+      get(x), get(x), sub, get(x), get(x), sub, eq, get(finite), op.v128And, set(finite),
+      ...bump(p, int(16)),
+      op.br(0),
+      op.end, op.end,
+      get(finite), op.i32x4AllTrue,
+    ];
+    functions.push({ name: "allFinite", locals, body, result: i32 });
+  }
+  if (precision === "float32") {
+    const locals = new Locals([i32, i32, i32]);
+    const [FROM, TO, COUNT] = [0, 1, 2];
+    const [p, q, end] = [locals.add(i32), locals.add(i32), locals.add(i32)];
+    const [x, finite] = [locals.add(v128), locals.add(v128)];
+    // Four numbers a turn: two float64 vectors, each rounded into the low half of a float32 vector, then the halves joined.
+    const body = [
+      op.v128Const(new Array<number>(16).fill(0xff)), set(finite),
+      get(FROM), set(p), get(TO), set(q), get(TO), get(COUNT), int(4), op.i32Mul, op.i32Add, set(end),
+      op.block, op.loop,
+      get(q), get(end), op.i32LtU, op.i32Eqz, op.brIf(1),
+      get(p), op.v128Load(0, 0), op.f32x4DemoteF64x2Zero,
+      get(p), op.v128Load(16, 0), op.f32x4DemoteF64x2Zero,
+      op.i8x16Shuffle(shuffleLanes(4, [0, 1, 4, 5])), set(x),
+      get(q), get(x), op.v128Store(0, 0),
+      get(x), get(x), sub, get(x), get(x), sub, eq, get(finite), op.v128And, set(finite),
+      ...bump(p, int(32)),
+      ...bump(q, int(16)),
+      op.br(0),
+      op.end, op.end,
+      get(finite), op.i32x4AllTrue,
+    ];
+    functions.push({ name: "narrow", locals, body, result: i32 });
+  }
   return functions;
 }
 
-type Exported = Record<string, (...args: number[]) => void>;
+type Exported = Record<string, (...args: number[]) => number | undefined>;
 const instances = new WeakMap<WebAssembly.Memory, Map<Precision, Epilogues>>();
 
 /** The epilogues for a precision on a memory (plain or shared), or null where WebAssembly SIMD is missing. */
@@ -184,6 +237,8 @@ export function epiloguesFor(precision: Precision, memory: WebAssembly.Memory): 
     chain: pick("chain", piecewiseLinear.map((activation) => activation.name)),
     weightGradients: pick("weightGradients", ["only", "step"]),
     biasGradients: pick("biasGradients", ["only", "step"]),
+    allFinite: exported.allFinite as unknown as Epilogues["allFinite"],
+    narrow: (exported.narrow ?? null) as unknown as Epilogues["narrow"],
   };
   const onMemory = instances.get(memory) ?? new Map<Precision, Epilogues>();
   onMemory.set(precision, epilogues);

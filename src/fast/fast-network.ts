@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { type Activation, type ActivationName, activationByName } from "../math/activations";
+import { copyInputs } from "./batch-input";
 import { type FastBuffers, viewBuffers } from "./buffers";
 import { type Epilogues, epiloguesFor } from "./epilogues";
 import type { FloatArray } from "../math/float-array";
@@ -165,8 +166,7 @@ export class FastNetwork<P extends Precision = "float64"> {
 
   /** The outputs for a batch (batch x outputs), as a view into an internal buffer that the next call overwrites. */
   forward(inputs: ArrayLike<number>, batch: number): FloatArrayOf<P> {
-    this.load(inputs, null, batch);
-    this.step(batch, losses["squared-error"], 0, FORWARD_PHASES);
+    this.step(batch, losses["squared-error"], 0, FORWARD_PHASES, inputs, null);
     const L = this.sizes.length - 1;
     return (this.buffers.activations[L] as FloatArrayOf<P>).subarray(0, batch * (this.sizes[L] as number)) as FloatArrayOf<P>;
   }
@@ -197,20 +197,22 @@ export class FastNetwork<P extends Precision = "float64"> {
         Array.from({ length: this.sizes[L] as number }, (_, j) => ({ name: names[j] ?? `output ${j + 1}`, activation: this.activations[L - 1] as string })),
       );
     }
-    this.load(inputs, targets, batch);
     // The parameters change in the "columns" phase, after every read of the old ones (they were packed in "pack").
-    this.step(batch, record, learningRate, TRAINING_PHASES);
+    this.step(batch, record, learningRate, TRAINING_PHASES, inputs, targets);
     let lossSum = 0;
     const sampleLoss = this.buffers.sampleLoss;
     for (let s = 0; s < batch; s++) lossSum += sampleLoss[s] as number;
     return lossSum / batch;
   }
 
-  private step(batch: number, loss: Loss, learningRate: number, phases: readonly Phase[]): void {
+  /** Copies the batch in and runs the step: the scalar step, or the phases (the first being "pack"). */
+  private step(batch: number, loss: Loss, learningRate: number, phases: readonly Phase[], inputs: ArrayLike<number>, targets: ArrayLike<number> | null): void {
+    this.makeRoom(batch);
     const parts = this.partsFor(batch);
     this.stepThreads = parts;
     // A net too small for SIMD (the source's 2-2-1) takes millions of steps a second: the phases' shares and choices would cost more than its arithmetic.
     if (parts === 1 && this.scalarStepFits(batch)) {
+      this.load(inputs, targets, batch);
       scalarStep(this.context, batch, loss, learningRate, phases === FORWARD_PHASES);
       return;
     }
@@ -223,6 +225,7 @@ export class FastNetwork<P extends Precision = "float64"> {
     command.forwardOnly = phases === FORWARD_PHASES;
     const context = this.context;
     if (parts === 1) {
+      this.load(inputs, targets, batch);
       for (const phase of phases) runPhase(context, phase, command, 0);
       return;
     }
@@ -230,7 +233,15 @@ export class FastNetwork<P extends Precision = "float64"> {
       this.pool = new StepThreads(this.threads, this.memory as WebAssembly.Memory, this.layout, this.activations, this.command);
       closeForgotten.register(this, this.pool, this);
     }
-    for (const phase of phases) this.pool.run(context, phase);
+    // Packing reads no input: the workers pack while this thread copies the batch in (all of it its own work), then it packs with them.
+    const pool = this.pool;
+    pool.start(phases[0] as Phase);
+    try {
+      this.load(inputs, targets, batch);
+    } finally {
+      pool.finish(context);
+    }
+    for (let p = 1; p < phases.length; p++) pool.run(context, phases[p] as Phase);
   }
 
   /** Whether a step of this batch stays in JavaScript throughout, so scalar-step.ts may run it (asked again only when the batch changes). */
@@ -248,8 +259,8 @@ export class FastNetwork<P extends Precision = "float64"> {
     return batch * this.workPerSample >= this.threadMinWork && batch >= 2 * this.layout.blockRows ? this.threads : 1;
   }
 
-  /** Copies a batch into the network's memory, growing it to the largest batch seen (steps after that allocate nothing). */
-  private load(inputs: ArrayLike<number>, targets: ArrayLike<number> | null, batch: number): void {
+  /** Grows the network's memory to the largest batch seen (steps after that allocate nothing); before a step's threads start, since it ends them. */
+  private makeRoom(batch: number): void {
     if (!Number.isInteger(batch) || batch < 1) throw new Error(`batch must be a positive whole number, got ${batch}`);
     if (batch > this.layout.capacity) {
       this.close();
@@ -257,14 +268,11 @@ export class FastNetwork<P extends Precision = "float64"> {
       this.buffers = this.place(this.layout);
       this.context = this.contextFor(this.buffers);
     }
-    const width0 = this.sizes[0] as number;
-    if (inputs.length < batch * width0) throw new Error(`forward: inputs hold ${inputs.length} numbers, a batch of ${batch} needs ${batch * width0}`);
-    const a0 = this.buffers.activations[0] as FloatArray;
-    for (let k = 0; k < batch * width0; k++) {
-      const x = inputs[k] as number;
-      if (!Number.isFinite(x)) throw new Error(`forward: input ${k % width0} of sample ${Math.floor(k / width0)} is ${x}`);
-      a0[k] = x;
-    }
+  }
+
+  /** Copies a batch into the network's memory (made room for by makeRoom). */
+  private load(inputs: ArrayLike<number>, targets: ArrayLike<number> | null, batch: number): void {
+    copyInputs(inputs, this.buffers.activations[0] as FloatArray, this.buffers.inputStaging, batch, this.sizes[0] as number, this.epilogues);
     if (targets === null) return;
     const nOut = this.sizes[this.sizes.length - 1] as number;
     if (targets.length < batch * nOut) throw new Error(`computeGradients: targets hold ${targets.length} numbers, a batch of ${batch} needs ${batch * nOut}`);

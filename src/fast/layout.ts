@@ -31,6 +31,8 @@ export interface FastLayout {
   readonly biasGradients: readonly Region[];
   /** This step's weights packed for the SIMD kernel's forward product (see packRows in batch-step.ts). */
   readonly packedWeights: readonly Region[];
+  /** float32 only (empty in float64): the batch's float64 inputs, copied as they are, before the SIMD epilogue rounds them into activations[0] (see copyInputs). */
+  readonly inputStaging: Region;
   /** Per layer l: activations[0] are the inputs, activations[l + 1] the layer's outputs. */
   readonly activations: readonly Region[];
   readonly preActivations: readonly Region[];
@@ -72,6 +74,7 @@ export function planLayout(
   const biasGradients = layers.map((s) => take(s.out));
   const packedWeights = layers.map((s) => take(roundUp(s.out, blockColumns) * s.in));
   const rows = capacity + blockRows;
+  const inputStaging = take(precision === "float32" ? rows * (sizes[0] as number) : 0, 8);
   const activations = sizes.map((n) => take(rows * n));
   const preActivations = layers.map((s) => take(rows * s.out));
   const dz = layers.map((s) => take(rows * s.out));
@@ -96,6 +99,7 @@ export function planLayout(
     weightGradients,
     biasGradients,
     packedWeights,
+    inputStaging,
     activations,
     preActivations,
     dz,
@@ -107,8 +111,18 @@ export function planLayout(
   };
 }
 
-/** The part of `count` items that thread `part` of `parts` takes: contiguous, each share's start a multiple of `align`. */
-export function share(count: number, parts: number, part: number, align: number): { from: number; to: number } {
-  const cut = (t: number) => Math.min(count, roundUp(Math.floor((t * count) / parts), align));
-  return { from: cut(part), to: part === parts - 1 ? count : cut(part + 1) };
+/**
+ * Slice `slice` of `slices` of `count` items: contiguous, each slice's start
+ * a multiple of `align`. The first half of the slices (threads take them
+ * first, one each) share three quarters of the items, the rest the last
+ * quarter: on an idle machine each thread takes one large slice and one
+ * small, as even as fixed halves with few slices, and a thread that is held
+ * up leaves small slices for the others to take.
+ */
+export function share(count: number, slices: number, slice: number, align: number): { from: number; to: number } {
+  const large = Math.ceil(slices / 2);
+  const small = slices - large;
+  const fraction = (t: number) => (small === 0 ? t / slices : t <= large ? (0.75 * t) / large : 0.75 + (0.25 * (t - large)) / small);
+  const cut = (t: number) => Math.min(count, roundUp(Math.floor(fraction(t) * count), align));
+  return { from: cut(slice), to: slice === slices - 1 ? count : cut(slice + 1) };
 }

@@ -20,6 +20,7 @@ export interface PrecisionForm {
     readonly mul: Instruction;
     readonly div: Instruction;
     readonly greater: Instruction;
+    readonly equal: Instruction;
     readonly relaxedMultiplyAdd: Instruction;
     /** One number from memory into every lane. */
     loadSplat(offset: number): Instruction;
@@ -52,6 +53,7 @@ export const PRECISION_FORMS: Readonly<Record<Precision, PrecisionForm>> = {
       mul: op.f64x2Mul,
       div: op.f64x2Div,
       greater: op.f64x2Gt,
+      equal: op.f64x2Eq,
       relaxedMultiplyAdd: op.f64x2RelaxedMadd,
       loadSplat: op.v128Load64Splat,
       constantSplat: f64x2Splat,
@@ -69,6 +71,7 @@ export const PRECISION_FORMS: Readonly<Record<Precision, PrecisionForm>> = {
       mul: op.f32x4Mul,
       div: op.f32x4Div,
       greater: op.f32x4Gt,
+      equal: op.f32x4Eq,
       relaxedMultiplyAdd: op.f32x4RelaxedMadd,
       loadSplat: op.v128Load32Splat,
       constantSplat: f32x4Splat,

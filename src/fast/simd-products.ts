@@ -13,8 +13,9 @@
  */
 import { setFlagsFromString } from "node:v8";
 import { roundUp } from "./layout";
+import type { FloatArray } from "../math/float-array";
 import { type Precision, PRECISION_FORMS } from "./precision";
-import { assembleModule, compiledModule, type Instruction, i32, isSharedMemory, Locals, op, v128 } from "./wasm-assembler";
+import { assembleModule, compiledModule, type Instruction, i32, isSharedMemory, Locals, op, shuffleLanes, v128 } from "./wasm-assembler";
 
 export interface ProductKernel {
   readonly precision: Precision;
@@ -44,6 +45,14 @@ export interface ProductKernel {
    * past the last row and column and drops those sums, as `product` does.
    */
   strided(a: number, aRow: number, aStep: number, b: number, bBlock: number, bStep: number, c: number, cRow: number, m: number, n: number, k: number): void;
+  /**
+   * packB's result (b's rows rowsFrom..rowsTo, multiples of blockColumns,
+   * packed into `to` from its element 0), b and `to` being views on the
+   * kernel's memory: whole blocks moved lanes x lanes numbers at a time in
+   * WebAssembly, the rest (a block past n, a k that is not a multiple of
+   * the lanes) by packB.
+   */
+  pack(b: FloatArray, n: number, k: number, to: FloatArray, rowsFrom: number, rowsTo: number): void;
 }
 
 /**
@@ -176,6 +185,80 @@ function stridedFunction(shape: KernelShape): { locals: Locals; body: Instructio
   return { locals, body };
 }
 
+/**
+ * The generated `pack` function: `blocks` whole blocks of blockColumns rows
+ * of b (rows `row` bytes apart, from byte b) into their packed places (from
+ * byte to), `steps` x lanes columns of each. Each step loads `lanes` rows'
+ * next `lanes` numbers, transposes that square with shuffles, and stores
+ * each column where the packed layout wants it: a column of one block is
+ * blockColumns consecutive numbers.
+ */
+function packFunction(shape: KernelShape): { locals: Locals; body: Instruction[] } {
+  const { blockColumns } = shape;
+  const { bytes: E, lanes } = PRECISION_FORMS[shape.precision];
+  const locals = new Locals([i32, i32, i32, i32, i32]);
+  const [B, ROW, TO, BLOCKS, STEPS] = [0, 1, 2, 3, 4];
+  const [blocksLeft, groupsLeft, stepsLeft, blockFrom, blockTo, groupFrom, groupTo, into] = [0, 0, 0, 0, 0, 0, 0, 0].map(() => locals.add(i32)) as [number, number, number, number, number, number, number, number];
+  const rows = Array.from({ length: lanes }, () => locals.add(i32));
+  const loaded = Array.from({ length: lanes }, () => locals.add(v128));
+  const paired = Array.from({ length: lanes }, () => locals.add(v128));
+  const { localGet: get, localSet: set, i32Const: int } = op;
+  const bump = (local: number, ...value: Instruction[]): Instruction[] => [get(local), ...value, op.i32Add, set(local)];
+  const shuffle = (a: number, b: number, picked: number[]): Instruction[] => [get(a), get(b), op.i8x16Shuffle(shuffleLanes(E, picked))];
+  // columns[s] = lane s of every loaded row, in row order.
+  const columns: Instruction[][] =
+    lanes === 2
+      ? [shuffle(loaded[0]!, loaded[1]!, [0, 2]), shuffle(loaded[0]!, loaded[1]!, [1, 3])]
+      : [
+          shuffle(paired[0]!, paired[2]!, [0, 1, 4, 5]),
+          shuffle(paired[0]!, paired[2]!, [2, 3, 6, 7]),
+          shuffle(paired[1]!, paired[3]!, [0, 1, 4, 5]),
+          shuffle(paired[1]!, paired[3]!, [2, 3, 6, 7]),
+        ];
+  // float32's 4 x 4 square in two rounds: rows 0 and 1 (and 2 and 3) interleaved first.
+  const pairs: Instruction[] =
+    lanes === 2
+      ? []
+      : [
+          ...shuffle(loaded[0]!, loaded[1]!, [0, 4, 1, 5]), set(paired[0]!),
+          ...shuffle(loaded[0]!, loaded[1]!, [2, 6, 3, 7]), set(paired[1]!),
+          ...shuffle(loaded[2]!, loaded[3]!, [0, 4, 1, 5]), set(paired[2]!),
+          ...shuffle(loaded[2]!, loaded[3]!, [2, 6, 3, 7]), set(paired[3]!),
+        ];
+  const untilZero = (counter: number, inner: Instruction[]): Instruction[] => [
+    op.block, op.loop,
+    get(counter), op.i32Eqz, op.brIf(1),
+    ...inner,
+    get(counter), int(1), op.i32Sub, set(counter),
+    op.br(0),
+    op.end, op.end,
+  ];
+  const step: Instruction[] = [
+    ...loaded.flatMap((vector, r) => [get(rows[r]!), op.v128Load(0, 0), set(vector)]),
+    ...pairs,
+    ...columns.flatMap((column, s) => [get(into), ...column, op.v128Store(s * blockColumns * E, 0)]),
+    ...rows.flatMap((row) => bump(row, int(lanes * E))),
+    ...bump(into, int(lanes * blockColumns * E)),
+  ];
+  const group: Instruction[] = [
+    get(groupFrom), set(rows[0]!),
+    ...rows.slice(1).flatMap((row, r) => [get(rows[r]!), get(ROW), op.i32Add, set(row)]),
+    get(groupTo), set(into), get(STEPS), set(stepsLeft),
+    ...untilZero(stepsLeft, step),
+    ...bump(groupFrom, get(ROW), int(lanes), op.i32Mul),
+    ...bump(groupTo, int(lanes * E)),
+  ];
+  const block: Instruction[] = [
+    get(blockFrom), set(groupFrom), get(blockTo), set(groupTo), int(blockColumns / lanes), set(groupsLeft),
+    ...untilZero(groupsLeft, group),
+    // A block is blockColumns rows of b, and as many numbers packed.
+    ...bump(blockFrom, get(ROW), int(blockColumns), op.i32Mul),
+    ...bump(blockTo, get(ROW), int(blockColumns), op.i32Mul),
+  ];
+  const body: Instruction[] = [get(B), set(blockFrom), get(TO), set(blockTo), get(BLOCKS), set(blocksLeft), ...untilZero(blocksLeft, block)];
+  return { locals, body };
+}
+
 /** Kernels by memory and shape (the compiled modules are cached by compiledModule). */
 const instances = new WeakMap<WebAssembly.Memory, Map<string, ProductKernel>>();
 
@@ -184,7 +267,10 @@ const shapeKey = (shape: KernelShape) => `${shape.precision} ${shape.blockRows}x
 function compiled(shape: KernelShape, sharedMemory: boolean): WebAssembly.Module | null {
   return compiledModule(`product ${shapeKey(shape)}`, sharedMemory, () => {
     if (shape.fusedMultiplyAdd) enableRelaxedSimd();
-    return [{ name: "strided", ...stridedFunction(shape) }];
+    return [
+      { name: "strided", ...stridedFunction(shape) },
+      { name: "pack", ...packFunction(shape) },
+    ];
   });
 }
 
@@ -221,8 +307,12 @@ export function kernelOfShape(shape: KernelShape, memory: WebAssembly.Memory): P
   if (cached !== undefined) return cached;
   const module = compiled(shape, isSharedMemory(memory));
   if (module === null) return null;
-  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as { strided: ProductKernel["strided"] };
-  const E = PRECISION_FORMS[shape.precision].bytes;
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as {
+    strided: ProductKernel["strided"];
+    pack: (b: number, row: number, to: number, blocks: number, steps: number) => void;
+  };
+  const { bytes: E, lanes } = PRECISION_FORMS[shape.precision];
+  const NB = shape.blockColumns;
   const kernel: ProductKernel = {
     precision: shape.precision,
     blockRows: shape.blockRows,
@@ -240,6 +330,17 @@ export function kernelOfShape(shape: KernelShape, memory: WebAssembly.Memory): P
         throw new Error(`${shape.precision} strided product: m ${m} and n ${n} must be positive multiples of ${shape.blockRows} and ${shape.blockColumns}, k ${k} 0 or more`);
       }
       exports.strided(a, aRow, aStep, b, bBlock, bStep, c, cRow, m, n, k);
+    },
+    pack: (b, n, k, to, rowsFrom, rowsTo) => {
+      // A shared memory's buffer is a new object after it grows, so the views' buffers cannot be compared with it: their ends can.
+      if (b.byteOffset + b.byteLength > memory.buffer.byteLength || to.byteOffset + to.byteLength > memory.buffer.byteLength)
+        throw new Error(`${shape.precision} pack: b and to must be views on the kernel's memory`);
+      if (rowsFrom % NB !== 0 || rowsTo % NB !== 0 || rowsTo > roundUp(n, NB) || to.length < rowsTo * k || b.length < n * k)
+        throw new Error(`${shape.precision} pack: rows ${rowsFrom} to ${rowsTo} of a ${n} x ${k} b must be whole blocks of ${NB} inside b and to`);
+      // Blocks with every row inside b, when their rows are whole vectors: the rest (a last block padded with zeros, a ragged k) is rare and small.
+      const whole = k % lanes === 0 ? Math.max(rowsFrom, Math.min(rowsTo, n - (n % NB))) : rowsFrom;
+      if (whole > rowsFrom) exports.pack(b.byteOffset + rowsFrom * k * E, k * E, to.byteOffset + rowsFrom * k * E, (whole - rowsFrom) / NB, k / lanes);
+      if (whole < rowsTo) packB(b, n, k, NB, to, 0, whole, rowsTo);
     },
   };
   onMemory.set(key, kernel);

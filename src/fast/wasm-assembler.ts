@@ -88,13 +88,29 @@ export const op = {
   /** Lane-wise comparisons give all ones where true, all zeros where false. */
   f32x4Gt: simd(0x44) as Instruction,
   f64x2Gt: simd(0x4a) as Instruction,
+  /** Lane-wise equality, all ones where equal: x - x equals itself exactly when x is finite. */
+  f32x4Eq: simd(0x41) as Instruction,
+  f64x2Eq: simd(0x47) as Instruction,
   v128And: simd(0x4e) as Instruction,
+  /** 1 when every 32-bit lane is non-zero, else 0. */
+  i32x4AllTrue: simd(0xa3) as Instruction,
+  /**
+   * Lanes of two vectors (a, b on the stack) into one: `bytes` are 16 byte
+   * indices, 0-15 from a and 16-31 from b (see shuffleLanes).
+   */
+  i8x16Shuffle: (bytes: readonly number[]): Instruction => {
+    if (bytes.length !== 16 || !bytes.every((b) => Number.isInteger(b) && b >= 0 && b < 32))
+      throw new Error(`i8x16Shuffle: needs 16 byte indices from 0 to 31, got [${bytes.join(", ")}]`);
+    return [...simd(0x0d), ...bytes];
+  },
   /** Stack: a, b, mask: a's bits where the mask is 1, b's where it is 0. */
   v128Bitselect: simd(0x52) as Instruction,
   f32x4Sub: simd(0xe5) as Instruction,
   f32x4Div: simd(0xe7) as Instruction,
   f64x2Sub: simd(0xf1) as Instruction,
   f64x2Div: simd(0xf3) as Instruction,
+  /** Two float64 lanes rounded to float32 into lanes 0 and 1, lanes 2 and 3 zero. */
+  f32x4DemoteF64x2Zero: simd(0x5e) as Instruction,
   f32x4Add: simd(0xe4) as Instruction,
   f32x4Mul: simd(0xe6) as Instruction,
   f64x2Add: simd(0xf0) as Instruction,
@@ -103,6 +119,10 @@ export const op = {
   f32x4RelaxedMadd: simd(0x105) as Instruction,
   f64x2RelaxedMadd: simd(0x107) as Instruction,
 };
+
+/** i8x16Shuffle's byte indices for picking whole lanes of `laneBytes` bytes: lanes 0 up to 16 / laneBytes - 1 from a, the rest from b. */
+export const shuffleLanes = (laneBytes: number, lanes: readonly number[]): number[] =>
+  lanes.flatMap((lane) => Array.from({ length: laneBytes }, (_, b) => lane * laneBytes + b));
 
 /** v128 constants with every lane set to one number. */
 export const f32x4Splat = (value: number): Instruction => op.v128Const(Array.from(new Uint8Array(new Float32Array(4).fill(value).buffer)));
@@ -140,10 +160,12 @@ export class Locals {
 }
 
 export interface FunctionDefinition {
-  /** The name it is exported under. */
+  /** The name it is exported under (and profilers show). */
   name: string;
   locals: Locals;
   body: readonly Instruction[];
+  /** The type of the value the body leaves on the stack, if it returns one. */
+  result?: ValueType;
 }
 
 export interface ModuleDefinition {
@@ -158,13 +180,13 @@ export interface ModuleDefinition {
 
 const MAX_PAGES = 65536;
 
-/** The module's bytes, ready for `new WebAssembly.Module`. Functions return nothing. */
+/** The module's bytes, ready for `new WebAssembly.Module`. */
 export function assembleModule(definition: ModuleDefinition): Uint8Array {
   const section = (id: number, content: readonly number[]) => [id, ...unsignedLeb(content.length), ...content];
   const vector = (items: readonly (readonly number[])[]) => [...unsignedLeb(items.length), ...items.flat()];
   const name = (text: string) => [...unsignedLeb(text.length), ...Buffer.from(text, "utf8")];
   const { functions } = definition;
-  const types = functions.map((f) => [0x60, ...vector(f.locals.parameterTypes().map((t) => [t])), 0]);
+  const types = functions.map((f) => [0x60, ...vector(f.locals.parameterTypes().map((t) => [t])), ...vector(f.result === undefined ? [] : [[f.result]])]);
   const limits = definition.sharedMemory ? [0x03, 0, ...unsignedLeb(MAX_PAGES)] : [0x00, 0];
   const bodies = functions.map((f) => {
     const code = [...f.locals.declarations(), ...f.body.flat(), ...op.end];
@@ -177,6 +199,8 @@ export function assembleModule(definition: ModuleDefinition): Uint8Array {
     ...section(3, vector(functions.map((_, index) => unsignedLeb(index)))),
     ...section(7, vector(functions.map((f, index) => [...name(f.name), 0x00, ...unsignedLeb(index)]))),
     ...section(10, vector(bodies)),
+    // The "name" custom section's function names, so a CPU profile shows "strided" rather than "wasm-function[0]".
+    ...section(0, [...name("name"), ...section(1, vector(functions.map((f, index) => [...unsignedLeb(index), ...name(f.name)])))]),
   ]);
 }
 

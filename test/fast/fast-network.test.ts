@@ -38,4 +38,26 @@ describe("the fast path gives the traced path's numbers", () => {
     expect(() => FastNetwork.fromDescription(mixed)).toThrow(/layer 1 mixes activations \(H4 uses tanh, H3 uses relu\)/);
     expect(() => FastNetwork.fromDescription(seedNetwork()).forward(new Float64Array([1, Number.NaN]), 1)).toThrow("forward: input 1 of sample 0 is NaN");
   });
+
+  it("names a bad input of a large batch, copied natively and checked by SIMD, and a number float32 cannot hold", () => {
+    const sizes = [784, 16, 4];
+    for (const precision of ["float64", "float32"] as const) {
+      const fast = FastNetwork.fromDescription(buildNetwork({ sizes, activation: ["relu", "identity"], init: "he", seed: 1 }), { precision });
+      const inputs = new Float64Array(64 * 784).fill(0.5);
+      const targets = new Float64Array(64 * 4);
+      const before = fast.trainStep(inputs, targets, 64, 0.01);
+      expect(Number.isFinite(before)).toBe(true);
+      const parameters = [...fast.parameters().values()];
+      inputs[3 * 784 + 5] = Number.NaN;
+      expect(() => fast.trainStep(inputs, targets, 64, 0.01)).toThrow("forward: input 5 of sample 3 is NaN");
+      inputs[3 * 784 + 5] = 0.5;
+      inputs[64 * 784 - 1] = Number.NEGATIVE_INFINITY;
+      expect(() => fast.trainStep(inputs, targets, 64, 0.01)).toThrow("forward: input 783 of sample 63 is -Infinity");
+      inputs[64 * 784 - 1] = 1e39;
+      if (precision === "float32") expect(() => fast.trainStep(inputs, targets, 64, 0.01)).toThrow("forward: input 783 of sample 63 is 1e+39, too large for float32");
+      else expect(Number.isFinite(fast.forward(inputs, 64)[0])).toBe(true);
+      // A refused batch changes nothing.
+      expect([...fast.parameters().values()]).toEqual(parameters);
+    }
+  });
 });

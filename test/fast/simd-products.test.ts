@@ -161,6 +161,29 @@ describe("kernels and memories", () => {
     expect(Array.from(shifted.subarray(1))).toEqual([Number.NaN, Number.NaN, Number.NaN, Number.NaN, 5, 0, 6, 0]);
   });
 
+  it("packs in WebAssembly exactly as packB does: whole blocks, a last block padded with zeros, a k that is not whole vectors, in two shares", () => {
+    for (const precision of ["float64", "float32"] as const) {
+      const kernel = productKernel(precision, sharedMemory()) as ProductKernel;
+      kernel.memory.grow(31);
+      const View = precision === "float64" ? Float64Array : Float32Array;
+      const NB = kernel.blockColumns;
+      for (const [n, k] of [[128, 784], [10, 128], [2 * NB + 1, 8], [NB, 7], [3 * NB, 4]] as const) {
+        const padded = Math.ceil(n / NB) * NB;
+        const b = new View(kernel.memory.buffer, 0, n * k);
+        const random = new SeededRandom(n + k);
+        for (let e = 0; e < n * k; e++) b[e] = random.uniform() - 0.5;
+        const to = new View(kernel.memory.buffer, b.byteLength + 16, padded * k).fill(Number.NaN);
+        const expected = new View(padded * k);
+        packB(b, n, k, NB, expected, 0);
+        const half = Math.ceil(padded / NB / 2) * NB;
+        kernel.pack(b, n, k, to, 0, half);
+        kernel.pack(b, n, k, to, half, padded);
+        expect(Array.from(to), `${precision} ${n} x ${k}`).toEqual(Array.from(expected));
+      }
+      expect(() => kernel.pack(new View(kernel.memory.buffer, 0, 64), 8, 8, new View(kernel.memory.buffer, 512, 64), 1, NB)).toThrow(/pack: rows 1 to \d+ of a 8 x 8 b must be whole blocks/);
+    }
+  });
+
   it("refuses, in one line, a call that would write past c's rows or outside the memory", () => {
     const kernel = productKernel("float32", plainMemory()) as ProductKernel;
     const rows = kernel.blockRows;

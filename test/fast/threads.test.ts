@@ -19,6 +19,8 @@ function threadedBatch(sizes: readonly number[]): number {
 interface Run {
   threadsUsed: number;
   losses: number[];
+  /** forward() after the steps: its weights packed while the batch is copied in, as a step's are. */
+  outputs: number[];
   gradients: number[];
   parameters: number[];
 }
@@ -33,9 +35,11 @@ function train(sizes: number[], activation: ActivationName[], loss: LossName, pr
     const targets = Float64Array.from(samples.flatMap((s) => s.target));
     const losses = Array.from({ length: 4 }, () => network.trainStep(inputs, targets, batch, 0.05, loss));
     losses.push(network.computeGradients(inputs, targets, batch, loss));
+    const outputs = Array.from(network.forward(inputs, batch));
     return {
       threadsUsed: network.lastStepThreads,
       losses,
+      outputs,
       gradients: [...network.gradients().values()],
       parameters: [...network.parameters().values()],
     };
@@ -55,6 +59,7 @@ describe("a step shared between threads gives the same numbers as one thread", (
           const shared = train(sizes, activation, loss, precision, threads, 10 + c);
           expect(shared.threadsUsed).toBe(threads);
           expect(shared.losses).toEqual(one.losses);
+          expect(shared.outputs).toEqual(one.outputs);
           expect(shared.gradients).toEqual(one.gradients);
           expect(shared.parameters).toEqual(one.parameters);
         }
