@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
-import { loadavg } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { executeNotebook } from "../kernel/notebook/execute";
@@ -104,14 +104,24 @@ function medianPhases(phases: readonly FirstOutputPhases[]): FirstOutputPhases {
  * processes falls on both alike.
  */
 export async function compareFirstOutput(baselineLauncher: string, options: FirstOutputOptions = {}): Promise<{ baseline: FirstOutputResult; ours: FirstOutputResult }> {
-  // The other build's launcher, started the usual way: our snapshot holds our build's TypeScript and declarations, not its.
-  const baselineSpec = kernelSpec({ snapshot: false });
-  baselineSpec.argv = baselineSpec.argv.map((arg) => (arg === kernelLauncher() ? resolve(baselineLauncher) : arg));
+  const launcher = resolve(baselineLauncher);
+  const snapshotFolder = mkdtempSync(join(tmpdir(), "gradient-lab-first-output-baseline-"));
+  try {
+    return await takeTurns(launcher, await startedAsItsBuildStartsIt(launcher, snapshotFolder), options);
+  } finally {
+    rmSync(snapshotFolder, { recursive: true, force: true });
+  }
+}
+
+async function takeTurns(launcher: string, baselineSpec: KernelSpec, options: FirstOutputOptions): Promise<{ baseline: FirstOutputResult; ours: FirstOutputResult }> {
+  // The other build runs its own tree's copy of the notebook, so its kernel finds its own tslab, engine and snapshot there.
+  const ourNotebook = resolve(options.notebook ?? firstCourseNotebook());
+  const theirNotebook = join(resolve(dirname(launcher), "..", "..", ".."), relative(projectRoot(), ourNotebook));
   const runs = options.runs ?? 5;
   const baseline: FirstOutputResult[] = [];
   const ours: FirstOutputResult[] = [];
   for (let run = 1; run <= runs; run++) {
-    baseline.push(await timeFirstOutput({ ...options, runs: 1, spec: baselineSpec }));
+    baseline.push(await timeFirstOutput({ ...options, notebook: existsSync(theirNotebook) ? theirNotebook : ourNotebook, runs: 1, spec: baselineSpec }));
     ours.push(await timeFirstOutput({ ...options, runs: 1 }));
   }
   const merged = (results: FirstOutputResult[]): FirstOutputResult => {
@@ -121,6 +131,26 @@ export async function compareFirstOutput(baselineLauncher: string, options: Firs
     return { notebook: first.notebook, firstOutputCell: first.firstOutputCell, runs: phases, median: medianPhases(phases), load };
   };
   return { baseline: merged(baseline), ours: merged(ours) };
+}
+
+/**
+ * The other build's kernel as its own `gradient-lab run` starts it: from its
+ * own start-up snapshot when that build has them (built first, into
+ * `snapshotFolder`), else its launcher the usual way. Our snapshot holds our
+ * build's TypeScript and declarations, not its.
+ */
+async function startedAsItsBuildStartsIt(launcher: string, snapshotFolder: string): Promise<KernelSpec> {
+  const dist = resolve(dirname(launcher), "..", "..");
+  const snapshotModule = join(dist, "kernel", "tslab", "kernel-snapshot.js");
+  if (existsSync(snapshotModule)) {
+    const { buildKernelSnapshot: buildTheirs } = require(snapshotModule) as { buildKernelSnapshot: (place: { cache: string }) => Promise<string> };
+    const { kernelSpec: theirSpec } = require(join(dist, "kernel", "kernelspec.js")) as { kernelSpec: (options: { snapshot: string }) => KernelSpec };
+    // A folder of its own: a snapshot build removes the other blobs of its folder, and theirs stays out of their tree.
+    return theirSpec({ snapshot: await buildTheirs({ cache: snapshotFolder }) });
+  }
+  const spec = kernelSpec({ snapshot: false });
+  spec.argv = spec.argv.map((arg) => (arg === kernelLauncher() ? launcher : arg));
+  return spec;
 }
 
 /** Our kernelspec with Node's profiler on (Node 20 refuses --cpu-prof in NODE_OPTIONS); the profile is written when the kernel exits. */
@@ -210,7 +240,8 @@ const USAGE = `usage: node dist/bench/first-output.js [--runs N] [--notebook FIL
   request, to the first output and to the end of the notebook.
   --cpu-prof DIR writes each kernel's V8 CPU profile into DIR.
   --against LAUNCHER takes turns with another build's kernel launcher
-  (its dist/kernel/tslab/main.js) and prints both.`;
+  (its dist/kernel/tslab/main.js) on that tree's copy of the notebook,
+  started from that build's own snapshot when it has them, and prints both.`;
 
 export async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({

@@ -68,6 +68,7 @@ describe("the kernel's start-up snapshot", () => {
       'const wrong: number = "text";',
       "wrong",
       'const layers = 3;\nthrow new RangeError(`no layer ${layers + 1}`);',
+      'function deeper(depth: number): number {\n  if (depth === 0) throw new RangeError("at the bottom");\n  return deeper(depth - 1);\n}\ndeeper(3);',
     ]);
     expect(stages).toMatch(/typescript restored from the snapshot \(\d+ declaration files parsed\)/);
     // The first program's declarations came parsed from the snapshot (the standard library and @types/node: well over 100 files);
@@ -82,6 +83,12 @@ describe("the kernel's start-up snapshot", () => {
     // A restored kernel's errors have stacks (Node drops Error.stackTraceLimit while it builds a snapshot), so the traceback names the cell's line.
     expect(replies[3]).toMatchObject({ status: "error", ename: "RangeError", evalue: "no layer 4" });
     expect(replies[3]?.traceback?.join("\n")).toMatch(/Cell In\[\d+\], line 2\n {6}1 const layers = 3;\n----> 2 throw new RangeError/);
+    // An error deep in a call: every frame named by its cell line, the call first, the throw last.
+    const deep = replies[4]?.traceback?.join("\n") ?? "";
+    expect(replies[4]).toMatchObject({ status: "error", ename: "RangeError", evalue: "at the bottom" });
+    expect(deep).toMatch(/Cell In\[\d+\], line 5\n/);
+    expect(deep).toMatch(/Cell In\[\d+\], line 2, in deeper\n/);
+    expect(deep.indexOf("line 5")).toBeLessThan(deep.lastIndexOf("line 2, in deeper"));
   }, TIMEOUT_MS);
 
   it("reads a declaration changed after the snapshot was built anew, never the parsed copy", async () => {

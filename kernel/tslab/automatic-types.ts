@@ -90,3 +90,28 @@ export function onlyDeclaredTypesAutomatically(sys: DirectorySystem & { [PATCHED
     return isTypeRoot(path) ? folders.filter((name) => declared.has(name)) : folders;
   };
 }
+
+/** The parts of a TypeScript watch compiler host and of TypeScript that `listAutomaticTypesOnce` uses. */
+interface WatchHostWithOptions {
+  options: { types?: string[] };
+}
+interface AutomaticTypeNames {
+  getAutomaticTypeDirectiveNames(options: object, host: object): string[];
+}
+
+/**
+ * TypeScript lists the automatic type packages (each type root's folders,
+ * less those whose package.json says `"typings": null`) for every program
+ * it cannot reuse whole, which is every cell whose imports differ from the
+ * last one's, reading and parsing each listed package's package.json again
+ * (@types/node's: about 7 ms a cell, kernel/README.md "Per-cell
+ * compilation"). The list is made once here, by TypeScript's own function
+ * on the watch host (so through the filter above), and given to the cell
+ * compiler as its `types` option, which TypeScript then takes as it is. Like
+ * the course's declared `@types`, the list is read when the kernel starts.
+ */
+export function listAutomaticTypesOnce<Host extends WatchHostWithOptions>(typescript: AutomaticTypeNames, host: Host): Host {
+  if (host.options.types) return host;
+  host.options = { ...host.options, types: typescript.getAutomaticTypeDirectiveNames(host.options, host) };
+  return host;
+}

@@ -1,9 +1,11 @@
-import { onlyDeclaredTypesAutomatically, type DirectorySystem } from "./automatic-types";
+import { listAutomaticTypesOnce, onlyDeclaredTypesAutomatically, type DirectorySystem } from "./automatic-types";
+import { withPlainPrograms, type PlainProgramTypescript } from "./cell-program";
 import { CompilerCodeCache } from "./compiler-cache";
 import { queueConverterTimers, type TimerSystem } from "./converter-timers";
 import { restoredTypescript } from "./snapshot-entry";
 import { compileWithSourceMaps } from "./source-map-patch";
-import { startStage } from "./start-timing";
+import { cellTiming, startStage } from "./start-timing";
+import { performance } from "node:perf_hooks";
 import { takeInlineMap, type DecodedMappings } from "./source-map";
 
 /** A TypeScript diagnostic as tslab's converter reports it (0-based line and character, relative to the cell). */
@@ -73,7 +75,7 @@ const SCRIPT_NAME = /^gradient-lab-cell-(\d+)\.js$/;
  */
 export class Engine {
   readonly cells = new Map<string, CompiledCell>();
-  private running: { label: string; lines: string[]; value?: unknown; hasValue: boolean; thrown?: unknown; threw: boolean; diagnostics: Diagnostic[] } | undefined;
+  private running: { label: string; lines: string[]; value?: unknown; hasValue: boolean; thrown?: unknown; threw: boolean; diagnostics: Diagnostic[]; compileMs: number } | undefined;
   private cellCounter = 0;
   /** Saved after the first cell, when the compiler has compiled and emitted once: the most of TypeScript's code there is to cache. */
   private codeCache: CompilerCodeCache | undefined;
@@ -89,7 +91,7 @@ export class Engine {
 
   /**
    * Loads TypeScript and tslab, patched first (converter-timers.ts,
-   * automatic-types.ts, source-map-patch.ts), and builds the cell compiler's
+   * automatic-types.ts, source-map-patch.ts, cell-program.ts), and builds the cell compiler's
    * program. This is the kernel's slow start (seconds); `step` is awaited
    * between the stages so requests that came meanwhile are answered.
    */
@@ -111,7 +113,9 @@ export class Engine {
     }
     queueConverterTimers(typescript.sys);
     onlyDeclaredTypesAutomatically(typescript.sys, cwd);
-    compileWithSourceMaps(typescriptPath, typescript as never);
+    compileWithSourceMaps(typescriptPath, typescript as never, (host) =>
+      listAutomaticTypesOnce(typescript as never, withPlainPrograms(typescript as unknown as PlainProgramTypescript, host as { options: { types?: string[] } })),
+    );
     await step();
     const converterModule = fromTslab("./converter.js") as { createConverter(options: { isJS: boolean; isBrowser: boolean }): Converter; isCompleteCode: Engine["isCompleteCode"] };
     const executorModule = fromTslab("./executor.js") as { createExecutor(cwd: string, converters: object, console: object): Executor };
@@ -123,7 +127,12 @@ export class Engine {
     let engine: Engine | undefined;
     const converters = {
       node: {
-        convert: (declarations: string, source: string) => engine!.compiled(converter.convert(declarations, source)),
+        convert: (declarations: string, source: string) => {
+          const started = performance.now();
+          const converted = converter.convert(declarations, source);
+          if (engine?.running) engine.running.compileMs += performance.now() - started;
+          return engine!.compiled(converted);
+        },
         addModule: (name: string, source: string, meta: unknown) => engine!.noted(converter.addModule(name, source, meta)),
         inspect: converter.inspect,
         complete: converter.complete,
@@ -150,7 +159,8 @@ export class Engine {
 
   /** Runs one cell; `label` names it in tracebacks (`Cell In[3]`). */
   async run(code: string, label: string): Promise<CellOutcome> {
-    this.running = { label, lines: code.split("\n"), hasValue: false, threw: false, diagnostics: [] };
+    this.running = { label, lines: code.split("\n"), hasValue: false, threw: false, diagnostics: [], compileMs: 0 };
+    const started = performance.now();
     try {
       await this.executor.execute(code);
     } catch (error) {
@@ -160,6 +170,7 @@ export class Engine {
     }
     const run = this.running;
     this.running = undefined;
+    cellTiming(label, run.compileMs, performance.now() - started);
     this.codeCache?.save();
     this.codeCache = undefined;
     if (run.diagnostics.length > 0) return { kind: "diagnostics", diagnostics: run.diagnostics };

@@ -16,9 +16,10 @@ interface TypeScript {
  * onto the first). TypeScript's module object has read-only exports, so
  * tslab is handed a copy with these two functions wrapped: the copy takes
  * TypeScript's place in the require cache before converter.js is loaded.
- * Nothing in node_modules is edited.
+ * Nothing in node_modules is edited. `adaptWatchHost` may change the watch
+ * compiler host further (cell-program.ts).
  */
-export function compileWithSourceMaps(typescriptPath: string, typescript: TypeScript): void {
+export function compileWithSourceMaps(typescriptPath: string, typescript: TypeScript, adaptWatchHost: (host: object) => object = (host) => host): void {
   const wrapped: Record<string, unknown> = {};
   for (const key of Object.keys(typescript)) {
     if (key === "createWatchCompilerHost" || key === "transpileModule") continue;
@@ -27,7 +28,7 @@ export function compileWithSourceMaps(typescriptPath: string, typescript: TypeSc
   Object.defineProperty(wrapped, "createWatchCompilerHost", {
     enumerable: true,
     value: (rootFiles: string[], options: Record<string, unknown>, ...rest: unknown[]) =>
-      typescript.createWatchCompilerHost(rootFiles, { ...options, inlineSourceMap: true }, ...rest),
+      adaptWatchHost(typescript.createWatchCompilerHost(rootFiles, { ...options, inlineSourceMap: true }, ...rest) as object),
   });
   Object.defineProperty(wrapped, "transpileModule", {
     enumerable: true,
