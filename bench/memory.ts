@@ -135,9 +135,10 @@ export interface MemoryReport {
   npmStart?: { treePeakBytes: number; seconds: number };
 }
 
-/** The runner's kernels: the runner starts nothing else, so every process below it (the kernel re-runs the runner's own command line). */
+/** The runner's kernels: the processes below it that run the kernel's launcher (the runner also builds and checks the start-up snapshot in children of its own). */
 function kernelProcesses(memory: TreeMemory): TreeMemory["processes"] {
-  return memory.processes.filter((p) => p.pid !== memory.rootPid);
+  const launcher = join("kernel", "tslab", "main.js");
+  return memory.processes.filter((p) => p.pid !== memory.rootPid && p.command.includes(launcher));
 }
 
 /**
