@@ -25,13 +25,15 @@ export interface TreeMemory {
 /** Samples every 50 ms: a notebook's kernel lives for seconds, the course build for tens. */
 const defaultIntervalMs = 50;
 
-interface ProcEntry {
+export interface ProcEntry {
   ppid: number;
+  /** Resident memory now (VmRSS) and its high-water mark (VmHWM), KiB. */
   rssKb: number;
   hwmKb: number;
 }
 
-function readProcess(pid: number): ProcEntry | undefined {
+/** A process's parent and memory from /proc/PID/status; undefined when it is gone. */
+export function readProcess(pid: number): ProcEntry | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
     const field = (name: string): number => Number(status.match(new RegExp(`^${name}:\\s+(\\d+)`, "m"))?.[1] ?? 0);
@@ -42,7 +44,8 @@ function readProcess(pid: number): ProcEntry | undefined {
   }
 }
 
-function commandLine(pid: number): string {
+/** A process's arguments joined by spaces; "" when it is gone. */
+export function commandLine(pid: number): string {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean).join(" ");
   } catch {

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { commandLine, readProcess } from "../../bench/memory";
 
 /** Whether a process still runs: a zombie still answers kill(0), so /proc tells it apart. */
 export function isAlive(pid: number): boolean {
@@ -35,20 +36,18 @@ export function processes(): ProcessInfo[] {
   return readdirSync("/proc")
     .filter((name) => /^\d+$/.test(name))
     .flatMap((name): ProcessInfo[] => {
-      try {
-        const status = readFileSync(`/proc/${name}/status`, "utf8");
-        const field = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+)`, "m").exec(status)?.[1] ?? 0);
-        return [
-          {
-            pid: Number(name),
-            ppid: field("PPid"),
-            cwd: readlinkSync(`/proc/${name}/cwd`),
-            command: readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0").join(" ").trim(),
-            residentBytes: field("VmRSS") * 1024,
-          },
-        ];
-      } catch {
-        return [];
-      }
+      const pid = Number(name);
+      const status = readProcess(pid);
+      const cwd = workingFolder(pid);
+      if (!status || cwd === undefined) return [];
+      return [{ pid, ppid: status.ppid, cwd, command: commandLine(pid), residentBytes: status.rssKb * 1024 }];
     });
+}
+
+function workingFolder(pid: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return undefined;
+  }
 }
